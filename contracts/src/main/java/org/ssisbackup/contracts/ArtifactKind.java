@@ -1,0 +1,13 @@
+package org.ssisbackup.contracts;
+
+/** What one stored item is. */
+public enum ArtifactKind {
+    MSDB_PACKAGE,
+    MSDB_FOLDER,
+    MSDB_DATABASE_BACKUP,
+    FS_PACKAGE,
+    CONFIG_FILE,
+    SERVICE_CONFIG,
+    /** Any other file kept beside packages (admins keep .bat and .xml there). */
+    FS_FILE
+}
