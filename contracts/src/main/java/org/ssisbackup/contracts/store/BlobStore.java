@@ -1,0 +1,183 @@
+package org.ssisbackup.contracts.store;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.ObjectKeys;
+
+/**
+ * The bucket, through the MinIO SDK, in the layout of {@link ObjectKeys}: content-addressed blobs written
+ * once, and manifests. Every failure is a {@link StoreException} whose message names the object and the cause
+ * but never the credentials.
+ */
+public final class BlobStore {
+    /** Parts of 16 MiB: large files go multipart and are never held whole in memory. */
+    static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private final MinioClient client;
+    private final String bucket;
+
+    public BlobStore(MinioClient client, String bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+
+    public static BlobStore connect(String endpoint, String accessKey, String secretKey, String bucket) {
+        MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        return new BlobStore(client, bucket);
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Creates the bucket when it does not exist yet. */
+    public void ensureBucket() {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        } catch (ErrorResponseException e) {
+            if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                throw new StoreException("cannot create bucket " + bucket + ": " + describe(e), e);
+            }
+        } catch (MinioException e) {
+            throw new StoreException("cannot reach bucket " + bucket + ": " + describe(e), e);
+        }
+    }
+
+    /** Whether a blob with this SHA-256 is already stored (a HEAD request). */
+    public boolean hasBlob(String sha256) {
+        return exists(ObjectKeys.blob(sha256));
+    }
+
+    public boolean exists(String key) {
+        try {
+            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code)) {
+                return false;
+            }
+            throw new StoreException("cannot look up " + key + ": " + describe(e), e);
+        } catch (MinioException e) {
+            throw new StoreException("cannot look up " + key + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Uploads a file under its content address, re-hashing the bytes as they are sent. If they no longer
+     * match {@code expectedSha256} (the file changed after it was hashed) the object is removed again and
+     * a {@link ContentChangedException} is thrown: no blob ever holds bytes other than its name says.
+     */
+    public void putBlob(Path file, String expectedSha256, long size) {
+        String key = ObjectKeys.blob(expectedSha256);
+        MessageDigest md = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(in, size, PART_SIZE).contentType("application/octet-stream").build());
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + file + " while uploading: " + e.getMessage(), e);
+        } catch (MinioException e) {
+            throw new StoreException("cannot upload " + key + ": " + describe(e), e);
+        }
+        String actual = HexFormat.of().formatHex(md.digest());
+        if (!actual.equals(expectedSha256)) {
+            removeQuietly(key);
+            throw new ContentChangedException(file + " changed while it was read");
+        }
+    }
+
+    /** Opens a blob; the caller verifies its SHA-256 before trusting the bytes. */
+    public InputStream openBlob(String sha256) {
+        return open(ObjectKeys.blob(sha256));
+    }
+
+    public InputStream open(String key) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (MinioException e) {
+            throw new StoreException("cannot read " + key + ": " + describe(e), e);
+        }
+    }
+
+    /** Writes a manifest under {@link ObjectKeys#manifest}; returns its key. */
+    public String putManifest(Manifest manifest) {
+        String key = ObjectKeys.manifest(manifest.hostId(), manifest.restorePointId(), manifest.agent());
+        byte[] json = MessageCodec.encode(manifest);
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new ByteArrayInputStream(json), (long) json.length, -1L).contentType("application/json").build());
+        } catch (MinioException e) {
+            throw new StoreException("cannot write manifest " + key + ": " + describe(e), e);
+        }
+        return key;
+    }
+
+    public Manifest readManifest(String key) {
+        try (InputStream in = open(key)) {
+            return MessageCodec.decodeManifest(in.readAllBytes());
+        } catch (IOException e) {
+            throw new StoreException("cannot read manifest " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keys of every object under a prefix. */
+    public List<String> list(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                keys.add(r.get().objectName());
+            }
+        } catch (MinioException e) {
+            throw new StoreException("cannot list " + prefix + ": " + describe(e), e);
+        }
+        return keys;
+    }
+
+    private void removeQuietly(String key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (MinioException ignored) {
+            // The caller reports the original failure; a leftover is caught by verification.
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(MinioException e) {
+        if (e instanceof ErrorResponseException er) {
+            return er.errorResponse().code() + " " + er.errorResponse().message();
+        }
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+}

@@ -1,0 +1,26 @@
+package org.ssisbackup.contracts.wire;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.MimeTypeUtils;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.contracts.VersionedMessage;
+
+/** How every message goes on the wire: JSON body, keyed by host id, its type in a header. */
+public final class OutboundMessages {
+
+    public static Message<byte[]> of(VersionedMessage message) {
+        return MessageBuilder.withPayload(MessageCodec.encode(message))
+                .setHeader(KafkaHeaders.KEY, message.meta().hostId().getBytes(StandardCharsets.UTF_8))
+                .setHeader(Topics.TYPE_HEADER, message.getClass().getSimpleName())
+                .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+                .build();
+    }
+
+    private OutboundMessages() {
+    }
+}
