@@ -110,6 +110,26 @@ public final class BlobStore {
         }
     }
 
+    /** A file's bytes under their content address, and whether this call uploaded them. */
+    public record StoredBlob(String sha256, long size, boolean uploaded) {
+        public String key() {
+            return ObjectKeys.blob(sha256);
+        }
+    }
+
+    /**
+     * Stores a file content-addressed: hashes it in one streaming pass, and uploads it only when no blob with
+     * that hash exists yet (so an unchanged file costs one read and one HEAD request).
+     */
+    public StoredBlob storeFile(Path file) throws IOException {
+        Sha256.Digest digest = Sha256.of(file);
+        if (hasBlob(digest.hex())) {
+            return new StoredBlob(digest.hex(), digest.size(), false);
+        }
+        putBlob(file, digest.hex(), digest.size());
+        return new StoredBlob(digest.hex(), digest.size(), true);
+    }
+
     /** Opens a blob; the caller verifies its SHA-256 before trusting the bytes. */
     public InputStream openBlob(String sha256) {
         return open(ObjectKeys.blob(sha256));

@@ -1,0 +1,230 @@
+package org.ssisbackup.contracts.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssisbackup.contracts.AgentCommand;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.JobAccepted;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.VersionedMessage;
+import org.ssisbackup.contracts.store.BlobStore;
+
+/**
+ * The life of one agent's part of a backup job, the same for every agent kind: take the command (only this
+ * host's, only this agent kind's, each job once), say JobAccepted, run the capture, announce artifacts in
+ * batches as they are stored, write the manifest, say AgentJobFinished with the outcome and the reasons.
+ * Jobs run one at a time off the consumer thread, so a long capture never stalls the Kafka consumer.
+ */
+public final class BackupJobRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BackupJobRunner.class);
+    static final int BATCH_SIZE = 200;
+    private static final int REMEMBERED_JOBS = 10_000;
+
+    /** What an agent kind does inside a job. Per-item problems go to {@link CaptureContext#failed}. */
+    @FunctionalInterface
+    public interface Capture {
+        void capture(BackupCommand command, CaptureContext context) throws Exception;
+    }
+
+    /** How a job ended, for the agent's metrics. */
+    public record JobReport(UUID jobId, String hostId, AgentKind agent, Outcome outcome, int artifacts,
+                            long bytesScanned, long bytesUploaded, long artifactsUploaded, List<AgentError> errors,
+                            Duration duration) {
+    }
+
+    private final AgentKind kind;
+    private final String hostId;
+    private final String version;
+    private final BlobStore store;
+    private final Consumer<VersionedMessage> publisher;
+    private final Capture capture;
+    private final Consumer<JobReport> onFinished;
+    private final Map<UUID, Boolean> seenJobs = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > REMEMBERED_JOBS;
+        }
+    });
+    private final ExecutorService jobs;
+
+    public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
+                           Consumer<VersionedMessage> publisher, Capture capture, Consumer<JobReport> onFinished) {
+        this.kind = kind;
+        this.hostId = hostId;
+        this.version = version;
+        this.store = store;
+        this.publisher = publisher;
+        this.capture = capture;
+        this.onFinished = onFinished;
+        this.jobs = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, kind.name().toLowerCase() + "-agent-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Handles one record from the commands topic. Throws {@link org.ssisbackup.contracts.MalformedMessageException}
+     * for a record that can never be handled (the binder dead-letters it); ignores other hosts' and agents' commands.
+     * @return whether a job was queued
+     */
+    public boolean onCommand(byte[] body) {
+        AgentCommand command = MessageCodec.decodeCommand(body);
+        if (!hostId.equals(command.meta().hostId())) {
+            return false;
+        }
+        if (command instanceof BackupCommand backup && backup.agent() == kind) {
+            if (seenJobs.putIfAbsent(backup.meta().jobId(), Boolean.TRUE) != null) {
+                log.info("job {} already taken; ignoring the redelivered command", backup.meta().jobId());
+                return false;
+            }
+            jobs.execute(() -> run(backup));
+            return true;
+        }
+        return false;
+    }
+
+    /** Runs one job to its end; never throws. Visible for tests that drive the runner synchronously. */
+    public JobReport run(BackupCommand command) {
+        Instant started = Instant.now();
+        UUID jobId = command.meta().jobId();
+        CaptureContext ctx = new CaptureContext(batch -> publisher.accept(
+                new ArtifactsStored(MessageMeta.create(jobId, hostId), kind, command.restorePointId(), batch)));
+        String manifestKey = null;
+        Outcome outcome;
+        try {
+            publisher.accept(new JobAccepted(MessageMeta.create(jobId, hostId), kind, version));
+            capture.capture(command, ctx);
+            ctx.flush();
+            outcome = ctx.errors().isEmpty() ? Outcome.SUCCEEDED
+                    : ctx.artifacts().isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
+            manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
+                    command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors()));
+        } catch (Exception e) {
+            // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
+            // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
+            log.warn("{} job {} failed: {}", kind, jobId, e.toString());
+            ctx.failed("(job)", reason(e));
+            outcome = Outcome.FAILED;
+        }
+        AgentJobFinished finished = new AgentJobFinished(MessageMeta.create(jobId, hostId), kind, command.restorePointId(),
+                command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(), manifestKey, ctx.errors());
+        try {
+            publisher.accept(finished);
+        } catch (RuntimeException e) {
+            log.error("{} job {}: cannot report the end of the job: {}", kind, jobId, e.toString());
+        }
+        JobReport report = new JobReport(jobId, hostId, kind, outcome, ctx.artifacts().size(), ctx.bytesScanned(),
+                ctx.bytesUploaded(), ctx.artifactsUploaded(), ctx.errors(), Duration.between(started, Instant.now()));
+        onFinished.accept(report);
+        log.info("{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)", kind, jobId, hostId, outcome,
+                report.artifacts(), report.bytesUploaded(), report.errors().size());
+        return report;
+    }
+
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        jobs.shutdownNow();
+        jobs.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** What the capture reports while it works. */
+    public static final class CaptureContext {
+        private final Consumer<List<Artifact>> batchSink;
+        private final List<Artifact> artifacts = new ArrayList<>();
+        private final List<AgentError> errors = new ArrayList<>();
+        private final List<Artifact> pending = new ArrayList<>();
+        private long announced;
+        private long bytesScanned;
+        private long bytesUploaded;
+        private long artifactsUploaded;
+
+        CaptureContext(Consumer<List<Artifact>> batchSink) {
+            this.batchSink = batchSink;
+        }
+
+        /** An item whose bytes are in the bucket. */
+        public synchronized void stored(Artifact artifact, boolean uploadedNow) {
+            artifacts.add(artifact);
+            pending.add(artifact);
+            bytesScanned += artifact.size();
+            if (uploadedNow) {
+                bytesUploaded += artifact.size();
+                artifactsUploaded++;
+            }
+            if (pending.size() >= BATCH_SIZE) {
+                flush();
+            }
+        }
+
+        /** An item that could not be captured, with a reason fit for an admin (no secrets, no contents). */
+        public synchronized void failed(String path, String reason) {
+            errors.add(new AgentError(path, reason));
+        }
+
+        synchronized void flush() {
+            if (!pending.isEmpty()) {
+                batchSink.accept(List.copyOf(pending));
+                announced += pending.size();
+                pending.clear();
+            }
+        }
+
+        public synchronized List<Artifact> artifacts() {
+            return List.copyOf(artifacts);
+        }
+
+        public synchronized List<AgentError> errors() {
+            return List.copyOf(errors);
+        }
+
+        synchronized long announced() {
+            return announced;
+        }
+
+        synchronized long bytesScanned() {
+            return bytesScanned;
+        }
+
+        synchronized long bytesUploaded() {
+            return bytesUploaded;
+        }
+
+        synchronized long artifactsUploaded() {
+            return artifactsUploaded;
+        }
+
+        /** Convenience for tests and callers that want the set of logical paths stored so far. */
+        public synchronized Set<String> storedPaths() {
+            Set<String> s = new java.util.LinkedHashSet<>();
+            artifacts.forEach(a -> s.add(a.logicalPath()));
+            return s;
+        }
+    }
+}

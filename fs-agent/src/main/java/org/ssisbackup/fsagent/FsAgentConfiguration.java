@@ -1,0 +1,51 @@
+package org.ssisbackup.fsagent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Consumer;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.agent.AgentMetrics;
+import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.wire.OutboundMessages;
+import org.ssisbackup.fsagent.capture.FileSystemCapture;
+
+@Configuration
+class FsAgentConfiguration {
+    static final String EVENTS_BINDING = "events-out-0";
+
+    @Bean
+    BlobStore blobStore(FsAgentProperties properties) {
+        FsAgentProperties.S3 s3 = properties.s3();
+        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+    }
+
+    @Bean(destroyMethod = "close")
+    BackupJobRunner backupJobRunner(FsAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
+        return new BackupJobRunner(AgentKind.FILESYSTEM, properties.hostId(), version(), store,
+                message -> {
+                    if (!bridge.send(EVENTS_BINDING, OutboundMessages.of(message))) {
+                        throw new IllegalStateException("Kafka did not take " + message.getClass().getSimpleName());
+                    }
+                },
+                (command, ctx) -> {
+                    store.ensureBucket();
+                    new FileSystemCapture(properties, store).capture(command, ctx);
+                },
+                new AgentMetrics(registry, properties.hostId(), "filesystem"));
+    }
+
+    /** The commands topic: every host's commands arrive; the runner keeps this host's FILESYSTEM ones. */
+    @Bean
+    Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
+        return message -> runner.onCommand(message.getPayload());
+    }
+
+    private static String version() {
+        String v = FsAgentConfiguration.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

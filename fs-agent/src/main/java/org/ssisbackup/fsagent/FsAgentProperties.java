@@ -1,0 +1,33 @@
+package org.ssisbackup.fsagent;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param hostId      this host's id in the fleet (letters, digits, '.', '_', '-')
+ * @param serviceConfig path of MsDtsSrvr.ini.xml
+ * @param extraFolders  folders captured besides those the service configuration lists
+ * @param driveRoots    where Windows drive letters live when the agent reads a copied host tree
+ *                      (e.g. {@code C: /srv/hosts/sql01/c}); empty on Windows itself
+ * @param s3            where blobs and manifests go
+ */
+@Validated
+@ConfigurationProperties("ssisbackup.fs")
+public record FsAgentProperties(String hostId, Path serviceConfig, List<Path> extraFolders,
+                                Map<String, Path> driveRoots, S3 s3) {
+    public FsAgentProperties {
+        org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
+        extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);
+        driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
+    }
+
+    public record S3(String endpoint, String accessKey, String secretKey, String bucket) {
+        @Override
+        public String toString() { // never print the keys
+            return "S3[endpoint=" + endpoint + ", bucket=" + bucket + "]";
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.ssisbackup.fsagent.capture;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns paths as SSIS writes them (Windows: {@code C:\ETL\x.dtsConfig}, {@code ..\Packages}) into paths on
+ * the machine the agent runs on. On Windows that is the path itself; elsewhere a drive letter maps through
+ * the configured drive roots, and backslashes become separators.
+ */
+public final class HostPaths {
+    private static final Pattern DRIVE = Pattern.compile("^([A-Za-z]):[\\\\/](.*)$");
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    private final Map<String, Path> driveRoots;
+
+    public HostPaths(Map<String, Path> driveRoots) {
+        this.driveRoots = new java.util.HashMap<>();
+        driveRoots.forEach((k, v) -> this.driveRoots.put(k.replace(":", "").toUpperCase(Locale.ROOT), v));
+    }
+
+    /** Resolves {@code written} against {@code base} when relative; empty when a drive has no mapping here. */
+    public Optional<Path> resolve(String written, Path base) {
+        String p = written.trim();
+        if (WINDOWS) {
+            Path path = Path.of(p);
+            return Optional.of((path.isAbsolute() ? path : base.resolve(path)).normalize());
+        }
+        Matcher m = DRIVE.matcher(p);
+        if (m.matches()) {
+            Path root = driveRoots.get(m.group(1).toUpperCase(Locale.ROOT));
+            if (root == null) {
+                return Optional.empty();
+            }
+            return Optional.of(root.resolve(m.group(2).replace('\\', '/')).normalize());
+        }
+        String posix = p.replace('\\', '/');
+        Path path = Path.of(posix);
+        return Optional.of((path.isAbsolute() ? path : base.resolve(path)).normalize());
+    }
+}

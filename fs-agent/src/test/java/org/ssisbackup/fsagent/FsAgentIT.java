@@ -1,0 +1,136 @@
+package org.ssisbackup.fsagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.contracts.AgentEvent;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.BackupScope;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.store.Sha256;
+import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.testsupport.infra.SampleHost;
+import org.ssisbackup.testsupport.kafka.TopicProbe;
+
+/** The fs-agent on a real KRaft broker and a real S3 server (s3proxy), backing up the sample host. */
+@SpringBootTest(properties = {FsAgentApplication.CONFIG_NAME,
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.fs.host-id=sql01", "server.port=0"})
+@EmbeddedKafka(partitions = 1)
+class FsAgentIT {
+    static final Path HOST;
+    static final EmbeddedS3 S3;
+
+    static {
+        try {
+            HOST = SampleHost.copyHostTo(Files.createTempDirectory("fs-agent-it"));
+            S3 = EmbeddedS3.startInMemory("it-access", "it-secret-key");
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) {
+        r.add("ssisbackup.fs.service-config", () -> HOST.resolve(SampleHost.SERVICE_CONFIG).toString());
+        r.add("ssisbackup.fs.drive-roots.C", HOST::toString);
+        r.add("ssisbackup.fs.s3.endpoint", S3::endpoint);
+        r.add("ssisbackup.fs.s3.access-key", S3::accessKey);
+        r.add("ssisbackup.fs.s3.secret-key", S3::secretKey);
+        r.add("ssisbackup.fs.s3.bucket", () -> "it-bucket");
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        S3.close();
+    }
+
+    @Autowired
+    EmbeddedKafkaBroker broker;
+    @Autowired
+    BlobStore store;
+
+    @Test
+    void backsUpEveryFileOfTheListedFoldersAndSkipsOtherHostsAndDeadLettersGarbage() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS, Topics.deadLetter(Topics.COMMANDS))) {
+            // Garbage first: it must go to the dead-letter topic with a reason, and not stop the consumer.
+            probe.send(Topics.COMMANDS, "sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(), Map.of());
+            // Another host's command: ignored.
+            UUID otherJob = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql99", command(otherJob, "sql99"), Map.of());
+            UUID job = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", command(job, "sql01"), Map.of());
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            AgentJobFinished done = finished(probe, job);
+            assertThat(done.outcome()).as("errors: %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
+
+            List<Artifact> artifacts = events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
+            assertThat(done.artifactCount()).isEqualTo(artifacts.size());
+            // ini + 4 files under ..\Packages + 1 under ETL\Packages; ETL\Config is not a listed folder
+            assertThat(artifacts).hasSize(6);
+            assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.SERVICE_CONFIG).hasSize(1);
+            assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.FS_PACKAGE).hasSize(3);
+            for (Artifact a : artifacts) {
+                Path source = Path.of(a.logicalPath());
+                assertThat(a.sha256()).isEqualTo(Sha256.of(source).hex());
+                try (InputStream in = store.openBlob(a.sha256())) {
+                    assertThat(in.readAllBytes()).as(a.logicalPath()).isEqualTo(Files.readAllBytes(source));
+                }
+            }
+            assertThat(store.readManifest(done.manifestKey()).artifacts()).containsExactlyInAnyOrderElementsOf(artifacts);
+            assertThat(events(probe)).noneMatch(e -> e.meta().jobId().equals(otherJob));
+
+            List<TopicProbe.Seen> dead = probe.seen(Topics.deadLetter(Topics.COMMANDS));
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).headers().get("x-exception-message")).contains("not a valid AgentCommand");
+
+            // A second backup of the unchanged host uploads nothing but its manifest.
+            UUID again = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", command(again, "sql01"), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, again) != null);
+            assertThat(finished(probe, again).bytesUploaded()).isZero();
+            assertThat(finished(probe, again).bytesScanned()).isEqualTo(done.bytesScanned());
+        }
+    }
+
+    private static byte[] command(UUID job, String host) {
+        return MessageCodec.encode(new BackupCommand(MessageMeta.create(job, host), AgentKind.FILESYSTEM, UUID.randomUUID(),
+                Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM)));
+    }
+
+    private static List<AgentEvent> events(TopicProbe probe) {
+        return probe.seen(Topics.EVENTS).stream().map(s -> MessageCodec.decodeEvent(s.value())).toList();
+    }
+
+    private static AgentJobFinished finished(TopicProbe probe, UUID job) {
+        return events(probe).stream().filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(job))
+                .map(AgentJobFinished.class::cast).findFirst().orElse(null);
+    }
+}
