@@ -26,11 +26,7 @@ class FsAgentConfiguration {
     @Bean(destroyMethod = "close")
     BackupJobRunner backupJobRunner(FsAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
         return new BackupJobRunner(AgentKind.FILESYSTEM, properties.hostId(), version(), store,
-                message -> {
-                    if (!bridge.send(EVENTS_BINDING, OutboundMessages.of(message))) {
-                        throw new IllegalStateException("Kafka did not take " + message.getClass().getSimpleName());
-                    }
-                },
+                OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 (command, ctx) -> {
                     store.ensureBucket();
                     new FileSystemCapture(properties, store).capture(command, ctx);

@@ -22,6 +22,8 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.ConfigReference;
+import org.ssisbackup.contracts.ConfigReferencesFound;
 import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
@@ -110,7 +112,9 @@ public final class BackupJobRunner implements AutoCloseable {
         Instant started = Instant.now();
         UUID jobId = command.meta().jobId();
         CaptureContext ctx = new CaptureContext(batch -> publisher.accept(
-                new ArtifactsStored(MessageMeta.create(jobId, hostId), kind, command.restorePointId(), batch)));
+                new ArtifactsStored(MessageMeta.create(jobId, hostId), kind, command.restorePointId(), batch)),
+                refs -> publisher.accept(new ConfigReferencesFound(MessageMeta.create(jobId, hostId), kind,
+                        command.restorePointId(), refs)));
         String manifestKey = null;
         Outcome outcome;
         try {
@@ -157,6 +161,7 @@ public final class BackupJobRunner implements AutoCloseable {
     /** What the capture reports while it works. */
     public static final class CaptureContext {
         private final Consumer<List<Artifact>> batchSink;
+        private final Consumer<List<ConfigReference>> referenceSink;
         private final List<Artifact> artifacts = new ArrayList<>();
         private final List<AgentError> errors = new ArrayList<>();
         private final List<Artifact> pending = new ArrayList<>();
@@ -165,8 +170,14 @@ public final class BackupJobRunner implements AutoCloseable {
         private long bytesUploaded;
         private long artifactsUploaded;
 
-        CaptureContext(Consumer<List<Artifact>> batchSink) {
+        CaptureContext(Consumer<List<Artifact>> batchSink, Consumer<List<ConfigReference>> referenceSink) {
             this.batchSink = batchSink;
+            this.referenceSink = referenceSink;
+        }
+
+        /** Configuration files the host's other agent should capture in the same job. */
+        public void configReferencesFound(List<ConfigReference> references) {
+            referenceSink.accept(List.copyOf(references));
         }
 
         /** An item whose bytes are in the bucket. */

@@ -1,6 +1,8 @@
 package org.ssisbackup.contracts.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -19,6 +21,18 @@ public final class OutboundMessages {
                 .setHeader(Topics.TYPE_HEADER, message.getClass().getSimpleName())
                 .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
                 .build();
+    }
+
+    /**
+     * A publisher that fails loudly: {@code send} is a binder's send (e.g. {@code streamBridge::send}) and a
+     * refused message becomes an exception, so the caller's job ends FAILED instead of losing the event.
+     */
+    public static Consumer<VersionedMessage> publisher(BiPredicate<String, Object> send, String binding) {
+        return message -> {
+            if (!send.test(binding, of(message))) {
+                throw new IllegalStateException("the broker did not take " + message.getClass().getSimpleName());
+            }
+        };
     }
 
     private OutboundMessages() {

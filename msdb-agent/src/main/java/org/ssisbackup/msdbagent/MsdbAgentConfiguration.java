@@ -1,0 +1,47 @@
+package org.ssisbackup.msdbagent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Consumer;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.agent.AgentMetrics;
+import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.wire.OutboundMessages;
+import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
+
+@Configuration
+class MsdbAgentConfiguration {
+    static final String EVENTS_BINDING = "events-out-0";
+
+    @Bean
+    BlobStore blobStore(MsdbAgentProperties properties) {
+        MsdbAgentProperties.S3 s3 = properties.s3();
+        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+    }
+
+    @Bean(destroyMethod = "close")
+    BackupJobRunner backupJobRunner(MsdbAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
+        return new BackupJobRunner(AgentKind.MSDB, properties.hostId(), version(), store,
+                OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
+                (command, ctx) -> {
+                    store.ensureBucket();
+                    new MsdbPackageExporter(properties, store).capture(command, ctx);
+                },
+                new AgentMetrics(registry, properties.hostId(), "msdb"));
+    }
+
+    /** The commands topic: every host's commands arrive; the runner keeps this host's MSDB ones. */
+    @Bean
+    Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
+        return message -> runner.onCommand(message.getPayload());
+    }
+
+    private static String version() {
+        String v = MsdbAgentConfiguration.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
