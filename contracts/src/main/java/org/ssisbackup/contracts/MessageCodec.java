@@ -47,6 +47,22 @@ public final class MessageCodec {
         return manifest;
     }
 
+    /** A JSON list of errors, as stored beside a job or a restore point. */
+    public static java.util.List<AgentError> decodeErrors(String json) {
+        return java.util.List.of(read(json.getBytes(StandardCharsets.UTF_8), AgentError[].class));
+    }
+
+    /** A JSON object of strings (artifact metadata as stored). */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, String> decodeMap(String json) {
+        return read(json.getBytes(StandardCharsets.UTF_8), java.util.LinkedHashMap.class);
+    }
+
+    /** A JSON list of strings (reasons as stored). */
+    public static java.util.List<String> decodeStrings(String json) {
+        return java.util.List.of(read(json.getBytes(StandardCharsets.UTF_8), String[].class));
+    }
+
     /** Decodes and validates any message type. */
     public static <T extends VersionedMessage> T decode(byte[] body, Class<T> type) {
         T message = read(body, type);

@@ -1,0 +1,129 @@
+package org.ssisbackup.catalog.record;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.AgentEvent;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.RestorePointRecorded;
+import org.ssisbackup.contracts.RestorePointStatus;
+import org.ssisbackup.contracts.VersionedMessage;
+
+/**
+ * Turns agent events into restore points. Every write is idempotent (a redelivered event changes nothing),
+ * and a point is COMPLETE only when every agent of its job succeeded and every artifact an agent announced
+ * is recorded; otherwise PARTIAL (or FAILED when nothing was captured), with the reasons.
+ */
+@Component
+public class RestorePointRecorder {
+    private static final Logger log = LoggerFactory.getLogger(RestorePointRecorder.class);
+
+    private final JdbcClient jdbc;
+    private final Consumer<VersionedMessage> publisher;
+    private final MeterRegistry registry;
+
+    public RestorePointRecorder(JdbcClient jdbc, CatalogEventPublisher publisher, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.publisher = publisher;
+        this.registry = registry;
+    }
+
+    @Transactional
+    public void on(AgentEvent event) {
+        if (event instanceof ArtifactsStored stored) {
+            for (Artifact a : stored.artifacts()) {
+                jdbc.sql("""
+                        INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT DO NOTHING""")
+                        .params(stored.restorePointId(), stored.agent().name(), a.logicalPath(), a.kind().name(), a.size(),
+                                a.sha256(), a.objectKey(), MessageCodec.encodeToString(a.metadata()))
+                        .update();
+            }
+        } else if (event instanceof AgentJobFinished finished) {
+            recordFinished(finished);
+        }
+    }
+
+    private void recordFinished(AgentJobFinished f) {
+        String jobAgents = f.jobAgents().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+        jdbc.sql("""
+                INSERT INTO agent_result (restore_point_id, agent, job_id, host_id, job_agents, outcome, artifact_count,
+                    bytes_scanned, bytes_uploaded, manifest_key, errors, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?) ON CONFLICT DO NOTHING""")
+                .params(f.restorePointId(), f.agent().name(), f.meta().jobId(), f.meta().hostId(), jobAgents,
+                        f.outcome().name(), f.artifactCount(), f.bytesScanned(), f.bytesUploaded(), f.manifestKey(),
+                        MessageCodec.encodeToString(f.errors()), Timestamp.from(f.meta().occurredAt()))
+                .update();
+        List<Map<String, Object>> results = jdbc.sql("SELECT * FROM agent_result WHERE restore_point_id = ?")
+                .param(f.restorePointId()).query().listOfRows();
+        Set<AgentKind> finishedAgents = EnumSet.noneOf(AgentKind.class);
+        results.forEach(r -> finishedAgents.add(AgentKind.valueOf((String) r.get("agent"))));
+        if (!finishedAgents.containsAll(f.jobAgents())) {
+            return; // the host's other agent is still at work
+        }
+        List<String> reasons = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        boolean countsMatch = true;
+        for (Map<String, Object> r : results) {
+            String agent = (String) r.get("agent");
+            Outcome outcome = Outcome.valueOf((String) r.get("outcome"));
+            outcomes.add(outcome);
+            long announced = ((Number) r.get("artifact_count")).longValue();
+            long recorded = jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ? AND agent = ?")
+                    .params(f.restorePointId(), agent).query(Long.class).single();
+            if (recorded != announced) {
+                countsMatch = false;
+                reasons.add(agent + " announced " + announced + " artifacts but the catalog holds " + recorded);
+            }
+            for (AgentError e : MessageCodec.decodeErrors(r.get("errors").toString())) {
+                reasons.add(agent + ": " + e.path() + ": " + e.reason());
+            }
+        }
+        Outcome combined = Outcome.combine(outcomes);
+        long artifactCount = jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?")
+                .param(f.restorePointId()).query(Long.class).single();
+        RestorePointStatus status = combined == Outcome.SUCCEEDED && countsMatch ? RestorePointStatus.COMPLETE
+                : combined == Outcome.FAILED && artifactCount == 0 ? RestorePointStatus.FAILED : RestorePointStatus.PARTIAL;
+        long totalBytes = jdbc.sql("SELECT coalesce(sum(size), 0) FROM artifact WHERE restore_point_id = ?")
+                .param(f.restorePointId()).query(Long.class).single();
+        Instant createdAt = results.stream().map(r -> ((Timestamp) r.get("finished_at")).toInstant())
+                .min(Instant::compareTo).orElse(Instant.now());
+        int inserted = jdbc.sql("""
+                INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now()) ON CONFLICT DO NOTHING""")
+                .params(f.restorePointId(), f.meta().jobId(), f.meta().hostId(), status.name(), artifactCount, totalBytes,
+                        MessageCodec.encodeToString(reasons), Timestamp.from(createdAt))
+                .update();
+        if (inserted == 1) {
+            log.info("restore point {} of host {}: {} ({} artifacts)", f.restorePointId(), f.meta().hostId(), status, artifactCount);
+            registry.counter("ssis.catalog.restore.points.recorded", "host", f.meta().hostId(), "status", status.name().toLowerCase())
+                    .increment();
+            publisher.accept(new RestorePointRecorded(MessageMeta.create(f.meta().jobId(), f.meta().hostId()),
+                    f.restorePointId(), status, artifactCount, reasons));
+        }
+    }
+
+    static UUID uuid(Object o) {
+        return o instanceof UUID u ? u : UUID.fromString(o.toString());
+    }
+}

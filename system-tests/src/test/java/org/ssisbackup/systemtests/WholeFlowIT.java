@@ -1,0 +1,222 @@
+package org.ssisbackup.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.ssisbackup.catalog.CatalogApplication;
+import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.fsagent.FsAgentApplication;
+import org.ssisbackup.msdbagent.MsdbAgentApplication;
+import org.ssisbackup.orchestrator.OrchestratorApplication;
+import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.testsupport.infra.SampleHost;
+import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.testsupport.msdb.DtsxSeed;
+import org.ssisbackup.testsupport.msdb.MsdbModel;
+import org.ssisbackup.testsupport.msdb.MsdbStandIn;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole product on real parts: POST /api/v1/backups on the orchestrator, commands over a real KRaft
+ * broker to both agents of host sql01, package files and msdb packages (through mssql-jdbc to the msdb
+ * stand-in) into s3proxy through the MinIO SDK, a restore point in PostgreSQL listing every item.
+ */
+class WholeFlowIT {
+    static final String HOST = "sql01";
+    static final String MSDB_PASSWORD = "Stand-in-only-pw1";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static EmbeddedS3 s3;
+    static EmbeddedPostgresServer postgres;
+    static MsdbStandIn msdb;
+    static Path hostRoot;
+    static final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    static String orchestrator;
+    static String catalog;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
+        kafka.afterPropertiesSet();
+        s3 = EmbeddedS3.startInMemory("system-access", "system-secret-key");
+        postgres = EmbeddedPostgresServer.start();
+        MsdbModel model = new MsdbModel();
+        DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
+        msdb = new MsdbStandIn(model).addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin").start(0);
+        hostRoot = SampleHost.copyHostTo(Files.createTempDirectory("host"));
+
+        Map<String, Object> common = new HashMap<>();
+        common.put("spring.cloud.stream.kafka.binder.brokers", kafka.getBrokersAsString());
+        common.put("server.port", "0");
+        Map<String, Object> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
+                "secret-key", s3.secretKey(), "bucket", "ssis-backups");
+
+        Map<String, Object> orch = new HashMap<>(common);
+        orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
+        orch.put("spring.datasource.username", postgres.user());
+        orchestrator = "http://127.0.0.1:" + port(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
+
+        Map<String, Object> cat = new HashMap<>(common);
+        cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
+        cat.put("spring.datasource.username", postgres.user());
+        catalog = "http://127.0.0.1:" + port(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
+
+        Map<String, Object> fs = new HashMap<>(common);
+        fs.put("ssisbackup.fs.host-id", HOST);
+        fs.put("ssisbackup.fs.service-config", hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
+        fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
+        s3Props.forEach((k, v) -> fs.put("ssisbackup.fs.s3." + k, v));
+        start(FsAgentApplication.class, FsAgentApplication.CONFIG_NAME, fs);
+
+        Map<String, Object> md = new HashMap<>(common);
+        md.put("ssisbackup.msdb.host-id", HOST);
+        md.put("ssisbackup.msdb.jdbc-url", msdb.jdbcUrl());
+        md.put("ssisbackup.msdb.username", "ssis_backup");
+        md.put("ssisbackup.msdb.password", MSDB_PASSWORD);
+        s3Props.forEach((k, v) -> md.put("ssisbackup.msdb.s3." + k, v));
+        start(MsdbAgentApplication.class, MsdbAgentApplication.CONFIG_NAME, md);
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> app, String configName, Map<String, Object> props) {
+        // As command-line arguments: they outrank the service's own yml, as an operator's flags would.
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).properties(configName).run(args);
+        apps.add(ctx);
+        return ctx;
+    }
+
+    private static int port(ConfigurableApplicationContext ctx) {
+        return Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (int i = apps.size() - 1; i >= 0; i--) {
+            apps.get(i).close();
+        }
+        if (msdb != null) msdb.close();
+        if (postgres != null) postgres.close();
+        if (s3 != null) s3.close();
+        if (kafka != null) kafka.destroy();
+    }
+
+    @Test
+    void aBackupRequestEndsInACompleteRestorePointWhoseBytesAreTheSources() throws Exception {
+        try (TopicProbe probe = new TopicProbe(kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
+            // A malformed event first: dead-lettered with its reason, and every consumer keeps consuming.
+            probe.send(Topics.EVENTS, HOST, "{\"type\":\"AgentJobFinished\"}".getBytes(), Map.of());
+
+            HttpResponse<String> created = post(orchestrator + "/api/v1/backups",
+                    "{\"hosts\":[\"" + HOST + "\"],\"scope\":[\"FILESYSTEM\",\"MSDB\"]}");
+            assertThat(created.statusCode()).isEqualTo(202);
+            String jobId = JSON.readTree(created.body()).get("jobId").asString();
+
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> get(orchestrator + "/api/v1/backups/" + jobId).get("finishedAt") != null
+                            && !get(orchestrator + "/api/v1/backups/" + jobId).get("finishedAt").isNull());
+            JsonNode job = get(orchestrator + "/api/v1/backups/" + jobId);
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.get("agents")).hasSize(2);
+            job.get("agents").forEach(a -> assertThat(a.get("state").asString()).isEqualTo("SUCCEEDED"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST).size() == 1);
+            JsonNode point = get(catalog + "/api/v1/restore-points?host=" + HOST).get(0);
+            assertThat(point.get("status").asString()).as(point.get("reasons").toString()).isEqualTo("COMPLETE");
+            assertThat(point.get("jobId").asString()).isEqualTo(jobId);
+
+            BlobStore store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "ssis-backups");
+            Map<String, JsonNode> byPath = new HashMap<>();
+            for (JsonNode a : point.get("artifacts")) {
+                byPath.put(a.get("logicalPath").asString(), a);
+                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
+                    assertThat(in.readAllBytes().length).isEqualTo(a.get("size").asLong());
+                }
+            }
+            // Every file of the folders the ini lists, byte for byte.
+            List<Path> files = new ArrayList<>();
+            for (String folder : List.of("Program Files/Microsoft SQL Server/160/DTS/Packages", "ETL/Packages")) {
+                try (Stream<Path> walk = Files.walk(hostRoot.resolve(folder))) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                }
+            }
+            files.add(hostRoot.resolve(SampleHost.SERVICE_CONFIG));
+            for (Path f : files) {
+                JsonNode a = byPath.get(f.toString());
+                assertThat(a).as("restore point lists %s", f).isNotNull();
+                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
+                    assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(f));
+                }
+            }
+            // Every msdb package, byte for byte.
+            for (Map<String, Object> row : msdb.model().select("sysssispackages", r -> true)) {
+                JsonNode a = point.get("artifacts").valueStream()
+                        .filter(x -> x.get("kind").asString().equals("MSDB_PACKAGE")
+                                && x.get("metadata").get("id").asString().equals(row.get("id").toString()))
+                        .findFirst().orElseThrow();
+                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
+                    assertThat(in.readAllBytes()).isEqualTo((byte[]) row.get("packagedata"));
+                }
+            }
+            assertThat(point.get("artifactCount").asLong()).isEqualTo(point.get("artifacts").size());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
+            assertThat(probe.seen(Topics.deadLetter(Topics.EVENTS)))
+                    .allSatisfy(d -> assertThat(d.headers().get("x-exception-message")).contains("not a valid AgentEvent"));
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedWithAReason() throws Exception {
+        HttpResponse<String> r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"../etc\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"sql01\"],\"scope\":[\"TAPE\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID())).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void everyServiceExposesPrometheusMetrics() throws Exception {
+        for (ConfigurableApplicationContext ctx : apps) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port(ctx) + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("jvm_memory_used_bytes");
+        }
+    }
+
+    private static HttpResponse<String> post(String url, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+}
