@@ -1,0 +1,123 @@
+package org.ssisbackup.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.BackupScope;
+import org.ssisbackup.contracts.JobAccepted;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.orchestrator.job.BackupJobs;
+import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testsupport.kafka.TopicProbe;
+
+/** The job state machine on real PostgreSQL and a real broker: dispatch, duplicates, out-of-order events, timeouts. */
+@SpringBootTest(properties = {OrchestratorApplication.CONFIG_NAME, "server.port=0",
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.timeout-sweep=500ms"})
+@EmbeddedKafka(partitions = 1)
+class BackupJobsIT {
+    static final EmbeddedPostgresServer PG;
+
+    static {
+        try {
+            PG = EmbeddedPostgresServer.start();
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void db(DynamicPropertyRegistry r) throws Exception {
+        String url = PG.createDatabase("orchestrator");
+        r.add("spring.datasource.url", () -> url);
+        r.add("spring.datasource.username", PG::user);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        PG.close();
+    }
+
+    @Autowired
+    BackupJobs jobs;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    EmbeddedKafkaBroker broker;
+
+    @Test
+    void dispatchesOneCommandPerHostAndAgentKeyedByHost() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.COMMANDS)) {
+            BackupJobs.NewJob job = jobs.start(List.of("h1", "h2"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test");
+            assertThat(job.state().name()).isEqualTo("DISPATCHED");
+            await().atMost(Duration.ofSeconds(20)).until(() -> probe.seen(Topics.COMMANDS,
+                    s -> MessageCodec.decodeCommand(s.value()).meta().jobId().equals(job.jobId())).size() == 4);
+            for (TopicProbe.Seen s : probe.seen(Topics.COMMANDS)) {
+                BackupCommand c = (BackupCommand) MessageCodec.decodeCommand(s.value());
+                if (c.meta().jobId().equals(job.jobId())) {
+                    assertThat(s.key()).isEqualTo(c.meta().hostId());
+                    assertThat(c.agents()).containsExactlyInAnyOrder(AgentKind.MSDB, AgentKind.FILESYSTEM);
+                    assertThat(s.headers()).containsEntry(Topics.TYPE_HEADER, "BackupCommand");
+                }
+            }
+        }
+    }
+
+    @Test
+    void duplicatesAndOutOfOrderEventsDoNotMoveAStateBackwards() {
+        BackupJobs.NewJob job = jobs.start(List.of("h3"), Set.of(BackupScope.FILESYSTEM), "test");
+        UUID id = job.jobId();
+        AgentJobFinished done = new AgentJobFinished(MessageMeta.create(id, "h3"), AgentKind.FILESYSTEM,
+                job.hosts().get(0).restorePointId(), Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 3, 30, 30, "m", List.of());
+        jobs.on(done); // finished arrives before accepted
+        jobs.on(new JobAccepted(MessageMeta.create(id, "h3"), AgentKind.FILESYSTEM, "1"));
+        jobs.on(done);
+        assertThat(agentState(id)).isEqualTo("SUCCEEDED");
+        assertThat(jobState(id)).isEqualTo("SUCCEEDED");
+        Map<String, Object> row = jdbc.sql("SELECT artifact_count FROM job_agent WHERE job_id = ?").param(id).query().singleRow();
+        assertThat(((Number) row.get("artifact_count")).longValue()).isEqualTo(3);
+    }
+
+    @Test
+    void anAgentThatNeverAnswersTimesOutAndTheJobCloses() {
+        BackupJobs.NewJob job = jobs.start(List.of("silent-host"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test");
+        UUID id = job.jobId();
+        jobs.on(new AgentJobFinished(MessageMeta.create(id, "silent-host"), AgentKind.MSDB, job.hosts().get(0).restorePointId(),
+                Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PARTIALLY_FAILED".equals(jobState(id)));
+        assertThat(jdbc.sql("SELECT state FROM job_agent WHERE job_id = ? AND agent = 'FILESYSTEM'").param(id)
+                .query(String.class).single()).isEqualTo("TIMED_OUT");
+        // A late answer from the timed-out agent changes nothing.
+        jobs.on(new AgentJobFinished(MessageMeta.create(id, "silent-host"), AgentKind.FILESYSTEM, job.hosts().get(0).restorePointId(),
+                Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
+        assertThat(jobState(id)).isEqualTo("PARTIALLY_FAILED");
+    }
+
+    private String agentState(UUID id) {
+        return jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?").param(id).query(String.class).single();
+    }
+
+    private String jobState(UUID id) {
+        return jdbc.sql("SELECT state FROM backup_job WHERE id = ?").param(id).query(String.class).single();
+    }
+}

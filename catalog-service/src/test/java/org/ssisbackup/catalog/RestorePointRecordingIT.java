@@ -1,0 +1,135 @@
+package org.ssisbackup.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.catalog.record.RestorePointRecorder;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+
+/** The catalog's recording rules on real PostgreSQL: never COMPLETE with a missing artifact; idempotent. */
+@SpringBootTest(properties = {CatalogApplication.CONFIG_NAME, "server.port=0",
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
+@EmbeddedKafka(partitions = 1)
+class RestorePointRecordingIT {
+    static final EmbeddedPostgresServer PG;
+
+    static {
+        try {
+            PG = EmbeddedPostgresServer.start();
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void db(DynamicPropertyRegistry r) throws Exception {
+        String url = PG.createDatabase("catalog");
+        r.add("spring.datasource.url", () -> url);
+        r.add("spring.datasource.username", PG::user);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        PG.close();
+    }
+
+    @Autowired
+    RestorePointRecorder recorder;
+    @Autowired
+    JdbcClient jdbc;
+
+    private static final Set<AgentKind> BOTH = Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM);
+
+    @Test
+    void completeOnlyWhenEveryAgentFinishedWellAndEveryArtifactArrived_andRedeliveryChangesNothing() {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        ArtifactsStored fs = stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx", "C:/b.dtsConfig");
+        ArtifactsStored msdb = stored(job, point, AgentKind.MSDB, "\\ETL\\Load");
+        recorder.on(fs);
+        recorder.on(fs); // redelivered
+        recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of()));
+        assertThat(status(point)).as("one agent still at work").isNull();
+        recorder.on(msdb);
+        AgentJobFinished last = finished(job, point, AgentKind.MSDB, Outcome.SUCCEEDED, 1, List.of());
+        recorder.on(last);
+        recorder.on(last); // redelivered
+        assertThat(status(point)).isEqualTo("COMPLETE");
+        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?").param(point).query(Long.class).single())
+                .isEqualTo(3);
+        assertThat(jdbc.sql("SELECT count(*) FROM restore_point WHERE id = ?").param(point).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingArtifactMakesThePointPartialWithTheReason() {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
+        // The agent says it stored 2, the catalog saw 1 (a lost batch): never COMPLETE.
+        recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of(), Set.of(AgentKind.FILESYSTEM)));
+        assertThat(status(point)).isEqualTo("PARTIAL");
+        assertThat(reasons(point)).contains("FILESYSTEM announced 2 artifacts but the catalog holds 1");
+    }
+
+    @Test
+    void failedAgentsGivePartialOrFailedWithTheirReasons() {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
+        recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 1, List.of()));
+        recorder.on(finished(job, point, AgentKind.MSDB, Outcome.FAILED, 0,
+                List.of(new AgentError("(job)", "cannot connect to msdb: Login failed for user 'x'."))));
+        assertThat(status(point)).isEqualTo("PARTIAL");
+        assertThat(reasons(point)).contains("Login failed");
+
+        UUID point2 = UUID.randomUUID();
+        recorder.on(finished(job, point2, AgentKind.MSDB, Outcome.FAILED, 0, List.of(new AgentError("(job)", "down")),
+                Set.of(AgentKind.MSDB)));
+        assertThat(status(point2)).isEqualTo("FAILED");
+    }
+
+    private String status(UUID point) {
+        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).optional().orElse(null);
+    }
+
+    private String reasons(UUID point) {
+        return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(point).query(String.class).single();
+    }
+
+    private static ArtifactsStored stored(UUID job, UUID point, AgentKind agent, String... paths) {
+        String sha = "cd".repeat(32);
+        return new ArtifactsStored(MessageMeta.create(job, "sql01"), agent, point, java.util.Arrays.stream(paths)
+                .map(p -> new Artifact(p, ArtifactKind.FS_PACKAGE, 10, sha, ObjectKeys.blob(sha), Map.of())).toList());
+    }
+
+    private static AgentJobFinished finished(UUID job, UUID point, AgentKind agent, Outcome outcome, long count,
+                                             List<AgentError> errors) {
+        return finished(job, point, agent, outcome, count, errors, BOTH);
+    }
+
+    private static AgentJobFinished finished(UUID job, UUID point, AgentKind agent, Outcome outcome, long count,
+                                             List<AgentError> errors, Set<AgentKind> agents) {
+        return new AgentJobFinished(MessageMeta.create(job, "sql01"), agent, point, agents, outcome, count, 100, 10,
+                "manifests/sql01/" + point + "/x.json", errors);
+    }
+}
