@@ -7,13 +7,25 @@ import java.util.UUID;
 /**
  * An agent's part of a job is over. {@code artifactCount} is the number of items in its manifest and in its
  * ArtifactsStored batches, so the catalog can tell that it has seen every one before calling a point COMPLETE.
+ * {@code warnings} are things an admin should know that did not stop a capture (an encrypted package stored
+ * unread, a configuration reference that could not be resolved).
  */
 public record AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
                                Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
-                               @OptionalField String manifestKey, List<AgentError> errors) implements AgentEvent {
+                               @OptionalField String manifestKey, List<AgentError> errors,
+                               @OptionalField List<AgentError> warnings) implements AgentEvent {
 
     public AgentJobFinished {
         jobAgents = Set.copyOf(jobAgents);
         errors = errors == null ? List.of() : List.copyOf(errors);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** Without warnings (schema 1 readers see an empty list). */
+    public AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
+                            Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
+                            String manifestKey, List<AgentError> errors) {
+        this(meta, agent, restorePointId, jobAgents, outcome, artifactCount, bytesScanned, bytesUploaded, manifestKey,
+                errors, List.of());
     }
 }

@@ -7,11 +7,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.agent.AgentMetrics;
 import org.ssisbackup.contracts.agent.BackupJobRunner;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
+import org.ssisbackup.fsagent.capture.MsdbReferences;
 
 @Configuration
 class FsAgentConfiguration {
@@ -23,13 +25,25 @@ class FsAgentConfiguration {
         return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
     }
 
+    @Bean
+    MsdbReferences msdbReferences(FsAgentProperties properties) {
+        return new MsdbReferences(properties.hostId());
+    }
+
+    /** The events topic: the host's msdb agent's configuration references, for the file capture of the same job. */
+    @Bean
+    Consumer<Message<byte[]>> agentEvents(MsdbReferences references) {
+        return message -> references.on(MessageCodec.decodeEvent(message.getPayload()));
+    }
+
     @Bean(destroyMethod = "close")
-    BackupJobRunner backupJobRunner(FsAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
+    BackupJobRunner backupJobRunner(FsAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry,
+                                    MsdbReferences references) {
         return new BackupJobRunner(AgentKind.FILESYSTEM, properties.hostId(), version(), store,
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 (command, ctx) -> {
                     store.ensureBucket();
-                    new FileSystemCapture(properties, store).capture(command, ctx);
+                    new FileSystemCapture(properties, store, references).capture(command, ctx);
                 },
                 new AgentMetrics(registry, properties.hostId(), "filesystem"));
     }

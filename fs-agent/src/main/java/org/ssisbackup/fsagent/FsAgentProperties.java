@@ -12,16 +12,22 @@ import org.springframework.validation.annotation.Validated;
  * @param extraFolders  folders captured besides those the service configuration lists
  * @param driveRoots    where Windows drive letters live when the agent reads a copied host tree
  *                      (e.g. {@code C: /srv/hosts/sql01/c}); empty on Windows itself
+ * @param environment   environment variables of the host that override this process's own (for type 5
+ *                      configurations when the agent reads a copied host tree); empty on the host itself
+ * @param msdbReferencesTimeout how long a job waits for the msdb agent's configuration references
  * @param s3            where blobs and manifests go
  */
 @Validated
 @ConfigurationProperties("ssisbackup.fs")
 public record FsAgentProperties(String hostId, Path serviceConfig, List<Path> extraFolders,
-                                Map<String, Path> driveRoots, S3 s3) {
+                                Map<String, Path> driveRoots, Map<String, String> environment,
+                                java.time.Duration msdbReferencesTimeout, S3 s3) {
     public FsAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
         extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);
         driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        msdbReferencesTimeout = msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {

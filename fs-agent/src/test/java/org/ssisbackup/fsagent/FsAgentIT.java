@@ -93,9 +93,17 @@ class FsAgentIT {
             List<Artifact> artifacts = events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
                     .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
             assertThat(done.artifactCount()).isEqualTo(artifacts.size());
-            // ini + 4 files under ..\Packages + 1 under ETL\Packages; ETL\Config is not a listed folder
-            assertThat(artifacts).hasSize(6);
+            // ini + 4 files under ..\Packages + 1 under ETL\Packages + C:\ETL\Config\Warehouse.dtsConfig, which
+            // two packages use and which lives outside every package folder
+            assertThat(artifacts).hasSize(7);
             assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.SERVICE_CONFIG).hasSize(1);
+            assertThat(artifacts).filteredOn(a -> a.logicalPath().endsWith("Warehouse.dtsConfig")).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.kind()).isEqualTo(ArtifactKind.CONFIG_FILE);
+                        assertThat(a.metadata().get("referencedBy")).contains("LoadCustomers.dtsx").contains("LoadFacts.dtsx");
+                    });
+            // MonthEnd's type-5 configuration names a variable this host does not have: a warning, not a failure.
+            assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("SSIS_FINANCE_CONFIG"));
             assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.FS_PACKAGE).hasSize(3);
             for (Artifact a : artifacts) {
                 Path source = Path.of(a.logicalPath());
@@ -117,6 +125,35 @@ class FsAgentIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, again) != null);
             assertThat(finished(probe, again).bytesUploaded()).isZero();
             assertThat(finished(probe, again).bytesScanned()).isEqualTo(done.bytesScanned());
+        }
+    }
+
+    @Test
+    void capturesTheConfigurationFilesThatTheHostsMsdbPackagesUseInTheSameJob() throws Exception {
+        Path extra = HOST.resolve("Shared/Extra.dtsConfig");
+        Files.createDirectories(extra.getParent());
+        Files.writeString(extra, "<DTSConfiguration/>");
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            UUID job = UUID.randomUUID();
+            UUID point = UUID.randomUUID();
+            Set<AgentKind> both = Set.of(AgentKind.FILESYSTEM, AgentKind.MSDB);
+            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
+                    AgentKind.FILESYSTEM, point, both, Set.of(BackupScope.FILESYSTEM, BackupScope.MSDB))), Map.of());
+            // What the msdb agent of this host reports for the job.
+            probe.send(Topics.EVENTS, "sql01", MessageCodec.encode(new org.ssisbackup.contracts.ConfigReferencesFound(
+                    MessageMeta.create(job, "sql01"), AgentKind.MSDB, point, List.of(
+                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "C:\\Shared\\Extra.dtsConfig"),
+                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "C:\\Shared\\Gone.dtsConfig"),
+                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "relative.dtsConfig")))), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            AgentJobFinished done = finished(probe, job);
+            assertThat(done.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            List<Artifact> artifacts = events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
+            assertThat(artifacts).filteredOn(a -> a.logicalPath().equals(extra.toString())).singleElement()
+                    .satisfies(a -> assertThat(a.metadata()).containsEntry("referencedBy", "\\ETL\\Nightly"));
+            assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("does not exist"));
+            assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("relative path in an msdb package"));
         }
     }
 

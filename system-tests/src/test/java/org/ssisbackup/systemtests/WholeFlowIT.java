@@ -164,6 +164,8 @@ class WholeFlowIT {
                 }
             }
             files.add(hostRoot.resolve(SampleHost.SERVICE_CONFIG));
+            // Outside every package folder, used by file-system and msdb packages alike (C:\ETL\Config\...).
+            files.add(hostRoot.resolve("ETL/Config/Warehouse.dtsConfig"));
             for (Path f : files) {
                 JsonNode a = byPath.get(f.toString());
                 assertThat(a).as("restore point lists %s", f).isNotNull();

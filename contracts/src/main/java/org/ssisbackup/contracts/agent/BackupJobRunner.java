@@ -124,7 +124,7 @@ public final class BackupJobRunner implements AutoCloseable {
             outcome = ctx.errors().isEmpty() ? Outcome.SUCCEEDED
                     : ctx.artifacts().isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
             manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
-                    command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors()));
+                    command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors(), ctx.warnings()));
         } catch (Exception e) {
             // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
             // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
@@ -133,7 +133,8 @@ public final class BackupJobRunner implements AutoCloseable {
             outcome = Outcome.FAILED;
         }
         AgentJobFinished finished = new AgentJobFinished(MessageMeta.create(jobId, hostId), kind, command.restorePointId(),
-                command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(), manifestKey, ctx.errors());
+                command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(), manifestKey, ctx.errors(),
+                ctx.warnings());
         try {
             publisher.accept(finished);
         } catch (RuntimeException e) {
@@ -164,6 +165,7 @@ public final class BackupJobRunner implements AutoCloseable {
         private final Consumer<List<ConfigReference>> referenceSink;
         private final List<Artifact> artifacts = new ArrayList<>();
         private final List<AgentError> errors = new ArrayList<>();
+        private final List<AgentError> warnings = new ArrayList<>();
         private final List<Artifact> pending = new ArrayList<>();
         private long announced;
         private long bytesScanned;
@@ -197,6 +199,15 @@ public final class BackupJobRunner implements AutoCloseable {
         /** An item that could not be captured, with a reason fit for an admin (no secrets, no contents). */
         public synchronized void failed(String path, String reason) {
             errors.add(new AgentError(path, reason));
+        }
+
+        /** Something an admin should know that does not make the capture fail. */
+        public synchronized void warn(String path, String reason) {
+            warnings.add(new AgentError(path, reason));
+        }
+
+        public synchronized List<AgentError> warnings() {
+            return List.copyOf(warnings);
         }
 
         synchronized void flush() {

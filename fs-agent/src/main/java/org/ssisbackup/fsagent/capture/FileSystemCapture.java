@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
@@ -24,28 +25,32 @@ import org.ssisbackup.fsagent.FsAgentProperties;
 
 /**
  * Captures a host's file-system side of SSIS: MsDtsSrvr.ini.xml itself, every file under each
- * FileSystemFolder it lists and under the configured extra folders. One file's problem (vanished, unreadable,
+ * FileSystemFolder it lists and under the configured extra folders, and the configuration files that those
+ * packages and (in the same job) the host's msdb packages refer to, wherever they are. One file's problem (vanished, unreadable,
  * changed while read) is recorded against that file and the others go on.
  */
 public final class FileSystemCapture implements BackupJobRunner.Capture {
     private final FsAgentProperties properties;
     private final HostPaths hostPaths;
     private final BlobStore store;
+    private final MsdbReferences msdbReferences;
 
-    public FileSystemCapture(FsAgentProperties properties, BlobStore store) {
+    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
         this.properties = properties;
         this.hostPaths = new HostPaths(properties.driveRoots());
         this.store = store;
+        this.msdbReferences = msdbReferences;
     }
 
     @Override
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) {
+    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws InterruptedException {
         Path ini = properties.serviceConfig();
         Map<Path, String> roots = new LinkedHashMap<>();
         if (ini == null) {
             ctx.failed("(service configuration)", "ssisbackup.fs.service-config is not set");
         } else {
-            store(ini.toAbsolutePath().normalize(), ArtifactKind.SERVICE_CONFIG, "service configuration", ini.getParent(), ctx);
+            store(ini.toAbsolutePath().normalize(), ArtifactKind.SERVICE_CONFIG, "service configuration", ini.getParent(),
+                    Map.of(), ctx);
             try {
                 ServiceConfiguration config = ServiceConfiguration.read(ini);
                 for (ServiceConfiguration.Folder f : config.fileSystemFolders()) {
@@ -65,10 +70,35 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
             roots.putIfAbsent(extra.toAbsolutePath().normalize(), "extra");
         }
         Set<Path> seen = new LinkedHashSet<>();
-        roots.forEach((root, name) -> walk(root, name, seen, ctx));
+        ConfigurationFiles configs = new ConfigurationFiles(hostPaths, this::environment);
+        roots.forEach((root, name) -> walk(root, name, seen, configs, ctx));
+        if (command.agents().contains(AgentKind.MSDB)) {
+            // The msdb packages' configuration files live on this host's disks: capture them in the same job.
+            msdbReferences.await(command.meta().jobId(), properties.msdbReferencesTimeout()).ifPresentOrElse(
+                    refs -> refs.forEach(r -> configs.addMsdbReference(r, ctx)),
+                    () -> ctx.warn("(msdb)", "the msdb agent reported no configuration references for this job;"
+                            + " configuration files of msdb packages were not captured"));
+        }
+        configs.files().forEach((file, packages) -> {
+            if (seen.add(file)) {
+                if (Files.isRegularFile(file)) {
+                    store(file, ArtifactKind.CONFIG_FILE, "configuration", null,
+                            Map.of("referencedBy", ConfigurationFiles.joined(packages)), ctx);
+                } else {
+                    ctx.warn(file.toString(), "configuration file referenced by " + ConfigurationFiles.joined(packages)
+                            + " does not exist");
+                }
+            }
+        });
     }
 
-    private void walk(Path root, String folderName, Set<Path> seen, BackupJobRunner.CaptureContext ctx) {
+    private String environment(String name) {
+        String v = properties.environment().get(name);
+        return v != null ? v : System.getenv(name);
+    }
+
+    private void walk(Path root, String folderName, Set<Path> seen, ConfigurationFiles configs,
+                      BackupJobRunner.CaptureContext ctx) {
         if (!Files.isDirectory(root)) {
             ctx.failed(root.toString(), "package folder '" + folderName + "' does not exist or is not a folder");
             return;
@@ -78,8 +108,14 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     // Links are not followed: a link could lead out of the folder (or loop).
-                    if (attrs.isRegularFile() && seen.add(file)) {
-                        store(file, kindOf(file), folderName, root, ctx);
+                    if (attrs.isSymbolicLink()) {
+                        ctx.warn(file.toString(), "symbolic link to " + linkTarget(file) + " recorded, not followed");
+                    } else if (attrs.isRegularFile() && seen.add(file)) {
+                        ArtifactKind kind = kindOf(file);
+                        store(file, kind, folderName, root, Map.of(), ctx);
+                        if (kind == ArtifactKind.FS_PACKAGE) {
+                            configs.readPackage(file, ctx);
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -95,11 +131,12 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
         }
     }
 
-    private void store(Path file, ArtifactKind kind, String folderName, Path root, BackupJobRunner.CaptureContext ctx) {
+    private void store(Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra,
+                       BackupJobRunner.CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             BlobStore.StoredBlob blob = store.storeFile(file);
-            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, String> metadata = new LinkedHashMap<>(extra);
             metadata.put("folder", folderName);
             if (root != null && file.startsWith(root)) {
                 metadata.put("relativePath", root.relativize(file).toString());
@@ -108,6 +145,14 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
             ctx.stored(new Artifact(file.toString(), kind, blob.size(), blob.sha256(), blob.key(), metadata), blob.uploaded());
         } catch (IOException | StoreException e) {
             ctx.failed(file.toString(), reason(e));
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "(unreadable target)";
         }
     }
 

@@ -140,7 +140,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
                 }
                 digest = Sha256.copy(in, out);
             }
-            readConfigurations(temp, logicalPath, encrypted, meta, references);
+            readConfigurations(temp, logicalPath, encrypted, meta, references, ctx);
             boolean uploaded = false;
             if (!store.hasBlob(digest.hex())) {
                 store.putBlob(temp, digest.hex(), digest.size());
@@ -154,9 +154,10 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     private static void readConfigurations(Path packageFile, String logicalPath, boolean encrypted, Map<String, String> meta,
-                                           List<ConfigReference> references) {
+                                           List<ConfigReference> references, BackupJobRunner.CaptureContext ctx) {
         if (encrypted) {
             meta.put("warning", "package is encrypted in msdb: stored as bytes, not read");
+            ctx.warn(logicalPath, meta.get("warning"));
             return;
         }
         try (InputStream in = Files.newInputStream(packageFile)) {
@@ -164,6 +165,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
             meta.put("protectionLevel", String.valueOf(info.protectionLevel()));
             if (info.fullyEncrypted()) {
                 meta.put("warning", "package is encrypted (protection level " + info.protectionLevel() + "): stored as bytes, not read");
+                ctx.warn(logicalPath, meta.get("warning"));
                 return;
             }
             for (PackageXml.Configuration c : info.configurations()) {
@@ -171,6 +173,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
             }
         } catch (IOException e) {
             meta.put("warning", "package XML could not be read for configurations: " + e.getMessage());
+            ctx.warn(logicalPath, meta.get("warning"));
         }
     }
 
