@@ -142,6 +142,8 @@ class WholeFlowIT {
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(job.get("agents")).hasSize(2);
             job.get("agents").forEach(a -> assertThat(a.get("state").asString()).isEqualTo("SUCCEEDED"));
+            // The sample's encrypted msdb package and its unset type-5 variable are warnings an admin can see.
+            assertThat(job.get("agents").toString()).contains("encrypted").contains("SSIS_FINANCE_CONFIG");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST).size() == 1);
             JsonNode point = get(catalog + "/api/v1/restore-points?host=" + HOST).get(0);

@@ -42,7 +42,8 @@ class BackupController {
     }
 
     record AgentView(String hostId, String agent, String state, UUID restorePointId, Long artifactCount,
-                     Long bytesScanned, Long bytesUploaded, List<AgentError> errors, Instant updatedAt) {
+                     Long bytesScanned, Long bytesUploaded, List<AgentError> errors, List<AgentError> warnings,
+                     Instant updatedAt) {
     }
 
     record JobView(UUID jobId, String state, String trigger, List<String> scope, Instant createdAt, Instant finishedAt,
@@ -107,6 +108,7 @@ class BackupController {
                 .map(a -> new AgentView((String) a.get("host_id"), (String) a.get("agent"), (String) a.get("state"),
                         (UUID) a.get("restore_point_id"), asLong(a.get("artifact_count")), asLong(a.get("bytes_scanned")),
                         asLong(a.get("bytes_uploaded")), MessageCodec.decodeErrors(a.get("errors").toString()),
+                        MessageCodec.decodeErrors(a.get("warnings").toString()),
                         ((Timestamp) a.get("updated_at")).toInstant()))
                 .toList();
         Timestamp finished = (Timestamp) j.get("finished_at");

@@ -132,11 +132,12 @@ public class BackupJobs {
         jdbc.sql("""
                 UPDATE job_agent SET state = ?, updated_at = now(), errors = CAST(? AS jsonb),
                     artifact_count = coalesce(?, artifact_count), bytes_scanned = coalesce(?, bytes_scanned),
-                    bytes_uploaded = coalesce(?, bytes_uploaded)
+                    bytes_uploaded = coalesce(?, bytes_uploaded), warnings = coalesce(CAST(? AS jsonb), warnings)
                 WHERE job_id = ? AND host_id = ? AND agent = ? AND %s""".formatted(guard))
                 .params(to.name(), MessageCodec.encodeToString(errors),
                         f == null ? null : f.artifactCount(), f == null ? null : f.bytesScanned(),
-                        f == null ? null : f.bytesUploaded(), jobId, host, agent.name())
+                        f == null ? null : f.bytesUploaded(),
+                        f == null ? null : MessageCodec.encodeToString(f.warnings()), jobId, host, agent.name())
                 .update();
     }
 
