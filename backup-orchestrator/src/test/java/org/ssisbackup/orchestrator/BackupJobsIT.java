@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,7 +26,7 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.job.BackupJobs;
-import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testsupport.infra.TestDatabases;
 import org.ssisbackup.testsupport.kafka.TopicProbe;
 
 /** The job state machine on real PostgreSQL and a real broker: dispatch, duplicates, out-of-order events, timeouts. */
@@ -36,26 +35,9 @@ import org.ssisbackup.testsupport.kafka.TopicProbe;
         "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.timeout-sweep=500ms"})
 @EmbeddedKafka(partitions = 1)
 class BackupJobsIT {
-    static final EmbeddedPostgresServer PG;
-
-    static {
-        try {
-            PG = EmbeddedPostgresServer.start();
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @DynamicPropertySource
     static void db(DynamicPropertyRegistry r) throws Exception {
-        String url = PG.createDatabase("orchestrator");
-        r.add("spring.datasource.url", () -> url);
-        r.add("spring.datasource.username", PG::user);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        PG.close();
+        TestDatabases.register(r, "orchestrator");
     }
 
     @Autowired

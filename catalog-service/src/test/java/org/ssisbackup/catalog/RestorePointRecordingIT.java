@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,33 +23,16 @@ import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testsupport.infra.TestDatabases;
 
 /** The catalog's recording rules on real PostgreSQL: never COMPLETE with a missing artifact; idempotent. */
 @SpringBootTest(properties = {CatalogApplication.CONFIG_NAME, "server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
 @EmbeddedKafka(partitions = 1)
 class RestorePointRecordingIT {
-    static final EmbeddedPostgresServer PG;
-
-    static {
-        try {
-            PG = EmbeddedPostgresServer.start();
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @DynamicPropertySource
     static void db(DynamicPropertyRegistry r) throws Exception {
-        String url = PG.createDatabase("catalog");
-        r.add("spring.datasource.url", () -> url);
-        r.add("spring.datasource.username", PG::user);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        PG.close();
+        TestDatabases.register(r, "catalog");
     }
 
     @Autowired

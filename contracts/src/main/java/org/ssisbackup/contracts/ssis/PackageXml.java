@@ -4,15 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * What the agents read inside a .dtsx: its protection level and its configurations, from either the 2012+
@@ -46,18 +42,9 @@ public final class PackageXml {
     public static PackageInfo read(InputStream in) throws IOException {
         Document doc;
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setExpandEntityReferences(false);
-            var builder = f.newDocumentBuilder();
-            builder.setErrorHandler(new DefaultHandler()); // report through the exception, not stderr
-            doc = builder.parse(in);
+            doc = SecureXml.newDocumentBuilder().parse(in);
         } catch (SAXException e) {
             throw new IOException("malformed package XML: " + e.getMessage(), e);
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
         }
         Element root = doc.getDocumentElement();
         if (!"Executable".equals(root.getLocalName()) || !DTS.equals(root.getNamespaceURI())) {

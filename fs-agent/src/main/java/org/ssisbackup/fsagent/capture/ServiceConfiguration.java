@@ -6,10 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import org.ssisbackup.contracts.ssis.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -35,7 +32,7 @@ public record ServiceConfiguration(List<Folder> folders) {
     public static ServiceConfiguration read(Path file) throws IOException {
         Document doc;
         try (InputStream in = Files.newInputStream(file)) {
-            doc = secureBuilder().parse(in);
+            doc = SecureXml.newDocumentBuilder().parse(in);
         } catch (SAXException e) {
             throw new IOException("malformed XML in " + file.getFileName() + ": " + e.getMessage(), e);
         }
@@ -60,21 +57,5 @@ public record ServiceConfiguration(List<Folder> folders) {
     private static String text(Element parent, String name) {
         NodeList n = parent.getElementsByTagNameNS("*", name);
         return n.getLength() == 0 ? null : n.item(0).getTextContent().trim();
-    }
-
-    static DocumentBuilder secureBuilder() {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setXIncludeAware(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
-            return b;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
