@@ -9,9 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = JobAccepted.class, name = "JobAccepted"),
         @JsonSubTypes.Type(value = ArtifactsStored.class, name = "ArtifactsStored"),
         @JsonSubTypes.Type(value = ConfigReferencesFound.class, name = "ConfigReferencesFound"),
-        @JsonSubTypes.Type(value = AgentJobFinished.class, name = "AgentJobFinished")
+        @JsonSubTypes.Type(value = AgentJobFinished.class, name = "AgentJobFinished"),
+        @JsonSubTypes.Type(value = RestoreFinished.class, name = "RestoreFinished")
 })
 public sealed interface AgentEvent extends VersionedMessage
-        permits JobAccepted, ArtifactsStored, ConfigReferencesFound, AgentJobFinished {
+        permits JobAccepted, ArtifactsStored, ConfigReferencesFound, AgentJobFinished, RestoreFinished {
     AgentKind agent();
 }

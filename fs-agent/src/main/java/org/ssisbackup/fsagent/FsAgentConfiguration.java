@@ -13,7 +13,9 @@ import org.ssisbackup.contracts.agent.BackupJobRunner;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
+import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.capture.MsdbReferences;
+import org.ssisbackup.fsagent.restore.FileRestorer;
 
 @Configuration
 class FsAgentConfiguration {
@@ -45,10 +47,11 @@ class FsAgentConfiguration {
                     store.ensureBucket();
                     new FileSystemCapture(properties, store, references).capture(command, ctx);
                 },
-                new AgentMetrics(registry, properties.hostId(), "filesystem"));
+                new AgentMetrics(registry, properties.hostId(), "filesystem"),
+                new FileRestorer(properties.hostId(), store, new HostPaths(properties.driveRoots()), registry));
     }
 
-    /** The commands topic: every host's commands arrive; the runner keeps this host's FILESYSTEM ones. */
+    /** The commands topic: every host's commands arrive; the runner keeps this host's FILESYSTEM backups and restores. */
     @Bean
     Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
         return message -> runner.onCommand(message.getPayload());

@@ -30,6 +30,9 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.OverwritePolicy;
+import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.store.Sha256;
@@ -155,6 +158,87 @@ class FsAgentIT {
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("does not exist"));
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("relative path in an msdb package"));
         }
+    }
+
+    @Test
+    void restoresDeletedFilesByteForByteWithTheirTimesAndRefusesWhatItMustNot() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            UUID job = UUID.randomUUID();
+            UUID point = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
+                    AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM))), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            assertThat(finished(probe, job).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+            Path packages = HOST.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages");
+            Path monthEnd = packages.resolve("Finance/MonthEnd.dtsx");
+            Path warehouse = HOST.resolve("ETL/Config/Warehouse.dtsConfig");
+            byte[] monthEndBytes = Files.readAllBytes(monthEnd);
+            byte[] warehouseBytes = Files.readAllBytes(warehouse);
+            java.nio.file.attribute.FileTime monthEndTime = Files.getLastModifiedTime(monthEnd);
+            Files.delete(monthEnd);
+            Files.delete(warehouse);
+            Files.writeString(packages.resolve("LoadCustomers.dtsx"), "changed since the backup");
+
+            // Dry run: says what it would write, writes nothing.
+            RestoreFinished dry = restore(probe, point, List.of(), null, OverwritePolicy.IF_CHANGED, true);
+            assertThat(dry.written()).contains(monthEnd.toString(), warehouse.toString(), packages.resolve("LoadCustomers.dtsx").toString());
+            assertThat(Files.exists(monthEnd)).isFalse();
+
+            // To the original paths, never overwriting: the deleted files come back, the changed one stays.
+            RestoreFinished r = restore(probe, point, List.of(), null, OverwritePolicy.NEVER, false);
+            assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(r.written()).containsExactlyInAnyOrder(monthEnd.toString(), warehouse.toString());
+            assertThat(Files.readAllBytes(monthEnd)).isEqualTo(monthEndBytes);
+            assertThat(Files.readAllBytes(warehouse)).isEqualTo(warehouseBytes);
+            assertThat(Files.getLastModifiedTime(monthEnd).toInstant()).isEqualTo(monthEndTime.toInstant());
+            assertThat(r.skipped()).anySatisfy(s -> assertThat(s.path()).endsWith("LoadCustomers.dtsx"));
+            assertThat(Files.readString(packages.resolve("LoadCustomers.dtsx"))).isEqualTo("changed since the backup");
+
+            // A subset under another root, by glob.
+            Path elsewhere = Files.createTempDirectory("restore-root");
+            RestoreFinished sub = restore(probe, point, List.of("**/*.dtsConfig"), elsewhere.toString(), OverwritePolicy.ALWAYS, false);
+            assertThat(sub.written()).hasSize(2).allSatisfy(w -> assertThat(Path.of(w)).startsWith(elsewhere));
+            assertThat(Files.readAllBytes(Path.of(sub.written().stream().filter(w -> w.endsWith("Warehouse.dtsConfig"))
+                    .findFirst().orElseThrow()))).isEqualTo(warehouseBytes);
+
+            // A corrupt blob is never written; a manifest path with '..' is refused.
+            Artifact monthEndArtifact = store.readManifest(finished(probe, job).manifestKey()).artifacts().stream()
+                    .filter(a -> a.logicalPath().equals(monthEnd.toString())).findFirst().orElseThrow();
+            io.minio.MinioClient raw = io.minio.MinioClient.builder().endpoint(S3.endpoint())
+                    .credentials(S3.accessKey(), S3.secretKey()).build();
+            byte[] evil = "not the package".getBytes();
+            raw.putObject(io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey())
+                    .stream(new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L).build());
+            UUID forged = UUID.randomUUID();
+            store.putManifest(new org.ssisbackup.contracts.Manifest(1, "sql01", UUID.randomUUID(), forged, AgentKind.FILESYSTEM,
+                    Outcome.SUCCEEDED, java.time.Instant.now(), List.of(monthEndArtifact,
+                    new Artifact("/srv/ok/../../etc/cron.d/evil", ArtifactKind.FS_FILE, monthEndArtifact.size(),
+                            monthEndArtifact.sha256(), monthEndArtifact.objectKey(), Map.of())), List.of(), List.of()));
+            Path third = Files.createTempDirectory("restore-corrupt");
+            RestoreFinished bad = restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false);
+            assertThat(bad.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(bad.written()).isEmpty();
+            assertThat(bad.failed()).singleElement().satisfies(f -> assertThat(f.reason()).contains("SHA-256"));
+            assertThat(bad.refused()).singleElement().satisfies(f -> assertThat(f.reason()).contains(".."));
+            try (java.util.stream.Stream<Path> files = Files.walk(third)) {
+                assertThat(files.filter(Files::isRegularFile)).isEmpty();
+            }
+            // Mend the blob: the other tests of this class share the bucket.
+            raw.putObject(io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey())
+                    .stream(new java.io.ByteArrayInputStream(monthEndBytes), (long) monthEndBytes.length, -1L).build());
+        }
+    }
+
+    private static RestoreFinished restore(TopicProbe probe, UUID point, List<String> include, String target,
+                                           OverwritePolicy overwrite, boolean dryRun) throws Exception {
+        UUID job = UUID.randomUUID();
+        probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new RestoreCommand(MessageMeta.create(job, "sql01"),
+                AgentKind.FILESYSTEM, "sql01", point, include, target, overwrite, dryRun)), Map.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
+                .anyMatch(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job)));
+        return events(probe).stream().filter(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job))
+                .map(RestoreFinished.class::cast).findFirst().orElseThrow();
     }
 
     private static byte[] command(UUID job, String host) {

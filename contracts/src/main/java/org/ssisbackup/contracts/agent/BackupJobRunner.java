@@ -29,6 +29,8 @@ import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.contracts.store.BlobStore;
 
@@ -49,6 +51,12 @@ public final class BackupJobRunner implements AutoCloseable {
         void capture(BackupCommand command, CaptureContext context) throws Exception;
     }
 
+    /** What an agent kind does for a restore; it reports every item, and never throws for one item's problem. */
+    @FunctionalInterface
+    public interface Restore {
+        RestoreFinished restore(RestoreCommand command) throws Exception;
+    }
+
     /** How a job ended, for the agent's metrics. */
     public record JobReport(UUID jobId, String hostId, AgentKind agent, Outcome outcome, int artifacts,
                             long bytesScanned, long bytesUploaded, long artifactsUploaded, List<AgentError> errors,
@@ -62,6 +70,7 @@ public final class BackupJobRunner implements AutoCloseable {
     private final Consumer<VersionedMessage> publisher;
     private final Capture capture;
     private final Consumer<JobReport> onFinished;
+    private final Restore restore;
     private final Map<UUID, Boolean> seenJobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
@@ -72,6 +81,14 @@ public final class BackupJobRunner implements AutoCloseable {
 
     public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
                            Consumer<VersionedMessage> publisher, Capture capture, Consumer<JobReport> onFinished) {
+        this(kind, hostId, version, store, publisher, capture, onFinished, null);
+    }
+
+    /** @param restore null for an agent kind that cannot restore yet: its restore commands end FAILED, saying so */
+    public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
+                           Consumer<VersionedMessage> publisher, Capture capture, Consumer<JobReport> onFinished,
+                           Restore restore) {
+        this.restore = restore;
         this.kind = kind;
         this.hostId = hostId;
         this.version = version;
@@ -104,7 +121,38 @@ public final class BackupJobRunner implements AutoCloseable {
             jobs.execute(() -> run(backup));
             return true;
         }
+        if (command instanceof RestoreCommand r && r.agent() == kind) {
+            if (seenJobs.putIfAbsent(r.meta().jobId(), Boolean.TRUE) != null) {
+                log.info("restore {} already taken; ignoring the redelivered command", r.meta().jobId());
+                return false;
+            }
+            jobs.execute(() -> runRestore(r));
+            return true;
+        }
         return false;
+    }
+
+    /** Runs one restore to its end and reports it; never throws. */
+    public RestoreFinished runRestore(RestoreCommand command) {
+        UUID jobId = command.meta().jobId();
+        RestoreFinished finished;
+        try {
+            publisher.accept(new JobAccepted(MessageMeta.create(jobId, hostId), kind, version));
+            if (restore == null) {
+                throw new UnsupportedOperationException("this " + kind + " agent cannot restore yet");
+            }
+            finished = restore.restore(command);
+        } catch (Exception e) {
+            log.warn("{} restore {} failed: {}", kind, jobId, e.toString());
+            finished = new RestoreFinished(MessageMeta.create(jobId, hostId), kind, command.restorePointId(), Outcome.FAILED,
+                    command.dryRun(), List.of(), List.of(), List.of(), List.of(new AgentError("(restore)", reason(e))));
+        }
+        try {
+            publisher.accept(finished);
+        } catch (RuntimeException e) {
+            log.error("{} restore {}: cannot report its end: {}", kind, jobId, e.toString());
+        }
+        return finished;
     }
 
     /** Runs one job to its end; never throws. Visible for tests that drive the runner synchronously. */
