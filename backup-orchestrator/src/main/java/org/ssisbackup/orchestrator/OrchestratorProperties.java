@@ -3,10 +3,14 @@ package org.ssisbackup.orchestrator;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** @param agentTimeout how long an agent may take over its part of a job before it is TIMED_OUT */
+/**
+ * @param agentTimeout how long an agent may take over its part of a job before it is TIMED_OUT
+ * @param catalogUrl   where the catalog's REST API is (restores are checked against it)
+ */
 @ConfigurationProperties("ssisbackup.orchestrator")
-public record OrchestratorProperties(Duration agentTimeout) {
+public record OrchestratorProperties(Duration agentTimeout, String catalogUrl) {
     public OrchestratorProperties {
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;
+        catalogUrl = catalogUrl == null ? "http://127.0.0.1:8084" : catalogUrl;
     }
 }

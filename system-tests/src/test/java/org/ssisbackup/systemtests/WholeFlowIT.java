@@ -75,15 +75,16 @@ class WholeFlowIT {
         Map<String, Object> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
                 "secret-key", s3.secretKey(), "bucket", "ssis-backups");
 
-        Map<String, Object> orch = new HashMap<>(common);
-        orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
-        orch.put("spring.datasource.username", postgres.user());
-        orchestrator = "http://127.0.0.1:" + port(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
-
         Map<String, Object> cat = new HashMap<>(common);
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
         catalog = "http://127.0.0.1:" + port(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
+
+        Map<String, Object> orch = new HashMap<>(common);
+        orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
+        orch.put("spring.datasource.username", postgres.user());
+        orch.put("ssisbackup.orchestrator.catalog-url", catalog);
+        orchestrator = "http://127.0.0.1:" + port(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
 
         Map<String, Object> fs = new HashMap<>(common);
         fs.put("ssisbackup.fs.host-id", HOST);
@@ -186,6 +187,24 @@ class WholeFlowIT {
                 }
             }
             assertThat(point.get("artifactCount").asLong()).isEqualTo(point.get("artifacts").size());
+
+            // Restore over REST: a deleted package comes back byte for byte; a point the catalog lacks is refused.
+            Path monthEnd = hostRoot.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Finance/MonthEnd.dtsx");
+            byte[] monthEndBytes = Files.readAllBytes(monthEnd);
+            Files.delete(monthEnd);
+            HttpResponse<String> restore = post(orchestrator + "/api/v1/restores", "{\"restorePointId\":\""
+                    + point.get("id").asString() + "\",\"include\":[\"**/MonthEnd.dtsx\"],\"overwrite\":\"never\","
+                    + "\"scope\":[\"FILESYSTEM\"]}");
+            assertThat(restore.statusCode()).as(restore.body()).isEqualTo(202);
+            String restoreId = JSON.readTree(restore.body()).get("restoreId").asString();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> !get(orchestrator + "/api/v1/restores/" + restoreId).get("finishedAt").isNull());
+            JsonNode restored = get(orchestrator + "/api/v1/restores/" + restoreId);
+            assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+            assertThat(restored.get("agents").get(0).get("result").get("written").get(0).asString()).isEqualTo(monthEnd.toString());
+            assertThat(Files.readAllBytes(monthEnd)).isEqualTo(monthEndBytes);
+            assertThat(post(orchestrator + "/api/v1/restores", "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}")
+                    .statusCode()).isEqualTo(404);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
             assertThat(probe.seen(Topics.deadLetter(Topics.EVENTS)))

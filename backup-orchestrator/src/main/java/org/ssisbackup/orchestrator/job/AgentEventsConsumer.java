@@ -4,13 +4,27 @@ import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
+import org.ssisbackup.contracts.AgentEvent;
+import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.RestoreFinished;
+import org.ssisbackup.orchestrator.restore.RestoreJobs;
 
 @Configuration
 class AgentEventsConsumer {
     /** ssis.backup.events: a malformed record throws MalformedMessageException and is dead-lettered. */
     @Bean
-    Consumer<Message<byte[]>> agentEvents(BackupJobs jobs) {
-        return message -> jobs.on(MessageCodec.decodeEvent(message.getPayload()));
+    Consumer<Message<byte[]>> agentEvents(BackupJobs jobs, RestoreJobs restores) {
+        return message -> {
+            AgentEvent event = MessageCodec.decodeEvent(message.getPayload());
+            if (event instanceof RestoreFinished) {
+                restores.on(event);
+            } else if (event instanceof JobAccepted) {
+                jobs.on(event); // a job id is either a backup's or a restore's; the other ignores it
+                restores.on(event);
+            } else {
+                jobs.on(event);
+            }
+        };
     }
 }
