@@ -52,18 +52,40 @@ public final class BlobStore {
         return bucket;
     }
 
+    /** One MinIO SDK call; MinIO 9 reports some failures (a refused connection) unchecked. */
+    @FunctionalInterface
+    private interface MinioCall<T> {
+        T run() throws MinioException;
+    }
+
+    /** Runs a call; every failure becomes a StoreException naming what failed and why, never the credentials. */
+    private static <T> T call(String what, MinioCall<T> c) {
+        try {
+            return c.run();
+        } catch (StoreException e) {
+            throw e;
+        } catch (MinioException | RuntimeException e) {
+            throw new StoreException(what + ": " + describe(e), e);
+        }
+    }
+
+    private static boolean isCode(StoreException e, String... codes) {
+        return e.getCause() instanceof ErrorResponseException er && java.util.List.of(codes).contains(er.errorResponse().code());
+    }
+
     /** Creates the bucket when it does not exist yet. */
     public void ensureBucket() {
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            call("cannot create bucket " + bucket, () -> {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                }
+                return null;
+            });
+        } catch (StoreException e) {
+            if (!isCode(e, "BucketAlreadyOwnedByYou")) {
+                throw e;
             }
-        } catch (ErrorResponseException e) {
-            if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
-                throw new StoreException("cannot create bucket " + bucket + ": " + describe(e), e);
-            }
-        } catch (MinioException e) {
-            throw new StoreException("cannot reach bucket " + bucket + ": " + describe(e), e);
         }
     }
 
@@ -74,16 +96,12 @@ public final class BlobStore {
 
     public boolean exists(String key) {
         try {
-            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            return true;
-        } catch (ErrorResponseException e) {
-            String code = e.errorResponse().code();
-            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code)) {
+            return call("cannot look up " + key, () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()) != null);
+        } catch (StoreException e) {
+            if (isCode(e, "NoSuchKey", "NoSuchObject", "NotFound")) {
                 return false;
             }
-            throw new StoreException("cannot look up " + key + ": " + describe(e), e);
-        } catch (MinioException e) {
-            throw new StoreException("cannot look up " + key + ": " + describe(e), e);
+            throw e;
         }
     }
 
@@ -96,12 +114,10 @@ public final class BlobStore {
         String key = ObjectKeys.blob(expectedSha256);
         MessageDigest md = sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(in, size, PART_SIZE).contentType("application/octet-stream").build());
+            call("cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(in, size, PART_SIZE).contentType("application/octet-stream").build()));
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + " while uploading: " + e.getMessage(), e);
-        } catch (MinioException e) {
-            throw new StoreException("cannot upload " + key + ": " + describe(e), e);
         }
         String actual = HexFormat.of().formatHex(md.digest());
         if (!actual.equals(expectedSha256)) {
@@ -136,23 +152,15 @@ public final class BlobStore {
     }
 
     public InputStream open(String key) {
-        try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
-        } catch (MinioException e) {
-            throw new StoreException("cannot read " + key + ": " + describe(e), e);
-        }
+        return call("cannot read " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     /** Writes a manifest under {@link ObjectKeys#manifest}; returns its key. */
     public String putManifest(Manifest manifest) {
         String key = ObjectKeys.manifest(manifest.hostId(), manifest.restorePointId(), manifest.agent());
         byte[] json = MessageCodec.encode(manifest);
-        try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(new ByteArrayInputStream(json), (long) json.length, -1L).contentType("application/json").build());
-        } catch (MinioException e) {
-            throw new StoreException("cannot write manifest " + key + ": " + describe(e), e);
-        }
+        call("cannot write manifest " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(json), (long) json.length, -1L).contentType("application/json").build()));
         return key;
     }
 
@@ -166,21 +174,22 @@ public final class BlobStore {
 
     /** Keys of every object under a prefix. */
     public List<String> list(String prefix) {
-        List<String> keys = new ArrayList<>();
-        try {
+        return call("cannot list " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
                 keys.add(r.get().objectName());
             }
-        } catch (MinioException e) {
-            throw new StoreException("cannot list " + prefix + ": " + describe(e), e);
-        }
-        return keys;
+            return keys;
+        });
     }
 
     private void removeQuietly(String key) {
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-        } catch (MinioException ignored) {
+            call("cannot remove " + key, () -> {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                return null;
+            });
+        } catch (StoreException ignored) {
             // The caller reports the original failure; a leftover is caught by verification.
         }
     }
@@ -193,11 +202,14 @@ public final class BlobStore {
         }
     }
 
-    private static String describe(MinioException e) {
+    private static String describe(Exception e) {
         if (e instanceof ErrorResponseException er) {
             return er.errorResponse().code() + " " + er.errorResponse().message();
         }
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
