@@ -15,18 +15,20 @@ import org.springframework.validation.annotation.Validated;
  * @param environment   environment variables of the host that override this process's own (for type 5
  *                      configurations when the agent reads a copied host tree); empty on the host itself
  * @param msdbReferencesTimeout how long a job waits for the msdb agent's configuration references
+ * @param uploadParallelism how many files are hashed and uploaded at once (default 4)
  * @param s3            where blobs and manifests go
  */
 @Validated
 @ConfigurationProperties("ssisbackup.fs")
 public record FsAgentProperties(String hostId, Path serviceConfig, List<Path> extraFolders,
                                 Map<String, Path> driveRoots, Map<String, String> environment,
-                                java.time.Duration msdbReferencesTimeout, S3 s3) {
+                                java.time.Duration msdbReferencesTimeout, Integer uploadParallelism, S3 s3) {
     public FsAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
         extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);
         driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        uploadParallelism = uploadParallelism == null ? 4 : Math.max(1, uploadParallelism);
         msdbReferencesTimeout = msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
     }
 

@@ -19,7 +19,7 @@ import org.ssisbackup.contracts.ssis.PackageXml;
  * Finds the configuration files packages use: type 1 (the string is the path) and type 5 (the string names an
  * environment variable holding the path, resolved with the host's environment). Other configuration types
  * keep their values elsewhere (registry, environment, parent package, SQL Server) and have no file to capture.
- * What cannot be resolved is a warning, never a silent gap.
+ * What cannot be resolved is a warning, never a silent gap. Thread-safe: packages are read by the upload pool.
  */
 public final class ConfigurationFiles {
     private final HostPaths hostPaths;
@@ -56,7 +56,7 @@ public final class ConfigurationFiles {
         add(reference, null, ctx);
     }
 
-    private void add(ConfigReference ref, Path base, BackupJobRunner.CaptureContext ctx) {
+    private synchronized void add(ConfigReference ref, Path base, BackupJobRunner.CaptureContext ctx) {
         String written;
         if (ref.configurationType() == 1) {
             written = ref.target();
@@ -89,7 +89,7 @@ public final class ConfigurationFiles {
     }
 
     /** Every configuration file found, with the packages that use it. */
-    public Map<Path, Set<String>> files() {
+    public synchronized Map<Path, Set<String>> files() {
         return files;
     }
 

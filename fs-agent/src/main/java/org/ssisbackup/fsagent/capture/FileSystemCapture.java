@@ -8,11 +8,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
@@ -71,7 +77,9 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
         }
         Set<Path> seen = new LinkedHashSet<>();
         ConfigurationFiles configs = new ConfigurationFiles(hostPaths, this::environment);
-        roots.forEach((root, name) -> walk(root, name, seen, configs, ctx));
+        List<Candidate> candidates = new ArrayList<>();
+        roots.forEach((root, name) -> walk(root, name, seen, candidates, ctx));
+        storeInParallel(candidates, configs, ctx);
         if (command.agents().contains(AgentKind.MSDB)) {
             // The msdb packages' configuration files live on this host's disks: capture them in the same job.
             msdbReferences.await(command.meta().jobId(), properties.msdbReferencesTimeout()).ifPresentOrElse(
@@ -97,7 +105,44 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
         return v != null ? v : System.getenv(name);
     }
 
-    private void walk(Path root, String folderName, Set<Path> seen, ConfigurationFiles configs,
+    /** A file found by the walk, stored afterwards by the upload pool. */
+    private record Candidate(Path file, ArtifactKind kind, String folderName, Path root) {
+    }
+
+    /**
+     * Hashes and uploads the walked files on {@code upload-parallelism} threads: S3 latency, not the disk, bounds
+     * a backup of many small packages. Each file is still read in one streaming pass (twice when it is new).
+     */
+    private void storeInParallel(List<Candidate> candidates, ConfigurationFiles configs, BackupJobRunner.CaptureContext ctx)
+            throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(properties.uploadParallelism(), r -> {
+            Thread t = new Thread(r, "fs-agent-upload");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (Candidate c : candidates) {
+                work.add(pool.submit(() -> {
+                    store(c.file(), c.kind(), c.folderName(), c.root(), Map.of(), ctx);
+                    if (c.kind() == ArtifactKind.FS_PACKAGE) {
+                        configs.readPackage(c.file(), ctx);
+                    }
+                }));
+            }
+            for (Future<?> f : work) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    ctx.failed("(upload)", "unexpected: " + e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void walk(Path root, String folderName, Set<Path> seen, List<Candidate> candidates,
                       BackupJobRunner.CaptureContext ctx) {
         if (!Files.isDirectory(root)) {
             ctx.failed(root.toString(), "package folder '" + folderName + "' does not exist or is not a folder");
@@ -111,11 +156,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
                     if (attrs.isSymbolicLink()) {
                         ctx.warn(file.toString(), "symbolic link to " + linkTarget(file) + " recorded, not followed");
                     } else if (attrs.isRegularFile() && seen.add(file)) {
-                        ArtifactKind kind = kindOf(file);
-                        store(file, kind, folderName, root, Map.of(), ctx);
-                        if (kind == ArtifactKind.FS_PACKAGE) {
-                            configs.readPackage(file, ctx);
-                        }
+                        candidates.add(new Candidate(file, kindOf(file), folderName, root));
                     }
                     return FileVisitResult.CONTINUE;
                 }
