@@ -114,22 +114,22 @@ public final class BackupJobRunner implements AutoCloseable {
             return false;
         }
         if (command instanceof BackupCommand backup && backup.agent() == kind) {
-            if (seenJobs.putIfAbsent(backup.meta().jobId(), Boolean.TRUE) != null) {
-                log.info("job {} already taken; ignoring the redelivered command", backup.meta().jobId());
-                return false;
-            }
-            jobs.execute(() -> run(backup));
-            return true;
+            return queueOnce(backup.meta().jobId(), () -> run(backup));
         }
-        if (command instanceof RestoreCommand r && r.agent() == kind) {
-            if (seenJobs.putIfAbsent(r.meta().jobId(), Boolean.TRUE) != null) {
-                log.info("restore {} already taken; ignoring the redelivered command", r.meta().jobId());
-                return false;
-            }
-            jobs.execute(() -> runRestore(r));
-            return true;
+        if (command instanceof RestoreCommand restoreCommand && restoreCommand.agent() == kind) {
+            return queueOnce(restoreCommand.meta().jobId(), () -> runRestore(restoreCommand));
         }
         return false;
+    }
+
+    /** At-least-once delivery: a redelivered command of a job already taken is ignored. */
+    private boolean queueOnce(UUID jobId, Runnable job) {
+        if (seenJobs.putIfAbsent(jobId, Boolean.TRUE) != null) {
+            log.info("job {} already taken; ignoring the redelivered command", jobId);
+            return false;
+        }
+        jobs.execute(job);
+        return true;
     }
 
     /** Runs one restore to its end and reports it; never throws. */
