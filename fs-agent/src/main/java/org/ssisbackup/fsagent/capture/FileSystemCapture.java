@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,12 +41,14 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
     private final HostPaths hostPaths;
     private final BlobStore store;
     private final MsdbReferences msdbReferences;
+    private final HashCache hashes;
 
-    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
+    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, HashCache hashes) {
         this.properties = properties;
         this.hostPaths = new HostPaths(properties.driveRoots());
         this.store = store;
         this.msdbReferences = msdbReferences;
+        this.hashes = hashes;
     }
 
     @Override
@@ -176,7 +179,12 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
                        BackupJobRunner.CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            BlobStore.StoredBlob blob = store.storeFile(file);
+            // The HEAD request stays: a cached hash is used only while its blob is really in the bucket.
+            Optional<String> known = hashes.lookup(file, attrs).filter(store::hasBlob);
+            BlobStore.StoredBlob blob = known.isPresent()
+                    ? new BlobStore.StoredBlob(known.get(), attrs.size(), false)
+                    : store.storeFile(file);
+            hashes.remember(file, attrs, blob.sha256());
             Map<String, String> metadata = new LinkedHashMap<>(extra);
             metadata.put("folder", folderName);
             if (root != null && file.startsWith(root)) {

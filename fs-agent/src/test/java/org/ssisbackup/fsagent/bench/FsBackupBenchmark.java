@@ -69,7 +69,7 @@ public final class FsBackupBenchmark {
         FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4,
                 new FsAgentProperties.S3(s3.endpoint(), ACCESS, SECRET, bucket));
         BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "bench-host", "bench", store, m -> { },
-                new FileSystemCapture(props, store, new MsdbReferences("bench-host")), r -> { });
+                new FileSystemCapture(props, store, new MsdbReferences("bench-host"), new org.ssisbackup.fsagent.capture.HashCache()), r -> { });
         UUID first = UUID.randomUUID();
         long t0 = System.nanoTime();
         check(runner.run(command(first)));
