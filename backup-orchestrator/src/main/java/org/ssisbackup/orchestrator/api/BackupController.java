@@ -67,10 +67,9 @@ class BackupController {
                 ? List.of(BackupScope.MSDB.name(), BackupScope.FILESYSTEM.name()) : request.scope();
         for (String s : asked) {
             try {
-                scope.add(BackupScope.valueOf(s.trim().toUpperCase()));
+                scope.add(BackupScope.parse(s));
             } catch (IllegalArgumentException e) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                        "unknown scope '" + s + "'; known: " + List.of(BackupScope.values()));
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
             }
         }
         return ResponseEntity.accepted().body(jobs.start(new ArrayList<>(hosts), scope, "rest"));

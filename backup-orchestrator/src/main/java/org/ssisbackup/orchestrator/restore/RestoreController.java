@@ -73,9 +73,9 @@ class RestoreController {
             Set<AgentKind> asked = EnumSet.noneOf(AgentKind.class);
             for (String s : r.scope()) {
                 try {
-                    asked.add(BackupScope.valueOf(s.trim().toUpperCase()).agent());
+                    asked.add(BackupScope.parse(s).agent());
                 } catch (IllegalArgumentException e) {
-                    throw bad("unknown scope '" + s + "'");
+                    throw bad(e.getMessage());
                 }
             }
             agents.retainAll(asked);

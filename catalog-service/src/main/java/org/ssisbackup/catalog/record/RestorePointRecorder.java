@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -121,9 +120,5 @@ public class RestorePointRecorder {
             publisher.accept(new RestorePointRecorded(MessageMeta.create(f.meta().jobId(), f.meta().hostId()),
                     f.restorePointId(), status, artifactCount, reasons));
         }
-    }
-
-    static UUID uuid(Object o) {
-        return o instanceof UUID u ? u : UUID.fromString(o.toString());
     }
 }

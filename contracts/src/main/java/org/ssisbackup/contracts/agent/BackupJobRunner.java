@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -288,13 +287,6 @@ public final class BackupJobRunner implements AutoCloseable {
 
         synchronized long artifactsUploaded() {
             return artifactsUploaded;
-        }
-
-        /** Convenience for tests and callers that want the set of logical paths stored so far. */
-        public synchronized Set<String> storedPaths() {
-            Set<String> s = new java.util.LinkedHashSet<>();
-            artifacts.forEach(a -> s.add(a.logicalPath()));
-            return s;
         }
     }
 }

@@ -138,7 +138,14 @@ public final class BlobStore {
      * that hash exists yet (so an unchanged file costs one read and one HEAD request).
      */
     public StoredBlob storeFile(Path file) throws IOException {
-        Sha256.Digest digest = Sha256.of(file);
+        return storeHashed(file, Sha256.of(file));
+    }
+
+    /**
+     * Stores a file whose digest the caller took while writing it (a package streamed from msdb): uploaded
+     * only when no blob with that hash exists yet, re-hashed on the way up like every upload.
+     */
+    public StoredBlob storeHashed(Path file, Sha256.Digest digest) {
         if (hasBlob(digest.hex())) {
             return new StoredBlob(digest.hex(), digest.size(), false);
         }

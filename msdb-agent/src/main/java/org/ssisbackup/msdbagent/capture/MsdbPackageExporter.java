@@ -1,6 +1,5 @@
 package org.ssisbackup.msdbagent.capture;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,13 +140,9 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
                 digest = Sha256.copy(in, out);
             }
             readConfigurations(temp, logicalPath, encrypted, meta, references, ctx);
-            boolean uploaded = false;
-            if (!store.hasBlob(digest.hex())) {
-                store.putBlob(temp, digest.hex(), digest.size());
-                uploaded = true;
-            }
-            ctx.stored(new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, digest.size(), digest.hex(),
-                    org.ssisbackup.contracts.ObjectKeys.blob(digest.hex()), meta), uploaded);
+            BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
+            ctx.stored(new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, blob.size(), blob.sha256(), blob.key(), meta),
+                    blob.uploaded());
         } catch (IOException | StoreException e) {
             ctx.failed(logicalPath, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -183,24 +178,15 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
         meta.put("folderid", f.id().toString());
         meta.put("parentfolderid", f.parent() == null ? "" : f.parent().toString());
         meta.put("foldername", f.name());
-        byte[] json = MessageCodec.encode(meta);
-        Sha256.Digest digest = Sha256.copy(new ByteArrayInputStream(json), OutputStream.nullOutputStream());
-        boolean uploaded = false;
+        Path tmp = Files.write(Files.createTempFile("msdb-folder", ".json"), MessageCodec.encode(meta));
         try {
-            if (!store.hasBlob(digest.hex())) {
-                Path tmp = Files.createTempFile("msdb-folder", ".json");
-                try {
-                    Files.write(tmp, json);
-                    store.putBlob(tmp, digest.hex(), json.length);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-                uploaded = true;
-            }
-            ctx.stored(new Artifact(path, ArtifactKind.MSDB_FOLDER, json.length, digest.hex(),
-                    org.ssisbackup.contracts.ObjectKeys.blob(digest.hex()), meta), uploaded);
+            BlobStore.StoredBlob blob = store.storeFile(tmp);
+            ctx.stored(new Artifact(path, ArtifactKind.MSDB_FOLDER, blob.size(), blob.sha256(), blob.key(), meta),
+                    blob.uploaded());
         } catch (StoreException e) {
             ctx.failed(path, e.getMessage());
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
