@@ -13,7 +13,6 @@ import org.ssisbackup.contracts.agent.BackupJobRunner;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
-import org.ssisbackup.fsagent.capture.HashCache;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.capture.MsdbReferences;
 import org.ssisbackup.fsagent.restore.FileRestorer;
@@ -42,15 +41,16 @@ class FsAgentConfiguration {
     @Bean(destroyMethod = "close")
     BackupJobRunner backupJobRunner(FsAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry,
                                     MsdbReferences references) {
-        HashCache hashes = new HashCache();
+        FileSystemCapture capture = new FileSystemCapture(properties, store, references);
         return new BackupJobRunner(AgentKind.FILESYSTEM, properties.hostId(), version(), store,
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 (command, ctx) -> {
                     store.ensureBucket();
-                    new FileSystemCapture(properties, store, references, hashes).capture(command, ctx);
+                    capture.capture(command, ctx);
                 },
                 new AgentMetrics(registry, properties.hostId(), "filesystem"),
-                new FileRestorer(properties.hostId(), store, new HostPaths(properties.driveRoots()), registry));
+                new FileRestorer(properties.hostId(), store, new HostPaths(properties.driveRoots()), registry,
+                        properties.uploadParallelism()));
     }
 
     /** The commands topic: every host's commands arrive; the runner keeps this host's FILESYSTEM backups and restores. */

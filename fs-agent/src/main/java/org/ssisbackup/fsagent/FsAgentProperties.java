@@ -15,20 +15,24 @@ import org.springframework.validation.annotation.Validated;
  * @param environment   environment variables of the host that override this process's own (for type 5
  *                      configurations when the agent reads a copied host tree); empty on the host itself
  * @param msdbReferencesTimeout how long a job waits for the msdb agent's configuration references
- * @param uploadParallelism how many files are hashed and uploaded at once (default 4)
+ * @param uploadParallelism how many files are hashed and uploaded (or restored) at once (default 4)
+ * @param blobTrust     how long a blob this agent saw in the bucket is trusted to still be there without a
+ *                      HEAD request (default 6 h); keep it shorter than the catalog's blob grace period
  * @param s3            where blobs and manifests go
  */
 @Validated
 @ConfigurationProperties("ssisbackup.fs")
 public record FsAgentProperties(String hostId, Path serviceConfig, List<Path> extraFolders,
                                 Map<String, Path> driveRoots, Map<String, String> environment,
-                                java.time.Duration msdbReferencesTimeout, Integer uploadParallelism, S3 s3) {
+                                java.time.Duration msdbReferencesTimeout, Integer uploadParallelism,
+                                java.time.Duration blobTrust, S3 s3) {
     public FsAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
         extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);
         driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         uploadParallelism = uploadParallelism == null ? 4 : Math.max(1, uploadParallelism);
+        blobTrust = blobTrust == null ? java.time.Duration.ofHours(6) : blobTrust;
         msdbReferencesTimeout = msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
     }
 

@@ -153,6 +153,22 @@ public final class BlobStore {
         return new StoredBlob(digest.hex(), digest.size(), true);
     }
 
+    /**
+     * Stores bytes already in memory (a small file read once): hashed, and uploaded only when no blob with that
+     * hash exists yet. The blob holds exactly these bytes, so no re-hash is needed on the way up.
+     */
+    public StoredBlob storeBytes(byte[] bytes) {
+        MessageDigest md = sha256();
+        String hex = HexFormat.of().formatHex(md.digest(bytes));
+        if (hasBlob(hex)) {
+            return new StoredBlob(hex, bytes.length, false);
+        }
+        String key = ObjectKeys.blob(hex);
+        call("cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).contentType("application/octet-stream").build()));
+        return new StoredBlob(hex, bytes.length, true);
+    }
+
     /** Opens a blob; the caller verifies its SHA-256 before trusting the bytes. */
     public InputStream openBlob(String sha256) {
         return open(ObjectKeys.blob(sha256));

@@ -1,8 +1,6 @@
 package org.ssisbackup.fsagent.capture;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,19 +22,24 @@ import org.ssisbackup.contracts.ssis.PackageXml;
 public final class ConfigurationFiles {
     private final HostPaths hostPaths;
     private final Function<String, String> environment;
+    private final PackageInfoCache packageInfos;
     /** Resolved configuration file → the packages that refer to it. */
     private final Map<Path, Set<String>> files = new LinkedHashMap<>();
 
-    public ConfigurationFiles(HostPaths hostPaths, Function<String, String> environment) {
+    public ConfigurationFiles(HostPaths hostPaths, Function<String, String> environment, PackageInfoCache packageInfos) {
         this.hostPaths = hostPaths;
         this.environment = environment;
+        this.packageInfos = packageInfos;
     }
 
-    /** Reads a file-system package for its references; encrypted or malformed packages are warned about. */
-    public void readPackage(Path dtsx, BackupJobRunner.CaptureContext ctx) {
+    /**
+     * Reads a stored file-system package (whose bytes hash to {@code sha256}) for its references; encrypted or
+     * malformed packages are warned about.
+     */
+    public void readPackage(Path dtsx, String sha256, BackupJobRunner.CaptureContext ctx) {
         PackageXml.PackageInfo info;
-        try (InputStream in = Files.newInputStream(dtsx)) {
-            info = PackageXml.read(in);
+        try {
+            info = packageInfos.read(dtsx, sha256);
         } catch (IOException e) {
             ctx.warn(dtsx.toString(), "package not read for configurations: " + e.getMessage());
             return;

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
@@ -37,18 +39,30 @@ import org.ssisbackup.fsagent.FsAgentProperties;
  * changed while read) is recorded against that file and the others go on.
  */
 public final class FileSystemCapture implements BackupJobRunner.Capture {
+    /** Files up to this size are read once into memory and hashed and uploaded from there; larger ones stream twice. */
+    static final int READ_ONCE_LIMIT = 8 * 1024 * 1024;
+
     private final FsAgentProperties properties;
     private final HostPaths hostPaths;
     private final BlobStore store;
     private final MsdbReferences msdbReferences;
     private final HashCache hashes;
+    private final PackageInfoCache packageInfos;
+    private final Consumer<Path> beforeRead;
 
-    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, HashCache hashes) {
+    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
+        this(properties, store, msdbReferences, path -> { });
+    }
+
+    /** @param beforeRead called after a file's attributes are read and before its bytes are: fault injection in tests */
+    FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
         this.properties = properties;
         this.hostPaths = new HostPaths(properties.driveRoots());
         this.store = store;
         this.msdbReferences = msdbReferences;
-        this.hashes = hashes;
+        this.hashes = new HashCache();
+        this.packageInfos = new PackageInfoCache(8192);
+        this.beforeRead = beforeRead;
     }
 
     @Override
@@ -79,7 +93,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
             roots.putIfAbsent(extra.toAbsolutePath().normalize(), "extra");
         }
         Set<Path> seen = new LinkedHashSet<>();
-        ConfigurationFiles configs = new ConfigurationFiles(hostPaths, this::environment);
+        ConfigurationFiles configs = new ConfigurationFiles(hostPaths, this::environment, packageInfos);
         List<Candidate> candidates = new ArrayList<>();
         roots.forEach((root, name) -> walk(root, name, seen, candidates, ctx));
         storeInParallel(candidates, configs, ctx);
@@ -114,7 +128,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
 
     /**
      * Hashes and uploads the walked files on {@code upload-parallelism} threads: S3 latency, not the disk, bounds
-     * a backup of many small packages. Each file is still read in one streaming pass (twice when it is new).
+     * a backup of many small packages.
      */
     private void storeInParallel(List<Candidate> candidates, ConfigurationFiles configs, BackupJobRunner.CaptureContext ctx)
             throws InterruptedException {
@@ -127,9 +141,9 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
             List<Future<?>> work = new ArrayList<>();
             for (Candidate c : candidates) {
                 work.add(pool.submit(() -> {
-                    store(c.file(), c.kind(), c.folderName(), c.root(), Map.of(), ctx);
-                    if (c.kind() == ArtifactKind.FS_PACKAGE) {
-                        configs.readPackage(c.file(), ctx);
+                    Optional<Artifact> stored = store(c.file(), c.kind(), c.folderName(), c.root(), Map.of(), ctx);
+                    if (c.kind() == ArtifactKind.FS_PACKAGE && stored.isPresent()) {
+                        configs.readPackage(c.file(), stored.get().sha256(), ctx);
                     }
                 }));
             }
@@ -158,8 +172,12 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
                     // Links are not followed: a link could lead out of the folder (or loop).
                     if (attrs.isSymbolicLink()) {
                         ctx.warn(file.toString(), "symbolic link to " + linkTarget(file) + " recorded, not followed");
-                    } else if (attrs.isRegularFile() && seen.add(file)) {
-                        candidates.add(new Candidate(file, kindOf(file), folderName, root));
+                    } else if (attrs.isRegularFile()) {
+                        if (seen.add(file)) {
+                            candidates.add(new Candidate(file, kindOf(file), folderName, root));
+                        }
+                    } else {
+                        ctx.warn(file.toString(), "not a regular file (pipe, socket or device): not captured");
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -175,25 +193,47 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
         }
     }
 
-    private void store(Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra,
-                       BackupJobRunner.CaptureContext ctx) {
+    /**
+     * Stores one file and records it as an artifact, or records why it could not be. A file whose size,
+     * modification time and inode match what this agent hashed before is not read again, and its blob is not
+     * looked up again while the agent saw it in the bucket within {@code blob-trust}.
+     */
+    private Optional<Artifact> store(Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra,
+                                     BackupJobRunner.CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            // The HEAD request stays: a cached hash is used only while its blob is really in the bucket.
-            Optional<String> known = hashes.lookup(file, attrs).filter(store::hasBlob);
-            BlobStore.StoredBlob blob = known.isPresent()
-                    ? new BlobStore.StoredBlob(known.get(), attrs.size(), false)
-                    : store.storeFile(file);
-            hashes.remember(file, attrs, blob.sha256());
+            Instant now = Instant.now();
+            Optional<HashCache.Known> known = hashes.lookup(file, attrs)
+                    .filter(k -> k.seenWithin(properties.blobTrust(), now) || store.hasBlob(k.sha256()));
+            BlobStore.StoredBlob blob;
+            if (known.isPresent()) {
+                blob = new BlobStore.StoredBlob(known.get().sha256(), attrs.size(), false);
+                if (!known.get().seenWithin(properties.blobTrust(), now)) {
+                    hashes.remember(file, attrs, blob.sha256(), now);
+                }
+            } else {
+                beforeRead.accept(file);
+                blob = attrs.size() <= READ_ONCE_LIMIT ? store.storeBytes(Files.readAllBytes(file)) : store.storeFile(file);
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+                if (after.size() != attrs.size() || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
+                        || blob.size() != attrs.size()) {
+                    // The blob holds bytes the file really had, but not one version of it: record nothing.
+                    throw new ContentChangedException(file + " changed while it was read");
+                }
+                hashes.remember(file, attrs, blob.sha256(), now);
+            }
             Map<String, String> metadata = new LinkedHashMap<>(extra);
             metadata.put("folder", folderName);
             if (root != null && file.startsWith(root)) {
                 metadata.put("relativePath", root.relativize(file).toString());
             }
             metadata.put("lastModified", attrs.lastModifiedTime().toInstant().toString());
-            ctx.stored(new Artifact(file.toString(), kind, blob.size(), blob.sha256(), blob.key(), metadata), blob.uploaded());
+            Artifact artifact = new Artifact(file.toString(), kind, blob.size(), blob.sha256(), blob.key(), metadata);
+            ctx.stored(artifact, blob.uploaded());
+            return Optional.of(artifact);
         } catch (IOException | StoreException e) {
             ctx.failed(file.toString(), reason(e));
+            return Optional.empty();
         }
     }
 

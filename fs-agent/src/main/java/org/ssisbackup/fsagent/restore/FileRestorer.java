@@ -16,6 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
@@ -44,76 +48,120 @@ public final class FileRestorer implements BackupJobRunner.Restore {
     private final HostPaths hostPaths;
     private final MeterRegistry registry;
 
-    public FileRestorer(String hostId, BlobStore store, HostPaths hostPaths, MeterRegistry registry) {
+    private final int parallelism;
+
+    public FileRestorer(String hostId, BlobStore store, HostPaths hostPaths, MeterRegistry registry, int parallelism) {
         this.hostId = hostId;
         this.store = store;
         this.hostPaths = hostPaths;
         this.registry = registry;
+        this.parallelism = parallelism;
+    }
+
+    /** Where each restored item went, shared by the download threads. */
+    private static final class Result {
+        final List<String> written = new ArrayList<>();
+        final List<AgentError> skipped = new ArrayList<>();
+        final List<AgentError> refused = new ArrayList<>();
+        final List<AgentError> failed = new ArrayList<>();
+        long bytes;
     }
 
     @Override
-    public RestoreFinished restore(RestoreCommand c) throws IOException {
+    public RestoreFinished restore(RestoreCommand c) throws IOException, InterruptedException {
         Timer.Sample timer = Timer.start(registry);
         Manifest manifest = store.readManifest(ObjectKeys.manifest(c.sourceHostId(), c.restorePointId(), AgentKind.FILESYSTEM));
         List<PathMatcher> include = c.include().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replace('\\', '/'))).toList();
         Path root = c.targetPath() == null ? null : Path.of(c.targetPath()).toAbsolutePath().normalize();
-        List<String> written = new ArrayList<>();
-        List<AgentError> skipped = new ArrayList<>();
-        List<AgentError> refused = new ArrayList<>();
-        List<AgentError> failed = new ArrayList<>();
-        long bytes = 0;
-        for (Artifact a : manifest.artifacts()) {
-            String logical = a.logicalPath().replace('\\', '/');
-            if (!include.isEmpty() && include.stream().noneMatch(m -> m.matches(Path.of(logical)))) {
-                continue;
-            }
-            Optional<String> refusal = refusal(logical, root);
-            if (refusal.isPresent()) {
-                refused.add(new AgentError(a.logicalPath(), refusal.get()));
-                continue;
-            }
-            Optional<Path> dest = destination(a.logicalPath(), logical, root);
-            if (dest.isEmpty()) {
-                refused.add(new AgentError(a.logicalPath(), "its drive is not mapped on this agent"));
-                continue;
-            }
-            Path target = dest.get();
-            try {
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    if (c.overwrite() == OverwritePolicy.NEVER) {
-                        skipped.add(new AgentError(target.toString(), "exists; overwrite is NEVER"));
-                        continue;
-                    }
-                    if (c.overwrite() == OverwritePolicy.IF_CHANGED && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                            && Sha256.of(target).hex().equals(a.sha256())) {
-                        skipped.add(new AgentError(target.toString(), "unchanged"));
-                        continue;
-                    }
-                }
-                if (c.dryRun()) {
-                    written.add(target.toString());
+        Result result = new Result();
+        // Downloads run in parallel (S3 latency bounds a restore of many small packages); decisions stay per item.
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "fs-agent-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (Artifact a : manifest.artifacts()) {
+                String logical = a.logicalPath().replace('\\', '/');
+                if (!include.isEmpty() && include.stream().noneMatch(m -> m.matches(Path.of(logical)))) {
                     continue;
                 }
+                Optional<String> refusal = refusal(logical, root);
+                Optional<Path> dest = refusal.isPresent() ? Optional.empty() : destination(a.logicalPath(), logical, root);
+                synchronized (result) {
+                    if (refusal.isPresent()) {
+                        result.refused.add(new AgentError(a.logicalPath(), refusal.get()));
+                        continue;
+                    }
+                    if (dest.isEmpty()) {
+                        result.refused.add(new AgentError(a.logicalPath(), "its drive is not mapped on this agent"));
+                        continue;
+                    }
+                }
+                work.add(pool.submit(() -> restoreOne(a, dest.get(), root, c, result)));
+            }
+            for (Future<?> f : work) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    synchronized (result) {
+                        result.failed.add(new AgentError("(restore)", "unexpected: " + e.getCause()));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        synchronized (result) {
+            Outcome outcome = result.failed.isEmpty() && result.refused.isEmpty() ? Outcome.SUCCEEDED
+                    : result.written.isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
+            timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "filesystem",
+                    "outcome", outcome.name().toLowerCase()).register(registry));
+            registry.counter("ssis.agent.restored.bytes", "host", hostId, "agent", "filesystem").increment(result.bytes);
+            result.written.sort(null);
+            return new RestoreFinished(MessageMeta.create(c.meta().jobId(), hostId), AgentKind.FILESYSTEM, c.restorePointId(),
+                    outcome, c.dryRun(), result.written, result.skipped, result.refused, result.failed);
+        }
+    }
+
+    private void restoreOne(Artifact a, Path target, Path root, RestoreCommand c, Result result) {
+        try {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (c.overwrite() == OverwritePolicy.NEVER) {
+                    synchronized (result) {
+                        result.skipped.add(new AgentError(target.toString(), "exists; overwrite is NEVER"));
+                    }
+                    return;
+                }
+                if (c.overwrite() == OverwritePolicy.IF_CHANGED && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                        && Sha256.of(target).hex().equals(a.sha256())) {
+                    synchronized (result) {
+                        result.skipped.add(new AgentError(target.toString(), "unchanged"));
+                    }
+                    return;
+                }
+            }
+            if (!c.dryRun()) {
                 Files.createDirectories(target.getParent());
                 if (root != null && !target.getParent().toRealPath().startsWith(root.toRealPath())) {
-                    refused.add(new AgentError(a.logicalPath(), "a symbolic link would take it out of " + root));
-                    continue;
+                    synchronized (result) {
+                        result.refused.add(new AgentError(a.logicalPath(), "a symbolic link would take it out of " + root));
+                    }
+                    return;
                 }
                 write(a, target);
-                written.add(target.toString());
-                bytes += a.size();
-            } catch (IOException | StoreException | IllegalStateException e) {
-                failed.add(new AgentError(target.toString(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+            synchronized (result) {
+                result.written.add(target.toString());
+                result.bytes += c.dryRun() ? 0 : a.size();
+            }
+        } catch (IOException | StoreException | IllegalStateException e) {
+            synchronized (result) {
+                result.failed.add(new AgentError(target.toString(), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
-        Outcome outcome = failed.isEmpty() && refused.isEmpty() ? Outcome.SUCCEEDED
-                : written.isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
-        timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "filesystem",
-                "outcome", outcome.name().toLowerCase()).register(registry));
-        registry.counter("ssis.agent.restored.bytes", "host", hostId, "agent", "filesystem").increment(bytes);
-        return new RestoreFinished(MessageMeta.create(c.meta().jobId(), hostId), AgentKind.FILESYSTEM, c.restorePointId(),
-                outcome, c.dryRun(), written, skipped, refused, failed);
     }
 
     /** Why a manifest path may not be restored, if it may not. */

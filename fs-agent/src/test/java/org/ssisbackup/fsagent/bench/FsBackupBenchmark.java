@@ -66,17 +66,17 @@ public final class FsBackupBenchmark {
         BlobStore store = BlobStore.connect(s3.endpoint(), ACCESS, SECRET, bucket);
         store.ensureBucket();
         Path ini = host.resolve("MsDtsSrvr.ini.xml");
-        FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4,
+        FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null,
                 new FsAgentProperties.S3(s3.endpoint(), ACCESS, SECRET, bucket));
         BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "bench-host", "bench", store, m -> { },
-                new FileSystemCapture(props, store, new MsdbReferences("bench-host"), new org.ssisbackup.fsagent.capture.HashCache()), r -> { });
+                new FileSystemCapture(props, store, new MsdbReferences("bench-host")), r -> { });
         UUID first = UUID.randomUUID();
         long t0 = System.nanoTime();
         check(runner.run(command(first)));
         long t1 = System.nanoTime();
         check(runner.run(command(UUID.randomUUID())));
         long t2 = System.nanoTime();
-        FileRestorer restorer = new FileRestorer("bench-host", store, new HostPaths(Map.of()), new SimpleMeterRegistry());
+        FileRestorer restorer = new FileRestorer("bench-host", store, new HostPaths(Map.of()), new SimpleMeterRegistry(), 4);
         RestoreFinished r = restorer.restore(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "bench-host"),
                 AgentKind.FILESYSTEM, "bench-host", first, List.of(), restoreTo.toString(), OverwritePolicy.ALWAYS, false));
         long t3 = System.nanoTime();

@@ -1,0 +1,199 @@
+package org.ssisbackup.fsagent.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.BackupScope;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.fsagent.FsAgentProperties;
+import org.ssisbackup.testsupport.infra.EmbeddedS3;
+
+/**
+ * The capture's fault cases against a real S3 server: a file that vanishes, changes while read or cannot be read,
+ * an S3 outage, and files that are not regular files. Each ends with the path and the reason, and never stops the
+ * other files.
+ */
+class FileSystemCaptureIT {
+    static EmbeddedS3 s3;
+
+    @TempDir
+    Path host;
+    BlobStore store;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = EmbeddedS3.startInMemory("cap-access", "cap-secret-key");
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    @BeforeEach
+    void hostWithThreePackages() throws IOException {
+        Path pkgs = Files.createDirectories(host.resolve("Packages"));
+        Files.writeString(host.resolve("MsDtsSrvr.ini.xml"), """
+                <?xml version="1.0" encoding="utf-8"?>
+                <DtsServiceConfiguration xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+                  <TopLevelFolders>
+                    <Folder xsi:type="FileSystemFolder"><Name>File System</Name><StorePath>Packages</StorePath></Folder>
+                  </TopLevelFolders>
+                </DtsServiceConfiguration>""");
+        for (String name : List.of("A", "B", "C")) {
+            Files.writeString(pkgs.resolve(name + ".dtsx"), "<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" "
+                    + "DTS:ObjectName=\"" + name + "\" DTS:ProtectionLevel=\"0\"/>");
+        }
+        store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "cap-" + UUID.randomUUID());
+        store.ensureBucket();
+    }
+
+    private BackupJobRunner.JobReport backup(BlobStore target, Consumer<Path> beforeRead) {
+        FileSystemCapture capture = new FileSystemCapture(properties(), target, new MsdbReferences("cap-host"), beforeRead);
+        return backup(target, capture);
+    }
+
+    private BackupJobRunner.JobReport backup(BlobStore target, FileSystemCapture capture) {
+        BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "cap-host", "test", target, m -> { }, capture, r -> { });
+        UUID job = UUID.randomUUID();
+        return runner.run(new BackupCommand(MessageMeta.create(job, "cap-host"), AgentKind.FILESYSTEM, job,
+                Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM)));
+    }
+
+    private FsAgentProperties properties() {
+        return new FsAgentProperties("cap-host", host.resolve("MsDtsSrvr.ini.xml"), List.of(), Map.of(), Map.of(),
+                Duration.ofSeconds(1), 2, null, new FsAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), "unused"));
+    }
+
+    private static List<String> reasons(BackupJobRunner.JobReport report) {
+        return report.errors().stream().map(e -> e.path() + ": " + e.reason()).toList();
+    }
+
+    @Test
+    void aFileThatVanishesBeforeItIsReadFailsAloneWithItsPath() {
+        Path b = host.resolve("Packages/B.dtsx");
+        BackupJobRunner.JobReport report = backup(store, file -> {
+            if (file.equals(b)) {
+                delete(file);
+            }
+        });
+        assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
+        assertThat(reasons(report)).containsExactly(b + ": vanished before it could be read");
+        assertThat(report.artifacts()).isEqualTo(3); // the ini file, A and C
+    }
+
+    @Test
+    void aFileThatChangesWhileItIsReadIsNotRecordedAsCaptured() throws IOException {
+        Path c = host.resolve("Packages/C.dtsx");
+        Path large = host.resolve("Packages/extract.raw"); // above the read-once limit: streamed twice
+        Files.write(large, new byte[FileSystemCapture.READ_ONCE_LIMIT + 1]);
+        BackupJobRunner.JobReport report = backup(store, file -> {
+            if (file.equals(c) || file.equals(large)) {
+                append(file);
+            }
+        });
+        assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
+        assertThat(report.errors()).extracting(AgentError::path).containsExactlyInAnyOrder(c.toString(), large.toString());
+        assertThat(report.errors()).extracting(AgentError::reason).containsOnly("changed while it was read");
+        assertThat(report.artifacts()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnreadableFileFailsAloneWithItsPath() throws IOException {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file: chmod cannot simulate this");
+        Path a = host.resolve("Packages/A.dtsx");
+        Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("---------"));
+        BackupJobRunner.JobReport report = backup(store, file -> { });
+        assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
+        assertThat(reasons(report)).containsExactly(a + ": unreadable: access denied");
+    }
+
+    @Test
+    void pipesAreWarnedAboutAndNeverOpened() throws Exception {
+        Path fifo = host.resolve("Packages/feed.pipe");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(p.waitFor()).isZero();
+        BackupJobRunner.JobReport report = backup(store, file -> { });
+        assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(report.artifacts()).isEqualTo(4);
+    }
+
+    @Test
+    void anS3OutageFailsTheJobWithTheReasonForEveryFile() throws Exception {
+        BlobStore unreachable;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            unreachable = BlobStore.connect("http://127.0.0.1:" + free.getLocalPort(), "cap-access", "cap-secret-key", "gone");
+        }
+        BackupJobRunner.JobReport report = backup(unreachable, file -> { });
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.errors()).filteredOn(e -> !e.path().equals("(job)")).hasSize(4)
+                .allSatisfy(e -> assertThat(e.reason()).startsWith("cannot store: ").contains("Connection refused"));
+        assertThat(report.errors()).extracting(AgentError::path).contains(host.resolve("Packages/A.dtsx").toString());
+        // No manifest could be written either, so no restore point can claim this job.
+        assertThat(report.errors()).filteredOn(e -> e.path().equals("(job)")).singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("cannot write manifest"));
+    }
+
+    @Test
+    void anUnchangedHostIsNeitherReadNorUploadedAgain() throws IOException {
+        List<Path> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FileSystemCapture capture = new FileSystemCapture(properties(), store, new MsdbReferences("cap-host"), reads::add);
+        assertThat(backup(store, capture).artifactsUploaded()).isEqualTo(4);
+        assertThat(reads).hasSize(4);
+
+        reads.clear();
+        BackupJobRunner.JobReport again = backup(store, capture);
+        assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(again.artifacts()).isEqualTo(4);
+        assertThat(again.artifactsUploaded()).isZero();
+        assertThat(again.bytesUploaded()).isZero();
+        assertThat(reads).isEmpty();
+
+        // A capture that has never seen the host reads it all, and finds every blob already stored.
+        assertThat(backup(store, file -> { }).artifactsUploaded()).isZero();
+
+        Files.writeString(host.resolve("Packages/A.dtsx"), " ", StandardOpenOption.APPEND);
+        assertThat(backup(store, capture).artifactsUploaded()).isEqualTo(1);
+        assertThat(reads).containsExactly(host.resolve("Packages/A.dtsx"));
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void append(Path file) {
+        try {
+            Files.write(file, new byte[] {' '}, StandardOpenOption.APPEND);
+            // Some file systems keep a coarse modification time; the size changes either way.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
