@@ -208,7 +208,7 @@ public final class FsBackupBenchmark {
     }
 
     private static String secs(Duration d) {
-        return String.format("%.1f s", d.toMillis() / 1000.0);
+        return String.format("%.2f s", d.toMillis() / 1000.0);
     }
 
     private FsBackupBenchmark() {
