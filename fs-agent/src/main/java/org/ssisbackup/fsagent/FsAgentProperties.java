@@ -18,6 +18,10 @@ import org.springframework.validation.annotation.Validated;
  * @param uploadParallelism how many files are hashed and uploaded (or restored) at once (default 4)
  * @param blobTrust     how long a blob this agent saw in the bucket is trusted to still be there without a
  *                      HEAD request (default 6 h); keep it shorter than the catalog's blob grace period
+ * @param include       globs a walked file must match to be captured (empty: every file); matched against the path
+ *                      relative to its package folder with '/' separators, and a glob without '/' also against the
+ *                      file name
+ * @param exclude       globs of files never captured (matched like {@code include}), e.g. {@code *.tmp}, {@code archive/**}
  * @param s3            where blobs and manifests go
  */
 @Validated
@@ -25,9 +29,11 @@ import org.springframework.validation.annotation.Validated;
 public record FsAgentProperties(String hostId, Path serviceConfig, List<Path> extraFolders,
                                 Map<String, Path> driveRoots, Map<String, String> environment,
                                 java.time.Duration msdbReferencesTimeout, Integer uploadParallelism,
-                                java.time.Duration blobTrust, S3 s3) {
+                                java.time.Duration blobTrust, List<String> include, List<String> exclude, S3 s3) {
     public FsAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
+        include = include == null ? List.of() : List.copyOf(include);
+        exclude = exclude == null ? List.of() : List.copyOf(exclude);
         extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);
         driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
         environment = environment == null ? Map.of() : Map.copyOf(environment);

@@ -49,6 +49,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
     private final HashCache hashes;
     private final PackageInfoCache packageInfos;
     private final Consumer<Path> beforeRead;
+    private final FileSelection selection;
 
     public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
         this(properties, store, msdbReferences, path -> { });
@@ -63,6 +64,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
         this.hashes = new HashCache();
         this.packageInfos = new PackageInfoCache(8192);
         this.beforeRead = beforeRead;
+        this.selection = new FileSelection(properties.include(), properties.exclude());
     }
 
     @Override
@@ -173,7 +175,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
                     if (attrs.isSymbolicLink()) {
                         ctx.warn(file.toString(), "symbolic link to " + linkTarget(file) + " recorded, not followed");
                     } else if (attrs.isRegularFile()) {
-                        if (seen.add(file)) {
+                        if (selection.selects(root.relativize(file)) && seen.add(file)) {
                             candidates.add(new Candidate(file, kindOf(file), folderName, root));
                         }
                     } else {

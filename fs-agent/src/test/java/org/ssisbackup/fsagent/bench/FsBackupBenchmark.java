@@ -66,7 +66,7 @@ public final class FsBackupBenchmark {
         BlobStore store = BlobStore.connect(s3.endpoint(), ACCESS, SECRET, bucket);
         store.ensureBucket();
         Path ini = host.resolve("MsDtsSrvr.ini.xml");
-        FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null,
+        FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null, List.of(), List.of(),
                 new FsAgentProperties.S3(s3.endpoint(), ACCESS, SECRET, bucket));
         BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "bench-host", "bench", store, m -> { },
                 new FileSystemCapture(props, store, new MsdbReferences("bench-host")), r -> { });

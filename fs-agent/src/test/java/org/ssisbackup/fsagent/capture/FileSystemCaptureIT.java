@@ -85,7 +85,7 @@ class FileSystemCaptureIT {
 
     private FsAgentProperties properties() {
         return new FsAgentProperties("cap-host", host.resolve("MsDtsSrvr.ini.xml"), List.of(), Map.of(), Map.of(),
-                Duration.ofSeconds(1), 2, null, new FsAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), "unused"));
+                Duration.ofSeconds(1), 2, null, List.of(), List.of("*.tmp"), new FsAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), "unused"));
     }
 
     private static List<String> reasons(BackupJobRunner.JobReport report) {
@@ -132,7 +132,8 @@ class FileSystemCaptureIT {
     }
 
     @Test
-    void pipesAreWarnedAboutAndNeverOpened() throws Exception {
+    void pipesAreWarnedAboutAndNeverOpenedAndExcludedFilesAreLeftOut() throws Exception {
+        Files.writeString(host.resolve("Packages/scratch.tmp"), "excluded by *.tmp");
         Path fifo = host.resolve("Packages/feed.pipe");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(p.waitFor()).isZero();
