@@ -8,6 +8,8 @@ public enum ArtifactKind {
     FS_PACKAGE,
     CONFIG_FILE,
     SERVICE_CONFIG,
+    /** The rows of an [SSIS Configurations] table that packages use (configuration type 7), as CSV. */
+    CONFIG_TABLE,
     /** Any other file kept beside packages (admins keep .bat and .xml there). */
     FS_FILE
 }

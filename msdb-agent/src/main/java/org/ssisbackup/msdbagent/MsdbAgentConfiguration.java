@@ -12,6 +12,8 @@ import org.ssisbackup.contracts.agent.BackupJobRunner;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
 
 @Configuration
 class MsdbAgentConfiguration {
@@ -25,16 +27,20 @@ class MsdbAgentConfiguration {
 
     @Bean(destroyMethod = "close")
     BackupJobRunner backupJobRunner(MsdbAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
+        MsdbConnector connector = new MsdbConnector(properties);
+        MsdbMetrics metrics = new MsdbMetrics(registry, properties.hostId());
+        MsdbPackageExporter exporter = new MsdbPackageExporter(connector, store, metrics);
         return new BackupJobRunner(AgentKind.MSDB, properties.hostId(), version(), store,
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 (command, ctx) -> {
                     store.ensureBucket();
-                    new MsdbPackageExporter(properties, store).capture(command, ctx);
+                    exporter.capture(command, ctx);
                 },
-                new AgentMetrics(registry, properties.hostId(), "msdb"));
+                new AgentMetrics(registry, properties.hostId(), "msdb"),
+                new MsdbPackageRestorer(properties.hostId(), store, connector, metrics, registry));
     }
 
-    /** The commands topic: every host's commands arrive; the runner keeps this host's MSDB ones. */
+    /** The commands topic: every host's commands arrive; the runner keeps this host's MSDB backups and restores. */
     @Bean
     Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
         return message -> runner.onCommand(message.getPayload());

@@ -10,13 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param username SQL login (empty with integrated authentication)
  * @param password SQL password; never logged
  * @param queryTimeout how long one query may take before the job fails with a timeout
+ * @param loginTimeout how long connecting may take (default 30 s)
  */
 @ConfigurationProperties("ssisbackup.msdb")
 public record MsdbAgentProperties(String hostId, String jdbcUrl, String username, String password,
-                                  Duration queryTimeout, S3 s3) {
+                                  Duration queryTimeout, Duration loginTimeout, S3 s3) {
     public MsdbAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
         queryTimeout = queryTimeout == null ? Duration.ofMinutes(5) : queryTimeout;
+        loginTimeout = loginTimeout == null ? Duration.ofSeconds(30) : loginTimeout;
     }
 
     @Override

@@ -40,7 +40,8 @@ class RestoreController {
     }
 
     record RestoreRequest(UUID restorePointId, String targetHost, List<String> include, String targetPath,
-                          String overwrite, Boolean dryRun, List<String> scope) {
+                          String overwrite, Boolean dryRun, List<String> scope, String targetFolder,
+                          Boolean restoreRoles) {
     }
 
     record AgentView(String agent, String state, RestoreFinished result, Instant updatedAt) {
@@ -84,7 +85,8 @@ class RestoreController {
             throw bad("the restore point holds nothing in that scope");
         }
         UUID id = restores.start(new RestoreJobs.RestoreSpec(point.id(), point.hostId(), target, agents,
-                r.include() == null ? List.of() : r.include(), r.targetPath(), overwrite, Boolean.TRUE.equals(r.dryRun())));
+                r.include() == null ? List.of() : r.include(), r.targetPath(), overwrite, Boolean.TRUE.equals(r.dryRun()),
+                r.targetFolder(), Boolean.TRUE.equals(r.restoreRoles())));
         return ResponseEntity.accepted().body(Map.of("restoreId", id, "sourceHost", point.hostId(), "targetHost", target,
                 "agents", agents));
     }

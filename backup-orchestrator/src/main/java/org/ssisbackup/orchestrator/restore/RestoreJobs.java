@@ -45,7 +45,8 @@ public class RestoreJobs {
 
     /** What to restore, as the REST request gave it (already validated). */
     public record RestoreSpec(UUID restorePointId, String sourceHost, String targetHost, Set<AgentKind> agents,
-                              List<String> include, String targetPath, OverwritePolicy overwrite, boolean dryRun) {
+                              List<String> include, String targetPath, OverwritePolicy overwrite, boolean dryRun,
+                              String targetFolder, boolean restoreRoles) {
     }
 
     public UUID start(RestoreSpec spec) {
@@ -62,7 +63,8 @@ public class RestoreJobs {
         for (AgentKind agent : spec.agents()) {
             try {
                 commands.accept(new RestoreCommand(MessageMeta.create(id, spec.targetHost()), agent, spec.sourceHost(),
-                        spec.restorePointId(), spec.include(), spec.targetPath(), spec.overwrite(), spec.dryRun()));
+                        spec.restorePointId(), spec.include(), spec.targetPath(), spec.overwrite(), spec.dryRun(),
+                        spec.targetFolder(), spec.restoreRoles()));
                 update(id, agent, JobState.DISPATCHED, "state = 'PENDING'", null);
             } catch (RuntimeException e) {
                 log.warn("restore {}: cannot dispatch to {} {}: {}", id, spec.targetHost(), agent, e.toString());

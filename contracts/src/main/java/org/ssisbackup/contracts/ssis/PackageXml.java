@@ -17,6 +17,8 @@ import org.xml.sax.SAXException;
  */
 public final class PackageXml {
     static final String DTS = "www.microsoft.com/SqlServer/Dts";
+    /** Configuration type 7: values in a SQL Server table ("connection";"table";"filter"). */
+    public static final int SQL_SERVER_CONFIGURATION = 7;
 
     /** One DTS:Configuration: its type number and string (a path, a variable name, a connection/table/filter). */
     public record Configuration(int type, String string, String name) {
@@ -31,8 +33,19 @@ public final class PackageXml {
         }
     }
 
+    /**
+     * A connection manager's name and where it points. Only the server and database are kept: the rest of a
+     * connection string may hold a password.
+     */
+    public record ConnectionTarget(String name, String server, String database) {
+    }
+
     /** @param protectionLevel DTS:ProtectionLevel, or -1 when the package does not say */
-    public record PackageInfo(int protectionLevel, List<Configuration> configurations) {
+    public record PackageInfo(int protectionLevel, List<Configuration> configurations, List<ConnectionTarget> connections) {
+        public PackageInfo(int protectionLevel, List<Configuration> configurations) {
+            this(protectionLevel, configurations, List.of());
+        }
+
         /** Levels 3 and 4 encrypt the whole package. */
         public boolean fullyEncrypted() {
             return protectionLevel == 3 || protectionLevel == 4;
@@ -61,7 +74,28 @@ public final class PackageXml {
                 configs.add(new Configuration(type, string, property(c, "ObjectName")));
             }
         }
-        return new PackageInfo(level, List.copyOf(configs));
+        List<ConnectionTarget> connections = new ArrayList<>();
+        NodeList managers = root.getElementsByTagNameNS(DTS, "ConnectionManager");
+        for (int i = 0; i < managers.getLength(); i++) {
+            Element m = (Element) managers.item(i);
+            String name = property(m, "ObjectName");
+            if (name == null) {
+                continue; // the inner ObjectData element: read through its outer manager
+            }
+            String connectionString = null;
+            NodeList inner = m.getElementsByTagNameNS(DTS, "ConnectionManager");
+            for (int k = 0; k < inner.getLength() && connectionString == null; k++) {
+                connectionString = property((Element) inner.item(k), "ConnectionString");
+            }
+            if (connectionString == null) {
+                connectionString = property(m, "ConnectionString");
+            }
+            if (connectionString != null) {
+                connections.add(new ConnectionTarget(name, connectionPart(connectionString, "data source", "server"),
+                        connectionPart(connectionString, "initial catalog", "database")));
+            }
+        }
+        return new PackageInfo(level, List.copyOf(configs), List.copyOf(connections));
     }
 
     /** A property of an element: its DTS: attribute, or a direct DTS:Property child with that DTS:Name. */
@@ -73,6 +107,22 @@ public final class PackageXml {
             if (n instanceof Element child && "Property".equals(child.getLocalName())
                     && name.equals(child.getAttributeNS(DTS, "Name"))) {
                 return child.getTextContent().trim();
+            }
+        }
+        return null;
+    }
+
+    /** One value of an OLE DB / ADO.NET connection string, by any of its key names; null when absent. */
+    static String connectionPart(String connectionString, String... keys) {
+        for (String part : connectionString.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                String key = part.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);
+                for (String k : keys) {
+                    if (key.equals(k)) {
+                        return part.substring(eq + 1).trim();
+                    }
+                }
             }
         }
         return null;

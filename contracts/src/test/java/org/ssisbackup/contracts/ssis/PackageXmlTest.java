@@ -48,6 +48,33 @@ class PackageXmlTest {
     }
 
     @Test
+    void connectionManagersGiveServerAndDatabaseButNeverTheirSecrets() throws IOException {
+        PackageXml.PackageInfo modern = read("""
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ProtectionLevel="0">
+                  <DTS:ConnectionManagers>
+                    <DTS:ConnectionManager DTS:ObjectName="Cfg" DTS:CreationName="OLEDB">
+                      <DTS:ObjectData>
+                        <DTS:ConnectionManager DTS:ConnectionString="Data Source=.;Initial Catalog=SSISConfig;Provider=SQLNCLI11.1;User ID=etl;Password=Secret-1;"/>
+                      </DTS:ObjectData>
+                    </DTS:ConnectionManager>
+                  </DTS:ConnectionManagers>
+                </DTS:Executable>""");
+        assertThat(modern.connections()).containsExactly(new PackageXml.ConnectionTarget("Cfg", ".", "SSISConfig"));
+        assertThat(modern.toString()).doesNotContain("Secret-1");
+
+        PackageXml.PackageInfo legacy = read("""
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ExecutableType="SSIS.Package.2">
+                <DTS:ConnectionManager>
+                <DTS:Property DTS:Name="ObjectName">Warehouse</DTS:Property>
+                <DTS:ObjectData><DTS:ConnectionManager>
+                <DTS:Property DTS:Name="ConnectionString">Server=dw01\\PROD;Database=DW;Integrated Security=SSPI;</DTS:Property>
+                </DTS:ConnectionManager></DTS:ObjectData>
+                </DTS:ConnectionManager>
+                </DTS:Executable>""");
+        assertThat(legacy.connections()).containsExactly(new PackageXml.ConnectionTarget("Warehouse", "dw01\\PROD", "DW"));
+    }
+
+    @Test
     void encryptedMalformedAndHostileInputs() throws IOException {
         assertThat(read("<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" DTS:ProtectionLevel=\"3\"/>").fullyEncrypted()).isTrue();
         assertThatThrownBy(() -> read("<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\">"))

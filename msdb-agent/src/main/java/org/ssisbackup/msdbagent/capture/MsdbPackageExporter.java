@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
@@ -28,84 +26,98 @@ import org.ssisbackup.contracts.ssis.PackageXml;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.store.Sha256;
 import org.ssisbackup.contracts.store.StoreException;
-import org.ssisbackup.msdbagent.MsdbAgentProperties;
+import org.ssisbackup.msdbagent.MsdbMetrics;
+import org.ssisbackup.msdbagent.msdb.FolderTree;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.msdb.MsdbDialect;
+import org.ssisbackup.msdbagent.msdb.MsdbException;
 
 /**
  * Exports msdb's package store: the folder tree, and every package's bytes verbatim with all its metadata.
  * Package bytes stream from the driver to a temporary file (hashed on the way) and from there to S3, so no
  * package and no result set is ever held whole in memory. Unencrypted packages are read for the
- * configuration files they use, which the host's fs-agent then captures.
+ * configuration files they use, which the host's fs-agent then captures. SQL Server 2005's tables are
+ * detected and read the same way.
  */
 public final class MsdbPackageExporter implements BackupJobRunner.Capture {
-    static final UUID ROOT = new UUID(0, 0);
-
-    static final String FOLDERS_SQL = "SELECT folderid, parentfolderid, foldername FROM msdb.dbo.sysssispackagefolders";
-    static final String PACKAGES_SQL = "SELECT name, id, description, createdate, folderid, ownersid, packageformat, "
+    static final String PACKAGE_COLUMNS = "name, id, description, createdate, folderid, ownersid, packageformat, "
             + "packagetype, vermajor, verminor, verbuild, vercomments, verid, isencrypted, readrolesid, writerolesid, "
-            + "CAST(packagedata AS varbinary(max)) AS packagedata FROM msdb.dbo.sysssispackages ORDER BY folderid, name";
+            + "CAST(packagedata AS varbinary(max)) AS packagedata";
+    static final String ROLES_SQL = "SELECT name, sid FROM msdb.sys.database_principals WHERE type = 'R'";
 
-    private final MsdbAgentProperties properties;
+    private final MsdbConnector connector;
     private final BlobStore store;
+    private final MsdbMetrics metrics;
+    private final ConfigurationTableExporter configurationTables;
 
-    public MsdbPackageExporter(MsdbAgentProperties properties, BlobStore store) {
-        this.properties = properties;
+    public MsdbPackageExporter(MsdbConnector connector, BlobStore store, MsdbMetrics metrics) {
+        this.connector = connector;
         this.store = store;
+        this.metrics = metrics;
+        this.configurationTables = new ConfigurationTableExporter(connector, store);
     }
 
-    private record Folder(UUID id, UUID parent, String name) {
+    /** Columns in select order: packagedata streams last, as the driver's adaptive buffering needs. */
+    static String packagesSql(MsdbDialect dialect) {
+        return "SELECT " + PACKAGE_COLUMNS + " FROM " + dialect.packagesTable() + " ORDER BY folderid, name";
     }
 
     @Override
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws SQLException, IOException {
+    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws MsdbException, IOException {
         List<ConfigReference> references = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.setQueryTimeout((int) Math.max(1, properties.queryTimeout().toSeconds()));
-            Map<UUID, Folder> folders = new LinkedHashMap<>();
-            try (ResultSet rs = s.executeQuery(FOLDERS_SQL)) {
-                while (rs.next()) {
-                    UUID id = uuid(rs.getString("folderid"));
-                    String parent = rs.getString("parentfolderid");
-                    folders.put(id, new Folder(id, parent == null ? null : uuid(parent), rs.getString("foldername")));
-                }
+        List<ConfigurationTableExporter.Use> tableUses = new ArrayList<>();
+        int timeout = connector.queryTimeoutSeconds();
+        try (Connection c = connector.connect(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeout);
+            MsdbDialect dialect = MsdbDialect.detect(c, timeout);
+            if (dialect.sqlServer2005()) {
+                ctx.warn("(msdb)", "SQL Server 2005 package store (sysdtspackages90): its packages restore to a 2005 instance");
             }
-            for (Folder f : folders.values()) {
-                if (!f.id().equals(ROOT)) {
-                    storeFolder(f, folderPath(f.id(), folders), ctx);
+            FolderTree folders = FolderTree.load(c, dialect, timeout);
+            Map<String, String> roles = roleNames(s, ctx);
+            for (FolderTree.Folder f : folders.all()) {
+                if (!f.id().equals(FolderTree.ROOT)) {
+                    storeFolder(f, folders.pathOf(f.id()), ctx);
                 }
             }
             Path temp = Files.createTempFile("msdb-package", ".bin");
-            try (ResultSet rs = s.executeQuery(PACKAGES_SQL)) {
+            try (ResultSet rs = s.executeQuery(packagesSql(dialect))) {
                 while (rs.next()) {
-                    exportPackage(rs, folders, temp, ctx, references);
+                    exportPackage(rs, folders, roles, dialect, temp, ctx, references, tableUses);
                 }
+            } catch (SQLException e) {
+                throw MsdbException.of("cannot read msdb's packages", e);
             } finally {
                 Files.deleteIfExists(temp);
             }
+            configurationTables.export(c, tableUses, ctx);
+        } catch (MsdbException e) {
+            metrics.failure(e.reason());
+            throw e;
+        } catch (SQLException e) {
+            MsdbException failure = MsdbException.of("msdb", e);
+            metrics.failure(failure.reason());
+            throw failure;
         }
         ctx.configReferencesFound(references);
     }
 
-    private Connection connect() throws SQLException {
-        Properties p = new Properties();
-        if (properties.username() != null && !properties.username().isEmpty()) {
-            p.setProperty("user", properties.username());
-        }
-        if (properties.password() != null) {
-            p.setProperty("password", properties.password());
-        }
-        p.setProperty("applicationName", "ssis-backup msdb-agent");
-        p.setProperty("loginTimeout", "30");
-        try {
-            return DriverManager.getConnection(properties.jdbcUrl(), p);
+    /** Role sid (hex) to name, so a restore can set roles by name on another server where the sids differ. */
+    private static Map<String, String> roleNames(Statement s, BackupJobRunner.CaptureContext ctx) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        try (ResultSet rs = s.executeQuery(ROLES_SQL)) {
+            while (rs.next()) {
+                roles.put(hex(rs.getBytes("sid")), rs.getString("name"));
+            }
         } catch (SQLException e) {
-            // The driver's message names the server and the login, never the password.
-            throw new SQLException("cannot connect to msdb: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+            ctx.warn("(msdb)", "role names not readable (" + e.getMessage() + "): packages' roles are kept as sids only");
         }
+        return roles;
     }
 
-    /** Columns are read in select order: packagedata streams last, as the driver's adaptive buffering needs. */
-    private void exportPackage(ResultSet rs, Map<UUID, Folder> folders, Path temp, BackupJobRunner.CaptureContext ctx,
-                               List<ConfigReference> references) throws SQLException {
+    private void exportPackage(ResultSet rs, FolderTree folders, Map<String, String> roles, MsdbDialect dialect, Path temp,
+                               BackupJobRunner.CaptureContext ctx, List<ConfigReference> references,
+                               List<ConfigurationTableExporter.Use> tableUses) throws SQLException {
         String name = rs.getString("name");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("name", name);
@@ -113,7 +125,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
         meta.put("description", nullToEmpty(rs.getString("description")));
         Timestamp created = rs.getTimestamp("createdate");
         meta.put("createdate", created == null ? "" : created.toLocalDateTime().toString());
-        UUID folderId = uuid(rs.getString("folderid"));
+        UUID folderId = UUID.fromString(rs.getString("folderid").trim());
         meta.put("folderid", folderId.toString());
         meta.put("ownersid", hex(rs.getBytes("ownersid")));
         meta.put("packageformat", String.valueOf(rs.getInt("packageformat")));
@@ -125,9 +137,14 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
         meta.put("verid", rs.getString("verid").toLowerCase());
         boolean encrypted = rs.getBoolean("isencrypted");
         meta.put("isencrypted", String.valueOf(encrypted));
-        meta.put("readrolesid", hex(rs.getBytes("readrolesid")));
-        meta.put("writerolesid", hex(rs.getBytes("writerolesid")));
-        String folderPath = folderPath(folderId, folders);
+        String readRole = hex(rs.getBytes("readrolesid"));
+        String writeRole = hex(rs.getBytes("writerolesid"));
+        meta.put("readrolesid", readRole);
+        meta.put("writerolesid", writeRole);
+        meta.put("readrole", roles.getOrDefault(readRole, ""));
+        meta.put("writerole", roles.getOrDefault(writeRole, ""));
+        meta.put("store", dialect.sqlServer2005() ? "sysdtspackages90" : "sysssispackages");
+        String folderPath = folders.pathOf(folderId);
         String logicalPath = (folderPath.equals("\\") ? "" : folderPath) + "\\" + name;
         meta.put("folderPath", folderPath);
         try {
@@ -139,17 +156,19 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
                 }
                 digest = Sha256.copy(in, out);
             }
-            readConfigurations(temp, logicalPath, encrypted, meta, references, ctx);
+            readConfigurations(temp, logicalPath, encrypted, meta, references, tableUses, ctx);
             BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
             ctx.stored(new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, blob.size(), blob.sha256(), blob.key(), meta),
                     blob.uploaded());
+            metrics.packageCaptured(blob.size(), blob.uploaded());
         } catch (IOException | StoreException e) {
             ctx.failed(logicalPath, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
     private static void readConfigurations(Path packageFile, String logicalPath, boolean encrypted, Map<String, String> meta,
-                                           List<ConfigReference> references, BackupJobRunner.CaptureContext ctx) {
+                                           List<ConfigReference> references,
+                                           List<ConfigurationTableExporter.Use> tableUses, BackupJobRunner.CaptureContext ctx) {
         if (encrypted) {
             meta.put("warning", "package is encrypted in msdb: stored as bytes, not read");
             ctx.warn(logicalPath, meta.get("warning"));
@@ -165,6 +184,9 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
             }
             for (PackageXml.Configuration c : info.configurations()) {
                 references.add(new ConfigReference(logicalPath, c.type(), c.string()));
+                if (c.type() == PackageXml.SQL_SERVER_CONFIGURATION) {
+                    tableUses.add(new ConfigurationTableExporter.Use(logicalPath, c.string(), info.connections()));
+                }
             }
         } catch (IOException e) {
             meta.put("warning", "package XML could not be read for configurations: " + e.getMessage());
@@ -173,42 +195,18 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     /** A folder has no bytes of its own; it is kept as a small JSON blob so empty folders restore too. */
-    private void storeFolder(Folder f, String path, BackupJobRunner.CaptureContext ctx) throws IOException {
+    private void storeFolder(FolderTree.Folder f, String path, BackupJobRunner.CaptureContext ctx) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("folderid", f.id().toString());
         meta.put("parentfolderid", f.parent() == null ? "" : f.parent().toString());
         meta.put("foldername", f.name());
-        Path tmp = Files.write(Files.createTempFile("msdb-folder", ".json"), MessageCodec.encode(meta));
         try {
-            BlobStore.StoredBlob blob = store.storeFile(tmp);
+            BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(meta));
             ctx.stored(new Artifact(path, ArtifactKind.MSDB_FOLDER, blob.size(), blob.sha256(), blob.key(), meta),
                     blob.uploaded());
         } catch (StoreException e) {
             ctx.failed(path, e.getMessage());
-        } finally {
-            Files.deleteIfExists(tmp);
         }
-    }
-
-    /** {@code \Folder\Sub}, walked up through parentfolderid to the root; a broken chain is cut, not looped. */
-    static String folderPath(UUID id, Map<UUID, Folder> folders) {
-        List<String> parts = new ArrayList<>();
-        UUID cur = id;
-        int guard = 0;
-        while (cur != null && !cur.equals(ROOT) && guard++ < 256) {
-            Folder f = folders.get(cur);
-            if (f == null) {
-                parts.add(0, "(unknown folder " + cur + ")");
-                break;
-            }
-            parts.add(0, f.name());
-            cur = f.parent();
-        }
-        return "\\" + String.join("\\", parts);
-    }
-
-    private static UUID uuid(String s) {
-        return UUID.fromString(s.trim());
     }
 
     private static String hex(byte[] b) {

@@ -48,9 +48,19 @@ public final class MsdbModel {
             "readrolesid", SqlType.varbinary(85),
             "writerolesid", SqlType.varbinary(85));
 
+    /** msdb.sys.database_principals, as far as the agents read it: roles with their sids. */
+    public static final Map<String, SqlType> PRINCIPAL_COLUMNS = columns(
+            "name", SqlType.nvarchar(128),
+            "sid", SqlType.varbinary(85),
+            "type", SqlType.nvarchar(1));
+
     private final boolean sqlServer2005;
     private final List<Map<String, Object>> folders = new ArrayList<>();
     private final List<Map<String, Object>> packages = new ArrayList<>();
+    private final List<Map<String, Object>> principals = new ArrayList<>();
+    /** Tables of user databases (an [SSIS Configurations] table), by their unqualified lower-case name. */
+    private final Map<String, Map<String, SqlType>> userTableColumns = new LinkedHashMap<>();
+    private final Map<String, List<Map<String, Object>>> userTableRows = new LinkedHashMap<>();
 
     /** An msdb of SQL Server 2008 or later. */
     public MsdbModel() {
@@ -64,6 +74,46 @@ public final class MsdbModel {
         if (!sqlServer2005) {
             folders.add(folderRow(MAINTENANCE_PLANS_FOLDER, ROOT_FOLDER, "Maintenance Plans"));
         }
+        for (String role : List.of("db_ssisadmin", "db_ssisltduser", "db_ssisoperator")) {
+            addRole(role);
+        }
+    }
+
+    /** A database role in msdb, with a sid derived from its name (so two stand-ins agree, as two servers would not). */
+    public synchronized byte[] addRole(String name) {
+        byte[] sid = java.util.Arrays.copyOf(name.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8), 16);
+        sid[15] = (byte) (sqlServer2005 ? 0x05 : 0x08);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", name);
+        row.put("sid", sid);
+        row.put("type", "R");
+        principals.add(row);
+        return sid.clone();
+    }
+
+    /** The sid of a role, or null. */
+    public synchronized byte[] roleSid(String name) {
+        for (Map<String, Object> p : principals) {
+            if (name.equalsIgnoreCase((String) p.get("name"))) {
+                return ((byte[]) p.get("sid")).clone();
+            }
+        }
+        return null;
+    }
+
+    /** Creates a table of a user database (qualified names are reduced to their last part). */
+    public synchronized void createTable(String name, Map<String, SqlType> columns) {
+        String key = StandInSql.simpleName(name);
+        userTableColumns.put(key, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns)));
+        userTableRows.put(key, new ArrayList<>());
+    }
+
+    public synchronized void insertRow(String table, Map<String, Object> row) {
+        String key = StandInSql.simpleName(table);
+        if (!userTableRows.containsKey(key)) {
+            throw new IllegalArgumentException("no table " + table);
+        }
+        userTableRows.get(key).add(new LinkedHashMap<>(row));
     }
 
     public boolean isSqlServer2005() {
@@ -94,6 +144,8 @@ public final class MsdbModel {
         String t = table.toLowerCase(Locale.ROOT);
         if (t.equals(packagesTable())) return PACKAGE_COLUMNS;
         if (t.equals(foldersTable())) return FOLDER_COLUMNS;
+        if (t.equals("database_principals")) return PRINCIPAL_COLUMNS;
+        if (userTableColumns.containsKey(t)) return userTableColumns.get(t);
         throw new StandInSqlException(208, "Invalid object name '" + table + "'.");
     }
 
@@ -101,6 +153,8 @@ public final class MsdbModel {
         String t = table.toLowerCase(Locale.ROOT);
         if (t.equals(packagesTable())) return packages;
         if (t.equals(foldersTable())) return folders;
+        if (t.equals("database_principals")) return principals;
+        if (userTableRows.containsKey(t)) return userTableRows.get(t);
         throw new StandInSqlException(208, "Invalid object name '" + table + "'.");
     }
 
@@ -174,6 +228,27 @@ public final class MsdbModel {
             throw new IllegalArgumentException("package " + row.get("name") + " already exists in its folder");
         }
         packages.add(row);
+    }
+
+    /** sp_ssis_setpackageroles: sets a package's read and write roles by role name (null clears). */
+    public synchronized void setPackageRoles(String name, UUID folderId, String readRole, String writeRole) {
+        Map<String, Object> p = findPackage(name, folderId);
+        if (p == null) {
+            throw new StandInSqlException(50000, "package " + name + " does not exist in folder " + folderId);
+        }
+        p.put("readrolesid", roleOrFail(readRole));
+        p.put("writerolesid", roleOrFail(writeRole));
+    }
+
+    private byte[] roleOrFail(String role) {
+        if (role == null || role.isEmpty()) {
+            return null;
+        }
+        byte[] sid = roleSid(role);
+        if (sid == null) {
+            throw new StandInSqlException(15151, "Cannot find the role '" + role + "', because it does not exist or you do not have permission.");
+        }
+        return sid;
     }
 
     public synchronized Map<String, Object> findPackage(String name, UUID folderId) {

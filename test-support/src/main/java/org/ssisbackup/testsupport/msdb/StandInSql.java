@@ -440,6 +440,13 @@ final class StandInSql {
                 model.putPackage(values, session.callerSid());
                 return Result.status(0);
             }
+            case "setpackageroles" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "name", "folderid", "readrole", "writerole");
+                model.setPackageRoles(a.string("name"), a.uuid("folderid"), a.optionalString("readrole"),
+                        a.optionalString("writerole"));
+                return Result.status(0);
+            }
             case "getpackage" -> {
                 a = new Args(positional, named, "name", "folderid");
                 Map<String, Object> pkg = model.findPackage(a.string("name"), a.uuid("folderid"));
@@ -507,6 +514,11 @@ final class StandInSql {
                 throw new StandInSqlException(201, "Procedure expects parameter '@" + name + "', which was not supplied.");
             }
             return v.toString();
+        }
+
+        String optionalString(String name) {
+            Object v = values.get(name);
+            return v == null ? null : v.toString();
         }
 
         UUID uuid(String name) {
