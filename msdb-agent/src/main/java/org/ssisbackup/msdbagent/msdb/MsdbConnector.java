@@ -27,6 +27,8 @@ public final class MsdbConnector {
             p.setProperty("password", properties.password());
         }
         p.setProperty("applicationName", "ssis-backup msdb-agent");
+        // A server that never acknowledges a query timeout's cancel must not hang the agent: close the connection.
+        p.setProperty("cancelQueryTimeout", "30");
         p.putIfAbsent("loginTimeout", String.valueOf(Math.max(1, properties.loginTimeout().toSeconds())));
         try {
             return DriverManager.getConnection(properties.jdbcUrl(), p);

@@ -113,7 +113,9 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
                         folder(s, path, uuid(f.metadata().get("folderid")), result);
                     } catch (SQLException e) {
                         lostConnection(e);
-                        result.failed.add(new AgentError(path, MsdbException.of("cannot create folder", e).getMessage()));
+                        MsdbException failure = MsdbException.of("cannot create folder", e);
+                        metrics.failure(failure.reason());
+                        result.failed.add(new AgentError(path, failure.getMessage()));
                     }
                 }
                 for (Artifact p : packages) {
@@ -185,7 +187,9 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
             result.written.add(dest);
         } catch (SQLException e) {
             lostConnection(e);
-            result.failed.add(new AgentError(dest, MsdbException.of("cannot write package", e).getMessage()));
+            MsdbException failure = MsdbException.of("cannot write package", e);
+            metrics.failure(failure.reason());
+            result.failed.add(new AgentError(dest, failure.getMessage()));
         } catch (IOException | StoreException e) {
             result.failed.add(new AgentError(dest, e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {

@@ -103,13 +103,13 @@ public final class MsdbModel {
 
     /** Creates a table of a user database (qualified names are reduced to their last part). */
     public synchronized void createTable(String name, Map<String, SqlType> columns) {
-        String key = StandInSql.simpleName(name);
+        String key = StandInSql.simpleName(name.replace("[", "").replace("]", ""));
         userTableColumns.put(key, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns)));
         userTableRows.put(key, new ArrayList<>());
     }
 
     public synchronized void insertRow(String table, Map<String, Object> row) {
-        String key = StandInSql.simpleName(table);
+        String key = StandInSql.simpleName(table.replace("[", "").replace("]", ""));
         if (!userTableRows.containsKey(key)) {
             throw new IllegalArgumentException("no table " + table);
         }

@@ -108,17 +108,34 @@ public final class MsdbStandIn implements AutoCloseable {
         stallWhen = s -> false;
     }
 
-    void beforeStatement(String text) {
+    /**
+     * Fault injection before a statement runs. A stalled statement sends nothing until the client gives up: when
+     * its attention (cancel) arrives the statement ends unanswered, and the session acknowledges the attention,
+     * as SQL Server does for a query that is still running.
+     */
+    void beforeStatement(String text, java.net.Socket client) {
         if (dropConnectionWhen.test(text)) {
             throw new DroppedConnection();
         }
         if (stallWhen.test(text)) {
             try {
-                Thread.sleep(Long.MAX_VALUE);
+                while (client.getInputStream().available() == 0) {
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DroppedConnection();
+            } catch (java.io.IOException e) {
+                throw new DroppedConnection();
             }
+            throw new Cancelled();
+        }
+    }
+
+    /** A stalled statement whose client sent an attention. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
         }
     }
 

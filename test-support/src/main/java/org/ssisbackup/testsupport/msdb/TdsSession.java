@@ -69,8 +69,8 @@ final class TdsSession implements Runnable {
                             return;
                         }
                     }
-                    case SQL_BATCH -> batch(out, TdsRequest.parseSqlBatch(m.payload()));
-                    case RPC -> rpc(out, m.payload());
+                    case SQL_BATCH -> unlessCancelled(() -> batch(out, TdsRequest.parseSqlBatch(m.payload())));
+                    case RPC -> unlessCancelled(() -> rpc(out, m.payload()));
                     case ATTENTION -> send(out, new TdsBuffer().u8(0xFD).u16(DONE_ATTN).u16(0).i64(0));
                     default -> {
                         TdsBuffer b = new TdsBuffer();
@@ -89,6 +89,19 @@ final class TdsSession implements Runnable {
             log.warn("msdb stand-in: session failed", e);
         } finally {
             server.sessionEnded(this);
+        }
+    }
+
+    private interface Request {
+        void run() throws IOException;
+    }
+
+    /** Runs a request; a stalled one the client cancelled ends without an answer (the attention gets one). */
+    private static void unlessCancelled(Request r) throws IOException {
+        try {
+            r.run();
+        } catch (MsdbStandIn.Cancelled e) {
+            // The ATTENTION message that cancelled it is read next and acknowledged with DONE_ATTN.
         }
     }
 
@@ -206,7 +219,7 @@ final class TdsSession implements Runnable {
     private void batch(OutputStream out, String text) throws IOException {
         TdsBuffer b = new TdsBuffer();
         try {
-            server.beforeStatement(text);
+            server.beforeStatement(text, socket);
             List<StandInSql.Result> results = sql.execute(text, Map.of());
             if (results.isEmpty()) {
                 done(b, 0xFD, 0, 0);
@@ -256,7 +269,7 @@ final class TdsSession implements Runnable {
             } else if (id == 15 || "sp_unprepare".equals(proc)) {
                 prepared.remove((Integer) p.get(0).value());
             } else if (call.procName() != null) {
-                server.beforeStatement("EXEC " + call.procName());
+                server.beforeStatement("EXEC " + call.procName(), socket);
                 List<Object> positional = new ArrayList<>();
                 Map<String, Object> named = new LinkedHashMap<>();
                 for (TdsRequest.RpcParam param : p) {
@@ -295,7 +308,7 @@ final class TdsSession implements Runnable {
     }
 
     private List<StandInSql.Result> run(String stmt, List<String> names, List<TdsRequest.RpcParam> values) {
-        server.beforeStatement(stmt);
+        server.beforeStatement(stmt, socket);
         Map<String, Object> params = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
             TdsRequest.RpcParam v = values.get(i);
