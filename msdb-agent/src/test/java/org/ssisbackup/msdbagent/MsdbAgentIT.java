@@ -127,6 +127,33 @@ class MsdbAgentIT {
     }
 
     @Test
+    void restoresADeletedPackageThroughTheCommandsTopic() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            UUID point = UUID.randomUUID();
+            UUID job = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
+                    AgentKind.MSDB, point, Set.of(AgentKind.MSDB), Set.of(BackupScope.MSDB))), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            Map<String, Object> cleanup = MSDB.model().select("sysssispackages", r -> "Cleanup".equals(r.get("name"))).get(0);
+            MSDB.model().deletePackage("Cleanup", (UUID) cleanup.get("folderid"));
+
+            UUID restore = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
+                    MessageMeta.create(restore, "sql01"), AgentKind.MSDB, "sql01", point, List.of("\\Cleanup"), null,
+                    org.ssisbackup.contracts.OverwritePolicy.NEVER, false, null, false)), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
+                    .anyMatch(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f && f.meta().jobId().equals(restore)));
+            org.ssisbackup.contracts.RestoreFinished done = events(probe).stream()
+                    .filter(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f && f.meta().jobId().equals(restore))
+                    .map(org.ssisbackup.contracts.RestoreFinished.class::cast).findFirst().orElseThrow();
+            assertThat(done.outcome()).as("%s", done).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(done.written()).containsExactly("\\Cleanup");
+            assertThat((byte[]) MSDB.model().findPackage("Cleanup", (UUID) cleanup.get("folderid")).get("packagedata"))
+                    .isEqualTo((byte[]) cleanup.get("packagedata"));
+        }
+    }
+
+    @Test
     void aDroppedConnectionFailsTheJobWithAReason() throws Exception {
         MSDB.dropConnectionWhen(sql -> sql.contains("sysssispackages "));
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
