@@ -6,6 +6,11 @@ public enum Outcome {
     PARTIALLY_FAILED,
     FAILED;
 
+    /** One part's outcome: no problem, problems beside something done, or problems and nothing done. */
+    public static Outcome of(boolean anyProblem, boolean anythingDone) {
+        return !anyProblem ? SUCCEEDED : anythingDone ? PARTIALLY_FAILED : FAILED;
+    }
+
     /** Combines the outcomes of several parts: all good, all bad, or a mix. */
     public static Outcome combine(Iterable<Outcome> parts) {
         boolean anySuccess = false;

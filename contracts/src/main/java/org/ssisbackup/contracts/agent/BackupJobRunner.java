@@ -168,8 +168,7 @@ public final class BackupJobRunner implements AutoCloseable {
             publisher.accept(new JobAccepted(MessageMeta.create(jobId, hostId), kind, version));
             capture.capture(command, ctx);
             ctx.flush();
-            outcome = ctx.errors().isEmpty() ? Outcome.SUCCEEDED
-                    : ctx.artifacts().isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
+            outcome = Outcome.of(!ctx.errors().isEmpty(), !ctx.artifacts().isEmpty());
             manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
                     command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors(), ctx.warnings()));
         } catch (Exception e) {

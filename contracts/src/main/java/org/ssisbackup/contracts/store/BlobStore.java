@@ -169,6 +169,22 @@ public final class BlobStore {
         return new StoredBlob(hex, bytes.length, true);
     }
 
+    /**
+     * Copies a blob to {@code target} and checks that its bytes hash to its name; a mismatch throws
+     * {@link CorruptBlobException} and the caller must not use the file (restores write to a temporary file).
+     */
+    public Sha256.Digest download(String sha256, Path target) throws IOException {
+        Sha256.Digest digest;
+        try (InputStream in = openBlob(sha256); java.io.OutputStream out = Files.newOutputStream(target)) {
+            digest = Sha256.copy(in, out);
+        }
+        if (!digest.hex().equals(sha256)) {
+            throw new CorruptBlobException("stored bytes do not match their SHA-256 (expected " + sha256 + ", got "
+                    + digest.hex() + "); nothing written");
+        }
+        return digest;
+    }
+
     /** Opens a blob; the caller verifies its SHA-256 before trusting the bytes. */
     public InputStream openBlob(String sha256) {
         return open(ObjectKeys.blob(sha256));

@@ -3,8 +3,6 @@ package org.ssisbackup.fsagent.restore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -115,8 +113,7 @@ public final class FileRestorer implements BackupJobRunner.Restore {
             pool.shutdownNow();
         }
         synchronized (result) {
-            Outcome outcome = result.failed.isEmpty() && result.refused.isEmpty() ? Outcome.SUCCEEDED
-                    : result.written.isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
+            Outcome outcome = Outcome.of(!result.failed.isEmpty() || !result.refused.isEmpty(), !result.written.isEmpty());
             timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "filesystem",
                     "outcome", outcome.name().toLowerCase()).register(registry));
             registry.counter("ssis.agent.restored.bytes", "host", hostId, "agent", "filesystem").increment(result.bytes);
@@ -157,7 +154,7 @@ public final class FileRestorer implements BackupJobRunner.Restore {
                 result.written.add(target.toString());
                 result.bytes += c.dryRun() ? 0 : a.size();
             }
-        } catch (IOException | StoreException | IllegalStateException e) {
+        } catch (IOException | StoreException e) {
             synchronized (result) {
                 result.failed.add(new AgentError(target.toString(), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
@@ -190,14 +187,7 @@ public final class FileRestorer implements BackupJobRunner.Restore {
     private void write(Artifact a, Path target) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), ".ssis-restore-", ".tmp");
         try {
-            Sha256.Digest digest;
-            try (InputStream in = store.openBlob(a.sha256()); OutputStream out = Files.newOutputStream(tmp)) {
-                digest = Sha256.copy(in, out);
-            }
-            if (!digest.hex().equals(a.sha256())) {
-                throw new IllegalStateException("stored bytes do not match their SHA-256 (expected " + a.sha256()
-                        + ", got " + digest.hex() + "); nothing written");
-            }
+            store.download(a.sha256(), tmp);
             String modified = a.metadata().get("lastModified");
             if (modified != null) {
                 Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));

@@ -135,8 +135,7 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
             metrics.failure(failure.reason());
             throw failure;
         }
-        Outcome outcome = result.failed.isEmpty() && result.refused.isEmpty() ? Outcome.SUCCEEDED
-                : result.written.isEmpty() ? Outcome.FAILED : Outcome.PARTIALLY_FAILED;
+        Outcome outcome = Outcome.of(!result.failed.isEmpty() || !result.refused.isEmpty(), !result.written.isEmpty());
         timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "msdb",
                 "outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
         return new RestoreFinished(MessageMeta.create(c.meta().jobId(), hostId), AgentKind.MSDB, c.restorePointId(), outcome,
@@ -168,15 +167,7 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
                 result.skipped.add(new AgentError(dest, "unchanged"));
                 return;
             }
-            Sha256.Digest digest;
-            try (InputStream in = store.openBlob(a.sha256()); OutputStream out = Files.newOutputStream(temp)) {
-                digest = Sha256.copy(in, out);
-            }
-            if (!digest.hex().equals(a.sha256())) {
-                result.failed.add(new AgentError(dest, "stored bytes do not match their SHA-256 (expected " + a.sha256()
-                        + ", got " + digest.hex() + "); nothing written"));
-                return;
-            }
+            Sha256.Digest digest = store.download(a.sha256(), temp);
             if (!s.command().dryRun()) {
                 putPackage(s, name, folderId, m, temp, digest.size());
                 if (Boolean.TRUE.equals(s.command().restoreRoles())) {
