@@ -10,6 +10,12 @@ public enum ArtifactKind {
     SERVICE_CONFIG,
     /** The rows of an [SSIS Configurations] table that packages use (configuration type 7), as CSV. */
     CONFIG_TABLE,
+    /** An SSISDB project as deployed: the .ispac that catalog.get_project returns. */
+    SSISDB_PROJECT,
+    /** An SSISDB project's parameter values and environment references, as JSON (sensitive values never kept). */
+    SSISDB_PARAMETERS,
+    /** An SSISDB environment and its variables, as JSON (sensitive values never kept). */
+    SSISDB_ENVIRONMENT,
     /** Any other file kept beside packages (admins keep .bat and .xml there). */
     FS_FILE
 }

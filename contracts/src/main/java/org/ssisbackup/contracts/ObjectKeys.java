@@ -34,6 +34,19 @@ public final class ObjectKeys {
         return "manifests/" + hostId + "/";
     }
 
+    /**
+     * Where something other than an agent writes an object before the agent moves it under its content address
+     * (SQL Server 2022's {@code BACKUP ... TO URL}): {@code staging/<host>/<restorePointId>/<name>}. Nothing under
+     * {@code staging/} is ever referenced by a restore point.
+     */
+    public static String staging(String hostId, UUID restorePointId, String name) {
+        requireValidHostId(hostId);
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("not a staging object name: " + name);
+        }
+        return "staging/" + hostId + "/" + restorePointId + "/" + name;
+    }
+
     public static boolean isValidHostId(String hostId) {
         return hostId != null && HOST_ID.matcher(hostId).matches();
     }

@@ -11,7 +11,10 @@ import org.ssisbackup.contracts.agent.AgentMetrics;
 import org.ssisbackup.contracts.agent.BackupJobRunner;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
+import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
+import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
+import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
 
@@ -29,13 +32,11 @@ class MsdbAgentConfiguration {
     BackupJobRunner backupJobRunner(MsdbAgentProperties properties, BlobStore store, StreamBridge bridge, MeterRegistry registry) {
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, properties.hostId());
-        MsdbPackageExporter exporter = new MsdbPackageExporter(connector, store, metrics);
+        MsdbCapture capture = new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+                new SsisdbProjectExporter(connector, store, metrics),
+                new NativeMsdbBackup(properties.hostId(), connector, store, metrics, properties.nativeBackup()));
         return new BackupJobRunner(AgentKind.MSDB, properties.hostId(), version(), store,
-                OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
-                (command, ctx) -> {
-                    store.ensureBucket();
-                    exporter.capture(command, ctx);
-                },
+                OutboundMessages.publisher(bridge::send, EVENTS_BINDING), capture,
                 new AgentMetrics(registry, properties.hostId(), "msdb"),
                 new MsdbPackageRestorer(properties.hostId(), store, connector, metrics, registry));
     }

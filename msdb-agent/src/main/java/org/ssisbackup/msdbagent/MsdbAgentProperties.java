@@ -11,14 +11,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param password SQL password; never logged
  * @param queryTimeout how long one query may take before the job fails with a timeout
  * @param loginTimeout how long connecting may take (default 30 s)
+ * @param nativeBackup where and how the native msdb backup (scope MSDB_NATIVE) is written
  */
 @ConfigurationProperties("ssisbackup.msdb")
 public record MsdbAgentProperties(String hostId, String jdbcUrl, String username, String password,
-                                  Duration queryTimeout, Duration loginTimeout, S3 s3) {
+                                  Duration queryTimeout, Duration loginTimeout, NativeBackup nativeBackup, S3 s3) {
     public MsdbAgentProperties {
         org.ssisbackup.contracts.ObjectKeys.requireValidHostId(hostId);
         queryTimeout = queryTimeout == null ? Duration.ofMinutes(5) : queryTimeout;
         loginTimeout = loginTimeout == null ? Duration.ofSeconds(30) : loginTimeout;
+        nativeBackup = nativeBackup == null ? new NativeBackup(null, null, null, null) : nativeBackup;
+        if (nativeBackup.usesUrl() && s3 != null && !nativeBackup.urlBucket().equals(s3.bucket())) {
+            throw new IllegalArgumentException("ssisbackup.msdb.native-backup.url must name the agent's bucket '" + s3.bucket()
+                    + "' (it names '" + nativeBackup.urlBucket() + "'): the agent moves the file under its content address there");
+        }
+    }
+
+    /** Without a native-backup section: tests and callers that only export packages. */
+    public MsdbAgentProperties(String hostId, String jdbcUrl, String username, String password, Duration queryTimeout,
+                               Duration loginTimeout, S3 s3) {
+        this(hostId, jdbcUrl, username, password, queryTimeout, loginTimeout, null, s3);
     }
 
     @Override
@@ -30,6 +42,36 @@ public record MsdbAgentProperties(String hostId, String jdbcUrl, String username
         @Override
         public String toString() {
             return "S3[endpoint=" + endpoint + ", bucket=" + bucket + "]";
+        }
+    }
+
+    /**
+     * @param directory      the directory SQL Server writes the backup file to, as SQL Server sees it (empty: the
+     *                       instance's default backup directory)
+     * @param agentDirectory the same directory as this agent sees it (a share or mount); empty: same as {@code directory}
+     * @param url            {@code s3://host:port/bucket} to write with {@code BACKUP ... TO URL} instead (SQL Server
+     *                       2022, with a credential for that URL created on the server); empty: TO DISK
+     * @param timeout        how long BACKUP and RESTORE VERIFYONLY may each take (default 1 h)
+     */
+    public record NativeBackup(String directory, String agentDirectory, String url, Duration timeout) {
+        public NativeBackup {
+            timeout = timeout == null ? Duration.ofHours(1) : timeout;
+            if (url != null && !url.isBlank() && !url.matches("s3://[^/]+/[^/]+/?")) {
+                throw new IllegalArgumentException("ssisbackup.msdb.native-backup.url must be s3://host[:port]/bucket, not " + url);
+            }
+        }
+
+        public boolean usesUrl() {
+            return url != null && !url.isBlank();
+        }
+
+        String urlBucket() {
+            return url.replaceFirst("^s3://[^/]+/", "").replaceAll("/+$", "");
+        }
+
+        /** The URL SQL Server writes an object of the agent's bucket to. */
+        public String urlOf(String key) {
+            return url.replaceAll("/+$", "") + "/" + key;
         }
     }
 }

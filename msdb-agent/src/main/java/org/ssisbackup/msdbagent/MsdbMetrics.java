@@ -9,7 +9,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbException;
 
 /**
  * The msdb agent's own metrics, in base units, beside the common agent metrics: packages (not folders) captured,
- * deduplicated and restored with their bytes, native backup duration, and failures by reason.
+ * deduplicated and restored with their bytes, SSISDB projects, native backup duration and size, and failures by reason.
  */
 public final class MsdbMetrics {
     private final MeterRegistry registry;
@@ -26,6 +26,14 @@ public final class MsdbMetrics {
         if (!uploaded) {
             counter("ssis.msdb.packages.deduplicated", "packages").increment();
             counter("ssis.msdb.deduplicated", "bytes").increment(bytes);
+        }
+    }
+
+    public void projectCaptured(long bytes, boolean uploaded) {
+        counter("ssis.ssisdb.projects.captured", "projects").increment();
+        counter("ssis.ssisdb.captured", "bytes").increment(bytes);
+        if (!uploaded) {
+            counter("ssis.ssisdb.projects.deduplicated", "projects").increment();
         }
     }
 

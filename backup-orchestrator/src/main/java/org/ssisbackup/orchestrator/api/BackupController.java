@@ -63,9 +63,10 @@ class BackupController {
             hosts.add(h);
         }
         Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
-        List<String> asked = request.scope() == null || request.scope().isEmpty()
-                ? List.of(BackupScope.MSDB.name(), BackupScope.FILESYSTEM.name()) : request.scope();
-        for (String s : asked) {
+        if (request.scope() == null || request.scope().isEmpty()) {
+            scope.addAll(BackupScope.DEFAULT);
+        }
+        for (String s : request.scope() == null ? List.<String>of() : request.scope()) {
             try {
                 scope.add(BackupScope.parse(s));
             } catch (IllegalArgumentException e) {

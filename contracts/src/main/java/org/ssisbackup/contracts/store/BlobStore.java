@@ -1,6 +1,9 @@
 package org.ssisbackup.contracts.store;
 
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.SourceObject;
+import io.minio.StatObjectResponse;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -185,6 +188,49 @@ public final class BlobStore {
         return digest;
     }
 
+    /**
+     * Moves an object that something else wrote into the bucket (SQL Server 2022's {@code BACKUP ... TO URL})
+     * under its content address: its bytes are hashed in one streaming read, copied inside the bucket unless a
+     * blob with that hash exists, and the staged object is removed. The read is tied to the ETag seen first, and the
+     * ETag is checked again after the copy: a staged object replaced meanwhile fails the call (and its copy is
+     * removed) instead of landing under the wrong name.
+     */
+    public StoredBlob adopt(String stagedKey) throws IOException {
+        String etag = etagOf(stagedKey);
+        Sha256.Digest digest;
+        try (InputStream in = call("cannot read " + stagedKey, () -> client.getObject(GetObjectArgs.builder().bucket(bucket)
+                .object(stagedKey).matchETag(etag).build()))) {
+            digest = Sha256.copy(in, java.io.OutputStream.nullOutputStream());
+        }
+        boolean copied = false;
+        if (!hasBlob(digest.hex())) {
+            String key = ObjectKeys.blob(digest.hex());
+            call("cannot copy " + stagedKey + " to " + key, () -> client.copyObject(CopyObjectArgs.builder().bucket(bucket)
+                    .object(key).source(SourceObject.builder().bucket(bucket).object(stagedKey).build()).build()));
+            if (!etag.equals(etagOf(stagedKey))) {
+                removeQuietly(key);
+                throw new ContentChangedException(stagedKey + " changed while it was moved under its content address");
+            }
+            copied = true;
+        }
+        remove(stagedKey);
+        return new StoredBlob(digest.hex(), digest.size(), copied);
+    }
+
+    private String etagOf(String key) {
+        StatObjectResponse stat = call("cannot look up " + key,
+                () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+        return stat.etag();
+    }
+
+    /** Removes an object; removing one that is not there is not an error. */
+    public void remove(String key) {
+        call("cannot remove " + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
     /** Opens a blob; the caller verifies its SHA-256 before trusting the bytes. */
     public InputStream openBlob(String sha256) {
         return open(ObjectKeys.blob(sha256));
@@ -224,10 +270,7 @@ public final class BlobStore {
 
     private void removeQuietly(String key) {
         try {
-            call("cannot remove " + key, () -> {
-                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-                return null;
-            });
+            remove(key);
         } catch (StoreException ignored) {
             // The caller reports the original failure; a leftover is caught by verification.
         }

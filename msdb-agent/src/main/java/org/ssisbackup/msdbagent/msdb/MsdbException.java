@@ -26,10 +26,15 @@ public final class MsdbException extends Exception {
     }
 
     public static MsdbException of(String doing, SQLException e) {
+        return of(doing, e, "the login needs db_ssisoperator in msdb to back up, db_ssisadmin to restore");
+    }
+
+    /** @param permissionHint what the login lacks when the server denies permission */
+    public static MsdbException of(String doing, SQLException e, String permissionHint) {
         Reason reason = classify(e);
         String hint = switch (reason) {
             case LOGIN_FAILED -> " (check the login and password settings, or integrated security)";
-            case PERMISSION_DENIED -> " (the login needs db_ssisoperator in msdb to back up, db_ssisadmin to restore)";
+            case PERMISSION_DENIED -> " (" + permissionHint + ")";
             case TIMEOUT -> " (ssisbackup.msdb.query-timeout)";
             default -> "";
         };

@@ -54,7 +54,14 @@ public final class MsdbModel {
             "sid", SqlType.varbinary(85),
             "type", SqlType.nvarchar(1));
 
+    public static final Map<String, SqlType> DATABASE_COLUMNS = columns(
+            "name", SqlType.nvarchar(128),
+            "database_id", SqlType.INT);
+
     private final boolean sqlServer2005;
+    private final NativeBackups nativeBackups = new NativeBackups(this);
+    /** The SSISDB catalog, when the instance has one. */
+    private SsisdbCatalog ssisdb;
     private final List<Map<String, Object>> folders = new ArrayList<>();
     private final List<Map<String, Object>> packages = new ArrayList<>();
     private final List<Map<String, Object>> principals = new ArrayList<>();
@@ -116,6 +123,43 @@ public final class MsdbModel {
         userTableRows.get(key).add(new LinkedHashMap<>(row));
     }
 
+    /** Creates the SSISDB catalog on this instance (once) and returns it. */
+    public synchronized SsisdbCatalog enableSsisdb() {
+        if (ssisdb == null) {
+            ssisdb = new SsisdbCatalog();
+        }
+        return ssisdb;
+    }
+
+    /** The SSISDB catalog, or an error as SQL Server gives for a database that is not there. */
+    synchronized SsisdbCatalog ssisdb(String object) {
+        if (ssisdb == null) {
+            throw new StandInSqlException(208, "Invalid object name '" + object + "'.");
+        }
+        return ssisdb;
+    }
+
+    /** sys.databases as far as the agents read it. */
+    private synchronized List<Map<String, Object>> databases() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("master", "tempdb", "model", "msdb"));
+        if (ssisdb != null) {
+            names.add("SSISDB");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", names.get(i));
+            row.put("database_id", i + 1);
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** The server's native backups: edition, default directory, S3 credentials, faults. */
+    public NativeBackups nativeBackups() {
+        return nativeBackups;
+    }
+
     public boolean isSqlServer2005() {
         return sqlServer2005;
     }
@@ -145,6 +189,11 @@ public final class MsdbModel {
         if (t.equals(packagesTable())) return PACKAGE_COLUMNS;
         if (t.equals(foldersTable())) return FOLDER_COLUMNS;
         if (t.equals("database_principals")) return PRINCIPAL_COLUMNS;
+        if (t.equals("databases")) return DATABASE_COLUMNS;
+        if (SsisdbCatalog.VIEWS.contains(t)) {
+            ssisdb(table);
+            return SsisdbCatalog.COLUMNS.get(t);
+        }
         if (userTableColumns.containsKey(t)) return userTableColumns.get(t);
         throw new StandInSqlException(208, "Invalid object name '" + table + "'.");
     }
@@ -154,6 +203,8 @@ public final class MsdbModel {
         if (t.equals(packagesTable())) return packages;
         if (t.equals(foldersTable())) return folders;
         if (t.equals("database_principals")) return principals;
+        if (t.equals("databases")) return databases();
+        if (SsisdbCatalog.VIEWS.contains(t)) return ssisdb(table).rowsOf(t);
         if (userTableRows.containsKey(t)) return userTableRows.get(t);
         throw new StandInSqlException(208, "Invalid object name '" + table + "'.");
     }

@@ -180,8 +180,10 @@ public final class MsdbStandIn implements AutoCloseable {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "productversion" -> model.isSqlServer2005() ? "9.00.5000.00" : "16.0.4236.2";
             case "productmajorversion" -> model.isSqlServer2005() ? "9" : "16";
-            case "edition" -> "Developer Edition (64-bit)";
-            case "engineedition" -> "3";
+            case "edition" -> model.nativeBackups().edition();
+            case "engineedition" -> String.valueOf(model.nativeBackups().engineEdition());
+            case "instancedefaultbackuppath" -> model.nativeBackups().defaultDirectory() == null ? null
+                    : model.nativeBackups().defaultDirectory().toString();
             case "servername", "machinename" -> SERVER_NAME;
             default -> null;
         };

@@ -20,6 +20,9 @@ import java.util.function.Predicate;
  *       {@code SERVERPROPERTY('x')}, {@code DB_NAME()}, {@code SUSER_SNAME()}, {@code IS_ROLEMEMBER('r')},
  *       {@code IS_MEMBER('r')}, {@code OBJECT_ID('name')}, a literal or a parameter;</li>
  *   <li>{@code EXEC [msdb.][dbo.]sp_ssis_* args} (and the 2005 {@code sp_dts_*} names);</li>
+ *   <li>{@code BACKUP DATABASE msdb TO DISK|URL = target [WITH option, ...]} and
+ *       {@code RESTORE VERIFYONLY FROM DISK|URL = source [WITH CHECKSUM]} (see {@link NativeBackups});</li>
+ *   <li>{@code EXEC SSISDB.catalog.get_project} and the SSISDB catalog views (see {@link SsisdbCatalog});</li>
  *   <li>{@code SET ...} options, accepted and ignored.</li>
  * </ul>
  * Anything else is answered with SQL Server's syntax error (102), so an agent that drifts from this dialect
@@ -71,6 +74,10 @@ final class StandInSql {
                 results.add(select(c));
             } else if (c.acceptKeyword("EXEC") || c.acceptKeyword("EXECUTE")) {
                 results.add(exec(c));
+            } else if (c.acceptKeyword("BACKUP")) {
+                results.add(backup(c));
+            } else if (c.acceptKeyword("RESTORE")) {
+                results.add(restoreVerifyOnly(c));
             } else if (c.acceptKeyword("SET")) {
                 while (!c.atEnd() && !c.peekIs(";")) {
                     c.next();
@@ -342,8 +349,8 @@ final class StandInSql {
             }
             case NVARCHAR -> v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_16LE) : v.toString();
             case VARBINARY -> v instanceof byte[] ? v : v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
-            case INT -> v instanceof Boolean bo ? (bo ? 1 : 0) : ((Number) v).intValue();
-            case BIGINT -> ((Number) v).longValue();
+            case INT -> v instanceof Boolean bo ? (bo ? 1 : 0) : v instanceof String str ? Integer.parseInt(str.trim()) : ((Number) v).intValue();
+            case BIGINT -> v instanceof String str ? Long.parseLong(str.trim()) : ((Number) v).longValue();
             case BIT -> v instanceof Boolean ? v : ((Number) v).intValue() != 0;
             case DATETIME -> v instanceof LocalDateTime ? v : LocalDateTime.parse(v.toString().replace(' ', 'T'));
         };
@@ -365,6 +372,57 @@ final class StandInSql {
         if (v instanceof Boolean) return SqlType.BIT;
         if (v instanceof LocalDateTime) return SqlType.DATETIME;
         return SqlType.nvarcharMax();
+    }
+
+    // ---- BACKUP / RESTORE VERIFYONLY ----
+
+    private Result backup(Cursor c) {
+        c.expectKeyword("DATABASE");
+        String database = c.identifier();
+        c.expectKeyword("TO");
+        String device = device(c);
+        String target = c.stringOrParam();
+        List<String> options = options(c);
+        if (!session.isRoleMember("db_backupoperator") && !session.isRoleMember("db_owner") && !session.isRoleMember("sysadmin")) {
+            throw new StandInSqlException(262, 14, "BACKUP DATABASE permission denied in database '" + database + "'.");
+        }
+        model.nativeBackups().backup(database, device, target, options);
+        return Result.status(0);
+    }
+
+    private Result restoreVerifyOnly(Cursor c) {
+        if (!c.acceptKeyword("VERIFYONLY")) {
+            throw new StandInSqlException(102, "the stand-in models RESTORE VERIFYONLY only (restoring msdb is an admin's manual step)");
+        }
+        c.expectKeyword("FROM");
+        String device = device(c);
+        String source = c.stringOrParam();
+        options(c);
+        model.nativeBackups().verify(device, source);
+        return Result.status(0);
+    }
+
+    private static String device(Cursor c) {
+        String device = c.identifier().toUpperCase(Locale.ROOT);
+        if (!device.equals("DISK") && !device.equals("URL")) {
+            throw new StandInSqlException(102, "Incorrect syntax near '" + device + "'.");
+        }
+        c.expect("=");
+        return device;
+    }
+
+    /** WITH a, b = value, ...: the option names, upper case. */
+    private static List<String> options(Cursor c) {
+        List<String> options = new ArrayList<>();
+        if (c.acceptKeyword("WITH")) {
+            do {
+                options.add(c.identifier().toUpperCase(Locale.ROOT));
+                if (c.accept("=")) {
+                    c.next();
+                }
+            } while (c.accept(","));
+        }
+        return options;
     }
 
     // ---- EXEC ----
@@ -410,6 +468,27 @@ final class StandInSql {
         String op = p.replaceFirst("^sp_(ssis|dts)_", "");
         Args a;
         switch (op) {
+            case "get_project" -> {
+                a = new Args(positional, named, "folder_name", "project_name");
+                byte[] ispac = model.ssisdb("catalog.get_project").getProject(a.string("folder_name"), a.string("project_name"));
+                List<Object[]> rows = new ArrayList<>();
+                rows.add(new Object[] {ispac});
+                return Result.rows(List.of("project_stream"), List.of(SqlType.varbinaryMax()), rows);
+            }
+            case "create_folder" -> {
+                requireRole("ssis_admin", proc);
+                a = new Args(positional, named, "folder_name", "folder_id");
+                model.ssisdb("catalog.create_folder").createFolder(a.string("folder_name"), "");
+                return Result.status(0);
+            }
+            case "deploy_project" -> {
+                requireRole("ssis_admin", proc);
+                a = new Args(positional, named, "folder_name", "project_name", "project_stream", "operation_id");
+                Object stream = a.raw("project_stream");
+                model.ssisdb("catalog.deploy_project").deployProject(a.string("folder_name"), a.string("project_name"),
+                        stream instanceof byte[] b ? b : null);
+                return Result.status(0);
+            }
             case "listfolders" -> {
                 a = new Args(positional, named, "parentfolderid");
                 UUID parent = a.uuid("parentfolderid");
@@ -541,7 +620,7 @@ final class StandInSql {
     }
 
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("FROM", "WHERE", "AND", "ORDER", "BY", "AS",
-            "ASC", "DESC", "IS", "NOT", "NULL", "SELECT", "EXEC", "EXECUTE", "SET", "OUTPUT");
+            "ASC", "DESC", "IS", "NOT", "NULL", "SELECT", "EXEC", "EXECUTE", "SET", "OUTPUT", "BACKUP", "RESTORE", "WITH");
 
     private static boolean isKeyword(String word) {
         return KEYWORDS.contains(word.toUpperCase(Locale.ROOT));
@@ -691,6 +770,15 @@ final class StandInSql {
 
         void expectKeyword(String kw) {
             if (!acceptKeyword(kw)) throw syntax(peek());
+        }
+
+        String stringOrParam() {
+            Token t = next();
+            return switch (t.kind) {
+                case STRING -> t.text;
+                case PARAM -> String.valueOf(param(t.text));
+                default -> throw syntax(t);
+            };
         }
 
         String identifier() {

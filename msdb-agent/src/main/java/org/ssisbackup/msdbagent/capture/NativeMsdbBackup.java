@@ -1,0 +1,237 @@
+package org.ssisbackup.msdbagent.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.store.StoreException;
+import org.ssisbackup.msdbagent.MsdbAgentProperties;
+import org.ssisbackup.msdbagent.MsdbMetrics;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.msdb.MsdbException;
+
+/**
+ * A native backup of msdb: {@code BACKUP DATABASE msdb ... WITH COPY_ONLY, CHECKSUM} (so the server's own backup
+ * chain is untouched), {@code COMPRESSION} where the edition has it, then {@code RESTORE VERIFYONLY ... WITH
+ * CHECKSUM}; only a verified file is stored. {@code TO DISK}: the agent streams the file to S3 (multipart for
+ * large files) and removes it. {@code TO URL} (SQL Server 2022): the server writes to a staging key of the bucket
+ * and the agent moves it under its content address. This is the disaster-recovery copy of the whole msdb
+ * (jobs, history, packages); single packages restore from the package exports.
+ */
+public final class NativeMsdbBackup {
+    private static final Logger log = LoggerFactory.getLogger(NativeMsdbBackup.class);
+    /** The logical path of the native backup in a restore point; it never collides with a package path (\...). */
+    public static final String LOGICAL_PATH = "native:msdb";
+    static final int COMPRESSION_NOT_SUPPORTED = 1844;
+    static final String PERMISSION_HINT = "BACKUP DATABASE needs db_backupoperator (or db_owner) in msdb";
+
+    private final MsdbConnector connector;
+    private final BlobStore store;
+    private final MsdbMetrics metrics;
+    private final MsdbAgentProperties.NativeBackup settings;
+    private final String hostId;
+
+    public NativeMsdbBackup(String hostId, MsdbConnector connector, BlobStore store, MsdbMetrics metrics,
+                            MsdbAgentProperties.NativeBackup settings) {
+        this.hostId = hostId;
+        this.connector = connector;
+        this.store = store;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    /** What the server says about itself: its version decides TO URL, its edition COMPRESSION. */
+    record Server(String version, int majorVersion, String edition, int engineEdition, String defaultBackupDirectory) {
+        static final String SQL = "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS version,"
+                + " CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition,"
+                + " CAST(SERVERPROPERTY('EngineEdition') AS int) AS engineedition,"
+                + " CAST(SERVERPROPERTY('InstanceDefaultBackupPath') AS nvarchar(4000)) AS backupdir";
+
+        static Server read(Connection c, int timeout) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(SQL)) {
+                ps.setQueryTimeout(timeout);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String version = rs.getString("version");
+                    return new Server(version, Integer.parseInt(version.split("\\.")[0]), rs.getString("edition"),
+                            rs.getInt("engineedition"), rs.getString("backupdir"));
+                }
+            }
+        }
+
+        /** Express (4) has no backup compression; Web reports 2 like Standard and is caught by error 1844. */
+        boolean mayCompress() {
+            return engineEdition != 4;
+        }
+    }
+
+    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws MsdbException, IOException {
+        Instant started = Instant.now();
+        String outcome = "failed";
+        long bytes = 0;
+        try (Connection c = connector.connect()) {
+            Server server = Server.read(c, connector.queryTimeoutSeconds());
+            BlobStore.StoredBlob blob;
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("serverVersion", server.version());
+            meta.put("edition", server.edition());
+            meta.put("options", "COPY_ONLY, CHECKSUM");
+            if (settings.usesUrl()) {
+                blob = toUrl(c, server, command, meta, ctx);
+            } else {
+                blob = toDisk(c, server, command, meta, ctx);
+            }
+            meta.put("verified", "RESTORE VERIFYONLY WITH CHECKSUM");
+            meta.put("backupStarted", started.toString());
+            ctx.stored(new Artifact(LOGICAL_PATH, ArtifactKind.MSDB_DATABASE_BACKUP, blob.size(), blob.sha256(), blob.key(), meta),
+                    blob.uploaded());
+            bytes = blob.size();
+            outcome = "succeeded";
+        } catch (SQLException e) {
+            MsdbException failure = MsdbException.of("native msdb backup", e, PERMISSION_HINT);
+            metrics.failure(failure.reason());
+            throw failure;
+        } catch (MsdbException e) {
+            metrics.failure(e.reason());
+            throw e;
+        } finally {
+            metrics.nativeBackup(Duration.between(started, Instant.now()), outcome, bytes);
+        }
+    }
+
+    private BlobStore.StoredBlob toDisk(Connection c, Server server, BackupCommand command, Map<String, String> meta,
+                                         BackupJobRunner.CaptureContext ctx) throws SQLException, IOException {
+        String directory = blankToNull(settings.directory());
+        if (directory == null) {
+            directory = blankToNull(server.defaultBackupDirectory());
+        }
+        if (directory == null) {
+            throw new IllegalStateException("no directory for the native backup: set ssisbackup.msdb.native-backup.directory"
+                    + " (the instance reports no default backup directory)");
+        }
+        String name = "ssis-backup-msdb-" + command.restorePointId() + ".bak";
+        String serverFile = directory + (directory.contains("\\") ? (directory.endsWith("\\") ? "" : "\\") : (directory.endsWith("/") ? "" : "/")) + name;
+        Path agentFile = Path.of(blankToNull(settings.agentDirectory()) == null ? directory : settings.agentDirectory()).resolve(name);
+        meta.put("serverFile", serverFile);
+        boolean written = false;
+        try {
+            backup(c, server, "DISK", serverFile, meta, ctx);
+            written = true;
+            verify(c, "DISK", serverFile);
+            if (!Files.isReadable(agentFile)) {
+                throw new IOException("SQL Server wrote " + serverFile + " but this agent cannot read it at " + agentFile
+                        + ": set ssisbackup.msdb.native-backup.agent-directory to where that directory is mounted here");
+            }
+            return store.storeFile(agentFile);
+        } finally {
+            removeLocal(agentFile, serverFile, written, ctx);
+        }
+    }
+
+    private BlobStore.StoredBlob toUrl(Connection c, Server server, BackupCommand command, Map<String, String> meta,
+                                        BackupJobRunner.CaptureContext ctx) throws SQLException, IOException {
+        if (server.majorVersion() < 16) {
+            throw new IllegalStateException("BACKUP TO URL with S3 needs SQL Server 2022 (16.x); this instance is "
+                    + server.version() + ": leave ssisbackup.msdb.native-backup.url empty to back up TO DISK");
+        }
+        String staged = ObjectKeys.staging(hostId, command.restorePointId(), "msdb.bak");
+        String url = settings.urlOf(staged);
+        meta.put("serverFile", url);
+        try {
+            backup(c, server, "URL", url, meta, ctx);
+            verify(c, "URL", url);
+            return store.adopt(staged);
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                store.remove(staged);
+            } catch (StoreException cleanup) {
+                ctx.warn(LOGICAL_PATH, "staged backup " + staged + " could not be removed: " + cleanup.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private void backup(Connection c, Server server, String device, String target, Map<String, String> meta,
+                        BackupJobRunner.CaptureContext ctx) throws SQLException {
+        boolean compress = server.mayCompress();
+        try {
+            runBackup(c, device, target, compress);
+        } catch (SQLException e) {
+            if (!compress || !compressionNotSupported(e)) {
+                throw e;
+            }
+            ctx.warn(LOGICAL_PATH, "this edition (" + server.edition() + ") cannot compress backups: written uncompressed");
+            compress = false;
+            runBackup(c, device, target, false);
+        }
+        meta.put("compressed", String.valueOf(compress));
+        if (compress) {
+            meta.put("options", meta.get("options") + ", COMPRESSION");
+        }
+    }
+
+    /** SQL Server answers 1844 followed by 3013 ("BACKUP DATABASE is terminating abnormally"); look at each. */
+    static boolean compressionNotSupported(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String m = x.getMessage() == null ? "" : x.getMessage();
+            if (x.getErrorCode() == COMPRESSION_NOT_SUPPORTED || m.contains("WITH COMPRESSION is not supported")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The target is a parameter, never spliced into the statement: a path with a quote cannot break out. */
+    private void runBackup(Connection c, String device, String target, boolean compress) throws SQLException {
+        String sql = "BACKUP DATABASE [msdb] TO " + device + " = ? WITH COPY_ONLY, CHECKSUM, FORMAT"
+                + (device.equals("DISK") ? ", INIT" : "") + (compress ? ", COMPRESSION" : "")
+                + ", NAME = N'ssis-backup copy-only backup of msdb'";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeoutSeconds());
+            ps.setString(1, target);
+            ps.execute();
+        }
+    }
+
+    private void verify(Connection c, String device, String target) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("RESTORE VERIFYONLY FROM " + device + " = ? WITH CHECKSUM")) {
+            ps.setQueryTimeout(timeoutSeconds());
+            ps.setString(1, target);
+            ps.execute();
+        }
+    }
+
+    private void removeLocal(Path agentFile, String serverFile, boolean written, BackupJobRunner.CaptureContext ctx) {
+        try {
+            if (!Files.deleteIfExists(agentFile) && written) {
+                ctx.warn(LOGICAL_PATH, "the backup file " + serverFile + " may remain on the server: the agent could not see it");
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove the local msdb backup {}: {}", agentFile, e.toString());
+            ctx.warn(LOGICAL_PATH, "the local backup file " + agentFile + " could not be removed: " + e.getMessage());
+        }
+    }
+
+    private int timeoutSeconds() {
+        return (int) Math.max(1, settings.timeout().toSeconds());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
