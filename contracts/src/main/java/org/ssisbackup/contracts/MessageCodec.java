@@ -47,6 +47,11 @@ public final class MessageCodec {
         return manifest;
     }
 
+    /** A JSON document the agents store as an artifact (SSISDB parameters, environments), as its record type. */
+    public static <T> T decodeDocument(byte[] body, Class<T> type) {
+        return read(body, type);
+    }
+
     /** A JSON list of errors, as stored beside a job or a restore point. */
     public static java.util.List<AgentError> decodeErrors(String json) {
         return java.util.List.of(read(json.getBytes(StandardCharsets.UTF_8), AgentError[].class));
