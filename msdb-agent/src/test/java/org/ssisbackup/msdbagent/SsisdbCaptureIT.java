@@ -41,6 +41,10 @@ import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
+import org.ssisbackup.contracts.OverwritePolicy;
+import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.testsupport.infra.EmbeddedS3;
 import org.ssisbackup.testsupport.msdb.SsisdbCatalog;
 
@@ -97,7 +101,11 @@ class SsisdbCaptureIT {
     }
 
     private BackupJobRunner runner() {
-        MsdbAgentProperties properties = new MsdbAgentProperties("msdb-it", msdb.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
+        return runner(msdb);
+    }
+
+    private BackupJobRunner runner(TestMsdb server) {
+        MsdbAgentProperties properties = new MsdbAgentProperties("msdb-it", server.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
                 Duration.ofSeconds(10), Duration.ofSeconds(5),
                 new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
         MsdbConnector connector = new MsdbConnector(properties);
@@ -105,7 +113,13 @@ class SsisdbCaptureIT {
         return new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
                 new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
-                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), r -> { });
+                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), r -> { },
+                new MsdbPackageRestorer("msdb-it", store, connector, metrics, registry));
+    }
+
+    private RestoreFinished restore(TestMsdb server, UUID point, OverwritePolicy overwrite, boolean dryRun) {
+        return runner(server).runRestore(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB,
+                "msdb-it", point, List.of(), null, overwrite, dryRun, null, false));
     }
 
     private BackupJobRunner.JobReport backup() {
@@ -188,6 +202,43 @@ class SsisdbCaptureIT {
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.bytesUploaded()).isZero();
         assertThat(registry.get("ssis.ssisdb.projects.deduplicated").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void projectsRestoreToAnotherInstanceWithDeployProjectAndOverwriteRules() throws Exception {
+        SsisdbCatalog catalog = msdb.standIn().model().enableSsisdb();
+        catalog.createFolder("Finance", "");
+        byte[] loads = ispac("Loads", 200_000);
+        long loadsId = catalog.deployProject("Finance", "Loads", loads);
+        catalog.setObjectParameterValue(loadsId, 20, "Loads", "BatchSize", "Int32", false, "5000", null);
+        BackupJobRunner.JobReport report = backup();
+        assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        UUID point = finished(report).restorePointId();
+
+        try (TestMsdb other = TestMsdb.start(false)) {
+            other.createLogin(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, "db_ssisadmin", "ssis_admin"); // deploy_project needs ssis_admin
+            RestoreFinished noCatalog = restore(other, point, OverwritePolicy.NEVER, false);
+            assertThat(noCatalog.refused()).singleElement().satisfies(e -> assertThat(e.reason()).contains("no SSISDB catalog"));
+
+            SsisdbCatalog target = other.standIn().model().enableSsisdb();
+            RestoreFinished dry = restore(other, point, OverwritePolicy.NEVER, true);
+            assertThat(dry.written()).containsExactly("SSISDB\\Finance\\Loads");
+            assertThat(target.folderId("Finance")).isNull(); // a dry run writes nothing
+
+            RestoreFinished done = restore(other, point, OverwritePolicy.NEVER, false);
+            assertThat(done.outcome()).as("%s", done.failed()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(done.written()).containsExactly("SSISDB\\Finance\\Loads");
+            assertThat(target.getProject("Finance", "Loads")).isEqualTo(loads);
+            assertThat(done.skipped()).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("SSISDB\\Finance\\Loads:parameters");
+                assertThat(e.reason()).contains("not applied");
+            });
+
+            assertThat(restore(other, point, OverwritePolicy.NEVER, false).skipped())
+                    .anySatisfy(e -> assertThat(e.reason()).isEqualTo("exists; overwrite is NEVER"));
+            assertThat(restore(other, point, OverwritePolicy.IF_CHANGED, false).skipped())
+                    .anySatisfy(e -> assertThat(e.reason()).isEqualTo("unchanged"));
+        }
     }
 
     @Test

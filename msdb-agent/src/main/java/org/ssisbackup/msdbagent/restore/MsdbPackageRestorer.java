@@ -53,7 +53,9 @@ import org.ssisbackup.msdbagent.msdb.MsdbException;
  * dates, roles with {@code sp_ssis_setpackageroles} when asked ({@code sp_dts_*} on SQL Server 2005). A package's
  * bytes are downloaded and their SHA-256 checked before anything is written. Under a target folder the tree is
  * re-rooted ({@code \ETL\Load} to {@code \Restored\ETL\Load}). msdb sets a new package's owner to the restoring
- * login; the original owner sid stays in the manifest.
+ * login; the original owner sid stays in the manifest. SSISDB projects of the restore point are deployed by
+ * {@link SsisdbProjectRestorer}; what is never written automatically (SSISDB parameter values and environments, the
+ * native msdb backup) is reported as skipped with the way to apply it.
  */
 public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
     private final String hostId;
@@ -61,6 +63,7 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
     private final MsdbConnector connector;
     private final MsdbMetrics metrics;
     private final MeterRegistry registry;
+    private final SsisdbProjectRestorer ssisdb;
 
     public MsdbPackageRestorer(String hostId, BlobStore store, MsdbConnector connector, MsdbMetrics metrics,
                                MeterRegistry registry) {
@@ -69,10 +72,11 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
         this.connector = connector;
         this.metrics = metrics;
         this.registry = registry;
+        this.ssisdb = new SsisdbProjectRestorer(store, metrics);
     }
 
     /** What happened to each item. */
-    private static final class Result {
+    static final class Result {
         final List<String> written = new ArrayList<>();
         final List<AgentError> skipped = new ArrayList<>();
         final List<AgentError> refused = new ArrayList<>();
@@ -121,6 +125,18 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
                 for (Artifact p : packages) {
                     restorePackage(s, p, target, result);
                 }
+                ssisdb.restore(conn, manifest.artifacts().stream()
+                        .filter(a -> a.kind() == ArtifactKind.SSISDB_PROJECT && selected(a, include)).toList(), c, timeout, result);
+                manifest.artifacts().stream()
+                        .filter(a -> (a.kind() == ArtifactKind.SSISDB_PARAMETERS || a.kind() == ArtifactKind.SSISDB_ENVIRONMENT)
+                                && selected(a, include))
+                        .forEach(a -> result.skipped.add(new AgentError(a.logicalPath(), "not applied: kept as JSON in the restore"
+                                + " point (sensitive values were never captured); re-apply with catalog.set_object_parameter_value"
+                                + " / catalog.create_environment")));
+                manifest.artifacts().stream().filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP && selected(a, include))
+                        .forEach(a -> result.skipped.add(new AgentError(a.logicalPath(), "a whole-msdb backup is restored by an"
+                                + " admin: RESTORE DATABASE msdb from object " + a.objectKey() + " with SQL Server Agent stopped,"
+                                + " on the same version and build (" + a.metadata().getOrDefault("serverVersion", "?") + ")")));
             } catch (SQLException e) {
                 // The connection is gone: what was written stays written and is reported; the rest is not tried.
                 MsdbException failure = MsdbException.of("restore stopped", e);
