@@ -38,7 +38,7 @@ class MsdbAgentConfiguration {
         return new BackupJobRunner(AgentKind.MSDB, properties.hostId(), version(), store,
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING), capture,
                 new AgentMetrics(registry, properties.hostId(), "msdb"),
-                new MsdbPackageRestorer(properties.hostId(), store, connector, metrics, registry));
+                new MsdbPackageRestorer(properties.hostId(), store, connector, metrics));
     }
 
     /** The commands topic: every host's commands arrive; the runner keeps this host's MSDB backups and restores. */

@@ -102,7 +102,7 @@ class MsdbBackupRestoreIT {
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
         return new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
                 new MsdbPackageExporter(connector, store, metrics), r -> { },
-                new MsdbPackageRestorer("msdb-it", store, connector, metrics, registry));
+                new MsdbPackageRestorer("msdb-it", store, connector, metrics));
     }
 
     private BackupJobRunner admin() {

@@ -114,7 +114,7 @@ class SsisdbCaptureIT {
                 new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
                         new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), r -> { },
-                new MsdbPackageRestorer("msdb-it", store, connector, metrics, registry));
+                new MsdbPackageRestorer("msdb-it", store, connector, metrics));
     }
 
     private RestoreFinished restore(TestMsdb server, UUID point, OverwritePolicy overwrite, boolean dryRun) {

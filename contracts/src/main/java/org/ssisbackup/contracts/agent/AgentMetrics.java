@@ -5,13 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import org.ssisbackup.contracts.RestoreFinished;
 
 /**
  * The metrics every agent exposes, in base units, tagged with host and agent kind (and outcome where it
- * applies): items and bytes scanned, uploaded and deduplicated, capture duration, last successful capture.
+ * applies): items and bytes scanned, uploaded and deduplicated, capture and restore durations, last successful
+ * capture.
  */
-public final class AgentMetrics implements Consumer<BackupJobRunner.JobReport> {
+public final class AgentMetrics implements BackupJobRunner.JobListener {
     private final MeterRegistry registry;
     private final AtomicLong lastSuccess = new AtomicLong();
 
@@ -22,7 +23,13 @@ public final class AgentMetrics implements Consumer<BackupJobRunner.JobReport> {
     }
 
     @Override
-    public void accept(BackupJobRunner.JobReport r) {
+    public void restoreFinished(RestoreFinished f, java.time.Duration took) {
+        Timer.builder("ssis.agent.restore.duration").tags("host", f.meta().hostId(), "agent", f.agent().name().toLowerCase(),
+                "outcome", f.outcome().name().toLowerCase()).register(registry).record(took);
+    }
+
+    @Override
+    public void backupFinished(BackupJobRunner.JobReport r) {
         String host = r.hostId();
         String agent = r.agent().name().toLowerCase();
         String outcome = r.outcome().name().toLowerCase();

@@ -56,6 +56,15 @@ public final class BackupJobRunner implements AutoCloseable {
         RestoreFinished restore(RestoreCommand command) throws Exception;
     }
 
+    /** Told how each job ended: the agent's metrics, in one place for every agent kind. */
+    @FunctionalInterface
+    public interface JobListener {
+        void backupFinished(JobReport report);
+
+        default void restoreFinished(RestoreFinished finished, Duration took) {
+        }
+    }
+
     /** How a job ended, for the agent's metrics. */
     public record JobReport(UUID jobId, String hostId, AgentKind agent, Outcome outcome, int artifacts,
                             long bytesScanned, long bytesUploaded, long artifactsUploaded, List<AgentError> errors,
@@ -68,7 +77,7 @@ public final class BackupJobRunner implements AutoCloseable {
     private final BlobStore store;
     private final Consumer<VersionedMessage> publisher;
     private final Capture capture;
-    private final Consumer<JobReport> onFinished;
+    private final JobListener onFinished;
     private final Restore restore;
     private final Map<UUID, Boolean> seenJobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -79,13 +88,13 @@ public final class BackupJobRunner implements AutoCloseable {
     private final ExecutorService jobs;
 
     public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
-                           Consumer<VersionedMessage> publisher, Capture capture, Consumer<JobReport> onFinished) {
+                           Consumer<VersionedMessage> publisher, Capture capture, JobListener onFinished) {
         this(kind, hostId, version, store, publisher, capture, onFinished, null);
     }
 
     /** @param restore null for an agent kind that cannot restore yet: its restore commands end FAILED, saying so */
     public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
-                           Consumer<VersionedMessage> publisher, Capture capture, Consumer<JobReport> onFinished,
+                           Consumer<VersionedMessage> publisher, Capture capture, JobListener onFinished,
                            Restore restore) {
         this.restore = restore;
         this.kind = kind;
@@ -133,6 +142,7 @@ public final class BackupJobRunner implements AutoCloseable {
 
     /** Runs one restore to its end and reports it; never throws. */
     public RestoreFinished runRestore(RestoreCommand command) {
+        Instant started = Instant.now();
         UUID jobId = command.meta().jobId();
         RestoreFinished finished;
         try {
@@ -151,6 +161,7 @@ public final class BackupJobRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{} restore {}: cannot report its end: {}", kind, jobId, e.toString());
         }
+        onFinished.restoreFinished(finished, Duration.between(started, Instant.now()));
         return finished;
     }
 
@@ -188,7 +199,7 @@ public final class BackupJobRunner implements AutoCloseable {
         }
         JobReport report = new JobReport(jobId, hostId, kind, outcome, ctx.artifacts().size(), ctx.bytesScanned(),
                 ctx.bytesUploaded(), ctx.artifactsUploaded(), ctx.errors(), Duration.between(started, Instant.now()));
-        onFinished.accept(report);
+        onFinished.backupFinished(report);
         log.info("{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)", kind, jobId, hostId, outcome,
                 report.artifacts(), report.bytesUploaded(), report.errors().size());
         return report;

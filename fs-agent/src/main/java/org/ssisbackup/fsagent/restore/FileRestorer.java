@@ -1,7 +1,6 @@
 package org.ssisbackup.fsagent.restore;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -67,7 +66,6 @@ public final class FileRestorer implements BackupJobRunner.Restore {
 
     @Override
     public RestoreFinished restore(RestoreCommand c) throws IOException, InterruptedException {
-        Timer.Sample timer = Timer.start(registry);
         Manifest manifest = store.readManifest(ObjectKeys.manifest(c.sourceHostId(), c.restorePointId(), AgentKind.FILESYSTEM));
         List<PathMatcher> include = c.include().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g.replace('\\', '/'))).toList();
@@ -114,8 +112,6 @@ public final class FileRestorer implements BackupJobRunner.Restore {
         }
         synchronized (result) {
             Outcome outcome = Outcome.of(!result.failed.isEmpty() || !result.refused.isEmpty(), !result.written.isEmpty());
-            timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "filesystem",
-                    "outcome", outcome.name().toLowerCase()).register(registry));
             registry.counter("ssis.agent.restored.bytes", "host", hostId, "agent", "filesystem").increment(result.bytes);
             result.written.sort(null);
             return new RestoreFinished(MessageMeta.create(c.meta().jobId(), hostId), AgentKind.FILESYSTEM, c.restorePointId(),

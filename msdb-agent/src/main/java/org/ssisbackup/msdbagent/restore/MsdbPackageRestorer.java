@@ -1,7 +1,5 @@
 package org.ssisbackup.msdbagent.restore;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,16 +60,13 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
     private final BlobStore store;
     private final MsdbConnector connector;
     private final MsdbMetrics metrics;
-    private final MeterRegistry registry;
     private final SsisdbProjectRestorer ssisdb;
 
-    public MsdbPackageRestorer(String hostId, BlobStore store, MsdbConnector connector, MsdbMetrics metrics,
-                               MeterRegistry registry) {
+    public MsdbPackageRestorer(String hostId, BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
         this.hostId = hostId;
         this.store = store;
         this.connector = connector;
         this.metrics = metrics;
-        this.registry = registry;
         this.ssisdb = new SsisdbProjectRestorer(store, metrics);
     }
 
@@ -90,7 +85,6 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
 
     @Override
     public RestoreFinished restore(RestoreCommand c) throws MsdbException, IOException {
-        Timer.Sample timer = Timer.start(registry);
         String target = targetFolder(c.targetFolder());
         Manifest manifest = store.readManifest(ObjectKeys.manifest(c.sourceHostId(), c.restorePointId(), AgentKind.MSDB));
         List<PathMatcher> include = c.include().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + slashed(g))).toList();
@@ -152,8 +146,6 @@ public final class MsdbPackageRestorer implements BackupJobRunner.Restore {
             throw failure;
         }
         Outcome outcome = Outcome.of(!result.failed.isEmpty() || !result.refused.isEmpty(), !result.written.isEmpty());
-        timer.stop(Timer.builder("ssis.agent.restore.duration").tags("host", hostId, "agent", "msdb",
-                "outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
         return new RestoreFinished(MessageMeta.create(c.meta().jobId(), hostId), AgentKind.MSDB, c.restorePointId(), outcome,
                 c.dryRun(), result.written, result.skipped, result.refused, result.failed);
     }
