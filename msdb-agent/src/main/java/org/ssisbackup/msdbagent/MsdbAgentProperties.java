@@ -27,12 +27,6 @@ public record MsdbAgentProperties(String hostId, String jdbcUrl, String username
         }
     }
 
-    /** Without a native-backup section: tests and callers that only export packages. */
-    public MsdbAgentProperties(String hostId, String jdbcUrl, String username, String password, Duration queryTimeout,
-                               Duration loginTimeout, S3 s3) {
-        this(hostId, jdbcUrl, username, password, queryTimeout, loginTimeout, null, s3);
-    }
-
     @Override
     public String toString() {
         return "MsdbAgentProperties[hostId=" + hostId + ", user=" + username + ", s3=" + s3 + "]";

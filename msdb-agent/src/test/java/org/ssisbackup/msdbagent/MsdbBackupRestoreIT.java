@@ -93,7 +93,7 @@ class MsdbBackupRestoreIT {
     }
 
     private MsdbAgentProperties properties(String user, String password, TestMsdb target) {
-        return new MsdbAgentProperties("msdb-it", target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5),
+        return new MsdbAgentProperties("msdb-it", target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5), null,
                 new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
     }
 
@@ -284,7 +284,7 @@ class MsdbBackupRestoreIT {
             accept.start();
             MsdbConnector connector = new MsdbConnector(new MsdbAgentProperties("msdb-it",
                     "jdbc:sqlserver://127.0.0.1:" + hung.getLocalPort() + ";encrypt=false", TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
-                    Duration.ofSeconds(2), Duration.ofSeconds(2), null));
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), null, null));
             BackupJobRunner runner = new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
                     new MsdbPackageExporter(connector, store, new MsdbMetrics(registry, "msdb-it")), r -> { });
             BackupJobRunner.JobReport report = runner.run(backupCommand(UUID.randomUUID()));

@@ -106,7 +106,7 @@ class SsisdbCaptureIT {
 
     private BackupJobRunner runner(TestMsdb server) {
         MsdbAgentProperties properties = new MsdbAgentProperties("msdb-it", server.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
-                Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), Duration.ofSeconds(5), null,
                 new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
