@@ -55,7 +55,7 @@ class MsdbAgentIT {
         try {
             MsdbModel model = new MsdbModel();
             DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("msdb-seed")), model);
-            MSDB = new MsdbStandIn(model).addAccount("ssis_backup", PASSWORD, "db_ssisadmin").start(0);
+            MSDB = new MsdbStandIn(model).addAccount("ssis_backup", PASSWORD, "db_ssisadmin", "db_backupoperator").start(0);
             S3 = EmbeddedS3.startInMemory("it-access", "it-secret-key");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -123,6 +123,30 @@ class MsdbAgentIT {
                 assertThat(r.configurationType()).isEqualTo(1);
                 assertThat(r.target()).isEqualTo("C:\\ETL\\Config\\Warehouse.dtsConfig");
             });
+        }
+    }
+
+    @Test
+    void packagesSsisdbAndANativeBackupInOneJobThroughTheCommandsTopic() throws Exception {
+        MSDB.model().nativeBackups().defaultDirectory(Files.createTempDirectory("msdb-native"));
+        org.ssisbackup.testsupport.msdb.SsisdbCatalog catalog = MSDB.model().enableSsisdb();
+        if (catalog.folderId("Sales") == null) {
+            catalog.createFolder("Sales", "");
+            catalog.deployProject("Sales", "Orders", SsisdbCaptureIT.ispac("Orders", 10_000));
+        }
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            UUID job = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
+                    AgentKind.MSDB, UUID.randomUUID(), Set.of(AgentKind.MSDB),
+                    Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB))), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            AgentJobFinished done = finished(probe, job);
+            assertThat(done.outcome()).as("errors %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(artifacts(probe, job)).extracting(Artifact::kind).contains(ArtifactKind.MSDB_PACKAGE,
+                    ArtifactKind.MSDB_DATABASE_BACKUP, ArtifactKind.SSISDB_PROJECT, ArtifactKind.SSISDB_PARAMETERS);
+            Artifact nativeBackup = artifacts(probe, job).stream().filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
+                    .findFirst().orElseThrow();
+            assertThat(store.hasBlob(nativeBackup.sha256())).isTrue();
         }
     }
 

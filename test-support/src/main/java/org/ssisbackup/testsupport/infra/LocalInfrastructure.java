@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.ssisbackup.testsupport.msdb.DtsxSeed;
 import org.ssisbackup.testsupport.msdb.MsdbModel;
 import org.ssisbackup.testsupport.msdb.MsdbStandIn;
+import org.ssisbackup.testsupport.msdb.SsisdbCatalog;
 
 /**
  * The local stack's infrastructure in one process: s3proxy (objects on disk), embedded PostgreSQL (data on
@@ -42,7 +43,16 @@ public final class LocalInfrastructure {
         }
         MsdbModel model = new MsdbModel();
         int packages = Files.isDirectory(seed) ? DtsxSeed.load(seed, model) : 0;
-        MsdbStandIn msdb = new MsdbStandIn(model).addAccount(msdbUser, msdbPassword, "db_ssisadmin").start(msdbPort);
+        // The local SQL Server can also take a native msdb backup (into the stack's state) and has an SSISDB catalog
+        // with one sample project, so every backup scope can be tried locally.
+        Path backups = Files.createDirectories(state.resolve("msdb-backups").toAbsolutePath());
+        model.nativeBackups().defaultDirectory(backups);
+        SsisdbCatalog ssisdb = model.enableSsisdb();
+        ssisdb.createFolder("Samples", "sample projects of the local stack");
+        long project = ssisdb.deployProject("Samples", "Warehouse", sampleIspac());
+        ssisdb.setObjectParameterValue(project, 20, "Warehouse", "BatchSize", "Int32", false, "5000", null);
+        MsdbStandIn msdb = new MsdbStandIn(model).addAccount(msdbUser, msdbPassword, "db_ssisadmin", "db_backupoperator",
+                "ssis_admin").start(msdbPort);
         running.add(msdb);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (int i = running.size() - 1; i >= 0; i--) {
@@ -63,6 +73,21 @@ public final class LocalInfrastructure {
         log.info("infrastructure ready: s3 {} postgres 127.0.0.1:{} msdb stand-in {} ({} packages)",
                 s3.endpoint(), pg.port(), msdb.jdbcUrl(), packages);
         Thread.currentThread().join();
+    }
+
+    /** A small .ispac (a zip with a project manifest and one package). */
+    private static byte[] sampleIspac() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("@Project.manifest"));
+            zip.write("<SSIS:Project xmlns:SSIS=\"www.microsoft.com/SqlServer/SSIS\"><SSIS:Name>Warehouse</SSIS:Name></SSIS:Project>"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("Load.dtsx"));
+            zip.write(("<?xml version=\"1.0\"?><DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\""
+                    + " DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"Load\" DTS:ProtectionLevel=\"0\"/>")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     private static String requiredEnv(String name) {

@@ -231,7 +231,7 @@ public final class MsdbStandIn implements AutoCloseable {
             int n = DtsxSeed.load(seed, model);
             log.info("msdb stand-in: seeded {} packages from {}", n, seed);
         }
-        MsdbStandIn server = new MsdbStandIn(model).addAccount(user, password, "db_ssisadmin").start(port);
+        MsdbStandIn server = new MsdbStandIn(model).addAccount(user, password, "db_ssisadmin", "db_backupoperator").start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
