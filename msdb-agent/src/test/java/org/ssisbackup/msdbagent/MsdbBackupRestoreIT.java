@@ -268,6 +268,17 @@ class MsdbBackupRestoreIT {
     }
 
     @Test
+    void aQueryThatNeverEndsTimesOut() throws Exception {
+        assumeTrue(msdb.isStandIn(), "a stalled statement is injected by the stand-in");
+        msdb.putPackage("P", topId, dtsx("P", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
+        msdb.standIn().stallWhen(sql -> sql.contains("packagedata"));
+        BackupJobRunner.JobReport report = admin().run(backupCommand(UUID.randomUUID()));
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.errors().toString()).contains("timeout").contains("query-timeout");
+        assertThat(registry.get("ssis.msdb.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOut() throws Exception {
         // A hung server: the TCP connection opens, no TDS answer ever comes; the login timeout ends the wait.
         try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {

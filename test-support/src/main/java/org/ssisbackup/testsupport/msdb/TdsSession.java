@@ -69,8 +69,8 @@ final class TdsSession implements Runnable {
                             return;
                         }
                     }
-                    case SQL_BATCH -> unlessCancelled(() -> batch(out, TdsRequest.parseSqlBatch(m.payload())));
-                    case RPC -> unlessCancelled(() -> rpc(out, m.payload()));
+                    case SQL_BATCH -> unlessCancelled(out, () -> batch(out, TdsRequest.parseSqlBatch(m.payload())));
+                    case RPC -> unlessCancelled(out, () -> rpc(out, m.payload()));
                     case ATTENTION -> send(out, new TdsBuffer().u8(0xFD).u16(DONE_ATTN).u16(0).i64(0));
                     default -> {
                         TdsBuffer b = new TdsBuffer();
@@ -96,12 +96,19 @@ final class TdsSession implements Runnable {
         void run() throws IOException;
     }
 
-    /** Runs a request; a stalled one the client cancelled ends without an answer (the attention gets one). */
-    private static void unlessCancelled(Request r) throws IOException {
+    /**
+     * Runs a request. A stalled one the client cancelled is ended as SQL Server ends it: its response message is
+     * closed with a bare DONE, and the ATTENTION message that cancelled it, read next, is acknowledged in a message of
+     * its own (DONE_ATTN). mssql-jdbc relies on the two messages: at the end of the first it reads one more packet
+     * for the acknowledgement, and would wait forever if that packet never came.
+     */
+    private void unlessCancelled(OutputStream out, Request r) throws IOException {
         try {
             r.run();
         } catch (MsdbStandIn.Cancelled e) {
-            // The ATTENTION message that cancelled it is read next and acknowledged with DONE_ATTN.
+            TdsBuffer b = new TdsBuffer();
+            done(b, 0xFD, 0, 0);
+            send(out, b);
         }
     }
 

@@ -48,6 +48,21 @@ class MsdbStandInIT {
     }
 
     @Test
+    void aStalledStatementEndsInTheDriversQueryTimeoutAndTheConnectionStaysUsable() throws Exception {
+        server.stallWhen(sql -> sql.contains("sysssispackages"));
+        try (Connection c = connect("backup", "S3cret!pw"); Statement st = c.createStatement()) {
+            st.setQueryTimeout(1);
+            assertThatThrownBy(() -> st.executeQuery("SELECT name FROM msdb.dbo.sysssispackages"))
+                    .isInstanceOf(java.sql.SQLTimeoutException.class);
+            server.clearFaults();
+            try (ResultSet rs = st.executeQuery("SELECT DB_NAME() AS db")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("db")).isEqualTo("msdb");
+            }
+        }
+    }
+
+    @Test
     void logsInAndAnswersABatch() throws Exception {
         try (Connection c = connect("backup", "S3cret!pw"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT @@VERSION AS v, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS pv, IS_ROLEMEMBER('db_ssisadmin') AS admin")) {
