@@ -6,10 +6,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * @param agentTimeout how long an agent may take over its part of a job before it is TIMED_OUT
  * @param catalogUrl   where the catalog's REST API is (restores are checked against it)
+ * @param missedBeats  how many of its heartbeat intervals an agent may stay silent before it counts as unreachable
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
-public record OrchestratorProperties(Duration agentTimeout, String catalogUrl) {
+public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats) {
     public OrchestratorProperties {
+        missedBeats = missedBeats == null || missedBeats < 1 ? 3 : missedBeats;
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;
         catalogUrl = catalogUrl == null ? "http://127.0.0.1:8084" : catalogUrl;
     }

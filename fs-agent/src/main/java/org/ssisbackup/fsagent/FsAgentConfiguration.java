@@ -1,15 +1,20 @@
 package org.ssisbackup.fsagent;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.agent.AgentMetrics;
 import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.agent.HeartbeatSender;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
@@ -20,6 +25,7 @@ import org.ssisbackup.fsagent.restore.FileRestorer;
 @Configuration
 class FsAgentConfiguration {
     static final String EVENTS_BINDING = "events-out-0";
+    static final String HEARTBEATS_BINDING = "heartbeats-out-0";
 
     @Bean
     BlobStore blobStore(FsAgentProperties properties) {
@@ -57,6 +63,14 @@ class FsAgentConfiguration {
     @Bean
     Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
         return message -> runner.onCommand(message.getPayload());
+    }
+
+    /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */
+    @Bean(destroyMethod = "close")
+    HeartbeatSender heartbeats(FsAgentProperties properties, BackupJobRunner runner, StreamBridge bridge,
+                               @Value("${ssisbackup.heartbeat-interval:30s}") Duration interval) {
+        return new HeartbeatSender(AgentKind.FILESYSTEM, properties.hostId(), version(), Set.of(BackupScope.FILESYSTEM.name(), "RESTORE"), interval,
+                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING), runner::lastReport);
     }
 
     private static String version() {

@@ -1,14 +1,19 @@
 package org.ssisbackup.msdbagent;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.agent.AgentMetrics;
 import org.ssisbackup.contracts.agent.BackupJobRunner;
+import org.ssisbackup.contracts.agent.HeartbeatSender;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.wire.OutboundMessages;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
@@ -21,6 +26,7 @@ import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
 @Configuration
 class MsdbAgentConfiguration {
     static final String EVENTS_BINDING = "events-out-0";
+    static final String HEARTBEATS_BINDING = "heartbeats-out-0";
 
     @Bean
     BlobStore blobStore(MsdbAgentProperties properties) {
@@ -45,6 +51,14 @@ class MsdbAgentConfiguration {
     @Bean
     Consumer<Message<byte[]>> backupCommands(BackupJobRunner runner) {
         return message -> runner.onCommand(message.getPayload());
+    }
+
+    /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */
+    @Bean(destroyMethod = "close")
+    HeartbeatSender heartbeats(MsdbAgentProperties properties, BackupJobRunner runner, StreamBridge bridge,
+                               @Value("${ssisbackup.heartbeat-interval:30s}") Duration interval) {
+        return new HeartbeatSender(AgentKind.MSDB, properties.hostId(), version(), Set.of(BackupScope.MSDB.name(), BackupScope.MSDB_NATIVE.name(), BackupScope.SSISDB.name(), "RESTORE"), interval,
+                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING), runner::lastReport);
     }
 
     private static String version() {

@@ -24,6 +24,8 @@ import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.orchestrator.fleet.FleetRegistry;
+import org.ssisbackup.orchestrator.fleet.LabelSelector;
 import org.ssisbackup.orchestrator.job.BackupJobs;
 
 /** Start a backup now, and follow it. */
@@ -32,13 +34,16 @@ import org.ssisbackup.orchestrator.job.BackupJobs;
 class BackupController {
     private final BackupJobs jobs;
     private final JdbcClient jdbc;
+    private final FleetRegistry fleet;
 
-    BackupController(BackupJobs jobs, JdbcClient jdbc) {
+    BackupController(BackupJobs jobs, JdbcClient jdbc, FleetRegistry fleet) {
         this.jobs = jobs;
         this.jdbc = jdbc;
+        this.fleet = fleet;
     }
 
-    record BackupRequest(List<String> hosts, List<String> scope) {
+    /** Hosts by id, or by a label selector over the fleet ({@code env=prod,team=bi}), or both. */
+    record BackupRequest(List<String> hosts, String selector, List<String> scope) {
     }
 
     record AgentView(String hostId, String agent, String state, UUID restorePointId, Long artifactCount,
@@ -52,11 +57,24 @@ class BackupController {
 
     @PostMapping
     ResponseEntity<BackupJobs.NewJob> start(@RequestBody BackupRequest request) {
-        if (request == null || request.hosts() == null || request.hosts().isEmpty()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'hosts' must name at least one host");
+        boolean byId = request != null && request.hosts() != null && !request.hosts().isEmpty();
+        boolean bySelector = request != null && request.selector() != null && !request.selector().isBlank();
+        if (!byId && !bySelector) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "name hosts in 'hosts' or select them with 'selector'");
         }
         Set<String> hosts = new LinkedHashSet<>();
-        for (String h : request.hosts()) {
+        if (bySelector) {
+            try {
+                hosts.addAll(fleet.hostIds(LabelSelector.parse(request.selector())));
+            } catch (IllegalArgumentException e) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+            }
+            if (hosts.isEmpty() && !byId) {
+                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + request.selector()
+                        + "' matches no host of the fleet");
+            }
+        }
+        for (String h : byId ? request.hosts() : List.<String>of()) {
             if (!ObjectKeys.isValidHostId(h)) {
                 throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "invalid host id: " + h);
             }

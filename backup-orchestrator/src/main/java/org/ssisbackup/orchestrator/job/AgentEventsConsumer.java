@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.ssisbackup.contracts.AgentEvent;
+import org.ssisbackup.contracts.AgentHeartbeat;
+import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.RestoreFinished;
@@ -12,6 +14,12 @@ import org.ssisbackup.orchestrator.restore.RestoreJobs;
 
 @Configuration
 class AgentEventsConsumer {
+    /** ssis.agent.heartbeats: a malformed beat is dead-lettered like any other message. */
+    @Bean
+    Consumer<Message<byte[]>> heartbeats(FleetRegistry fleet) {
+        return message -> fleet.on(MessageCodec.decode(message.getPayload(), AgentHeartbeat.class));
+    }
+
     /** ssis.backup.events: a malformed record throws MalformedMessageException and is dead-lettered. */
     @Bean
     Consumer<Message<byte[]>> agentEvents(BackupJobs jobs, RestoreJobs restores) {

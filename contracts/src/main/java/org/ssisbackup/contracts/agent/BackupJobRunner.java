@@ -86,6 +86,7 @@ public final class BackupJobRunner implements AutoCloseable {
         }
     });
     private final ExecutorService jobs;
+    private volatile JobReport lastReport;
 
     public BackupJobRunner(AgentKind kind, String hostId, String version, BlobStore store,
                            Consumer<VersionedMessage> publisher, Capture capture, JobListener onFinished) {
@@ -199,10 +200,16 @@ public final class BackupJobRunner implements AutoCloseable {
         }
         JobReport report = new JobReport(jobId, hostId, kind, outcome, ctx.artifacts().size(), ctx.bytesScanned(),
                 ctx.bytesUploaded(), ctx.artifactsUploaded(), ctx.errors(), Duration.between(started, Instant.now()));
+        lastReport = report;
         onFinished.backupFinished(report);
         log.info("{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)", kind, jobId, hostId, outcome,
                 report.artifacts(), report.bytesUploaded(), report.errors().size());
         return report;
+    }
+
+    /** The last backup job this runner finished, or null: heartbeats report it. */
+    public JobReport lastReport() {
+        return lastReport;
     }
 
     static String reason(Throwable e) {
