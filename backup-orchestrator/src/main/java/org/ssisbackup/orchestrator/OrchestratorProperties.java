@@ -7,10 +7,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param agentTimeout how long an agent may take over its part of a job before it is TIMED_OUT
  * @param catalogUrl   where the catalog's REST API is (restores are checked against it)
  * @param missedBeats  how many of its heartbeat intervals an agent may stay silent before it counts as unreachable
+ * @param maxConcurrentHosts at most this many hosts of the fleet back up at once; the others queue
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
-public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats) {
+public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts) {
     public OrchestratorProperties {
+        maxConcurrentHosts = maxConcurrentHosts == null || maxConcurrentHosts < 1 ? 200 : maxConcurrentHosts;
         missedBeats = missedBeats == null || missedBeats < 1 ? 3 : missedBeats;
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;
         catalogUrl = catalogUrl == null ? "http://127.0.0.1:8084" : catalogUrl;

@@ -94,6 +94,14 @@ class BackupController {
         return ResponseEntity.accepted().body(jobs.start(new ArrayList<>(hosts), scope, "rest"));
     }
 
+    /** Cancels a job: queued hosts are dropped and open agent parts end CANCELLED. */
+    @PostMapping("/{jobId}/cancel")
+    JobView cancel(@PathVariable UUID jobId, java.security.Principal principal) {
+        jobs.cancel(jobId, principal == null ? "api" : principal.getName())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no backup job " + jobId));
+        return one(jobId);
+    }
+
     @GetMapping("/{jobId}")
     JobView one(@PathVariable UUID jobId) {
         return jdbc.sql("SELECT * FROM backup_job WHERE id = ?").param(jobId).query().listOfRows().stream()

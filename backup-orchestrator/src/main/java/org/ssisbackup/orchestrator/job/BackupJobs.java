@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentEvent;
 import org.ssisbackup.contracts.AgentJobFinished;
@@ -40,14 +42,21 @@ import org.ssisbackup.orchestrator.OrchestratorProperties;
 public class BackupJobs {
     private static final Logger log = LoggerFactory.getLogger(BackupJobs.class);
     private static final String OPEN = "('PENDING','DISPATCHED','RUNNING')";
+    /** The advisory lock id that serialises dispatching ("SSIS" in ASCII). */
+    private static final long DISPATCH_LOCK = 0x53534953L;
+    /** Queued hosts looked at beyond the free slots, so a policy at its limit does not block other policies' hosts. */
+    private static final int QUEUE_LOOKAHEAD = 500;
 
     private final JdbcClient jdbc;
     private final Consumer<VersionedMessage> commands;
     private final OrchestratorProperties properties;
     private final MeterRegistry registry;
+    private final TransactionTemplate tx;
 
-    public BackupJobs(JdbcClient jdbc, CommandPublisher commands, OrchestratorProperties properties, MeterRegistry registry) {
+    public BackupJobs(JdbcClient jdbc, CommandPublisher commands, OrchestratorProperties properties, MeterRegistry registry,
+                      PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
         this.commands = commands;
         this.properties = properties;
         this.registry = registry;
@@ -64,40 +73,125 @@ public class BackupJobs {
 
     /** Creates the job and its agents' rows (PENDING), then dispatches the commands. */
     public NewJob start(List<String> hosts, Set<BackupScope> scope, String trigger) {
+        return start(hosts, scope, trigger, null);
+    }
+
+    /**
+     * Creates the job and its agents' rows (PENDING, queued), then dispatches as many hosts as the fleet-wide and the
+     * policy's concurrency limits allow; the rest go out as running hosts finish.
+     */
+    public NewJob start(List<String> hosts, Set<BackupScope> scope, String trigger, UUID policyId) {
         UUID jobId = UUID.randomUUID();
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
         scope.forEach(s -> agents.add(s.agent()));
         String scopeText = scope.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
         Instant now = Instant.now();
-        Timestamp deadline = Timestamp.from(now.plus(properties.agentTimeout()));
         List<HostAssignment> assignments = new ArrayList<>();
-        jdbc.sql("INSERT INTO backup_job (id, trigger, scope, state, created_at) VALUES (?, ?, ?, 'PENDING', ?)")
-                .params(jobId, trigger, scopeText, Timestamp.from(now)).update();
-        for (String host : hosts) {
-            UUID point = UUID.randomUUID();
-            assignments.add(new HostAssignment(host, point));
-            for (AgentKind agent : agents) {
-                jdbc.sql("""
-                        INSERT INTO job_agent (job_id, host_id, agent, restore_point_id, state, deadline, updated_at)
-                        VALUES (?, ?, ?, ?, 'PENDING', ?, now())""")
-                        .params(jobId, host, agent.name(), point, deadline).update();
-            }
-        }
-        for (HostAssignment a : assignments) {
-            for (AgentKind agent : agents) {
-                try {
-                    commands.accept(new BackupCommand(MessageMeta.create(jobId, a.hostId()), agent, a.restorePointId(),
-                            agents, scope));
-                    transition(jobId, a.hostId(), agent, JobState.DISPATCHED, "state = 'PENDING'", null, List.of());
-                } catch (RuntimeException e) {
-                    log.warn("job {}: cannot dispatch to {} {}: {}", jobId, a.hostId(), agent, e.toString());
-                    transition(jobId, a.hostId(), agent, JobState.FAILED, "state IN " + OPEN, null,
-                            List.of(new AgentError("(dispatch)", "command could not be sent: " + e.getMessage())));
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("INSERT INTO backup_job (id, trigger, scope, state, created_at, policy_id) VALUES (?, ?, ?, 'PENDING', ?, ?)")
+                    .params(jobId, trigger, scopeText, Timestamp.from(now), policyId).update();
+            for (String host : hosts) {
+                UUID point = UUID.randomUUID();
+                assignments.add(new HostAssignment(host, point));
+                for (AgentKind agent : agents) {
+                    // Queued rows have no deadline yet: an agent's time starts when its command is sent.
+                    jdbc.sql("""
+                            INSERT INTO job_agent (job_id, host_id, agent, restore_point_id, state, deadline, updated_at)
+                            VALUES (?, ?, ?, ?, 'PENDING', 'infinity', now())""")
+                            .params(jobId, host, agent.name(), point).update();
                 }
             }
-        }
+        });
         registry.counter("ssis.orchestrator.jobs.started", "trigger", trigger).increment();
+        dispatchQueued();
         return new NewJob(jobId, refreshJobState(jobId), assignments);
+    }
+
+    /**
+     * Sends the commands of queued hosts, oldest job first, while fewer than {@code max-concurrent-hosts} hosts of the
+     * fleet and fewer than its policy's {@code concurrency} hosts of each policy are dispatched or running. One
+     * dispatcher at a time (a transaction-scoped advisory lock), so the limits hold with several orchestrators too.
+     */
+    public void dispatchQueued() {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("SELECT pg_advisory_xact_lock(?)").param(DISPATCH_LOCK).query().listOfRows();
+            long inFlight = jdbc.sql("SELECT count(*) FROM (SELECT DISTINCT job_id, host_id FROM job_agent"
+                    + " WHERE state IN ('DISPATCHED','RUNNING')) busy").query(Long.class).single();
+            int free = (int) Math.max(0, properties.maxConcurrentHosts() - inFlight);
+            if (free == 0) {
+                return;
+            }
+            Map<UUID, Long> busyByPolicy = new java.util.HashMap<>();
+            jdbc.sql("""
+                    SELECT j.policy_id, count(DISTINCT (a.job_id, a.host_id)) AS n FROM job_agent a JOIN backup_job j ON j.id = a.job_id
+                    WHERE a.state IN ('DISPATCHED','RUNNING') AND j.policy_id IS NOT NULL GROUP BY j.policy_id""")
+                    .query().listOfRows().forEach(r -> busyByPolicy.put((UUID) r.get("policy_id"), ((Number) r.get("n")).longValue()));
+            List<Map<String, Object>> queued = jdbc.sql("""
+                    SELECT a.job_id, a.host_id, min(a.restore_point_id::text) AS point, string_agg(a.agent, ',') AS agents,
+                        j.scope, j.policy_id, p.concurrency
+                    FROM job_agent a JOIN backup_job j ON j.id = a.job_id LEFT JOIN policy p ON p.id = j.policy_id
+                    WHERE a.state = 'PENDING'
+                    GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, j.created_at
+                    ORDER BY j.created_at, a.host_id LIMIT ?""").param(free + QUEUE_LOOKAHEAD).query().listOfRows();
+            for (Map<String, Object> q : queued) {
+                if (free == 0) {
+                    break;
+                }
+                UUID policy = (UUID) q.get("policy_id");
+                Integer limit = (Integer) q.get("concurrency");
+                if (policy != null && limit != null && busyByPolicy.getOrDefault(policy, 0L) >= limit) {
+                    continue;
+                }
+                dispatchHost((UUID) q.get("job_id"), (String) q.get("host_id"), UUID.fromString((String) q.get("point")),
+                        (String) q.get("agents"), (String) q.get("scope"));
+                free--;
+                if (policy != null) {
+                    busyByPolicy.merge(policy, 1L, Long::sum);
+                }
+            }
+        });
+    }
+
+    private void dispatchHost(UUID jobId, String host, UUID point, String agentsText, String scopeText) {
+        Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
+        for (String a : agentsText.split(",")) {
+            agents.add(AgentKind.valueOf(a));
+        }
+        Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
+        for (String s : scopeText.split(",")) {
+            scope.add(BackupScope.valueOf(s));
+        }
+        Timestamp deadline = Timestamp.from(Instant.now().plus(properties.agentTimeout()));
+        for (AgentKind agent : agents) {
+            try {
+                commands.accept(new BackupCommand(MessageMeta.create(jobId, host), agent, point, agents, scope));
+                jdbc.sql("UPDATE job_agent SET state = 'DISPATCHED', deadline = ?, updated_at = now()"
+                        + " WHERE job_id = ? AND host_id = ? AND agent = ? AND state = 'PENDING'")
+                        .params(deadline, jobId, host, agent.name()).update();
+            } catch (RuntimeException e) {
+                log.warn("job {}: cannot dispatch to {} {}: {}", jobId, host, agent, e.toString());
+                transition(jobId, host, agent, JobState.FAILED, "state IN " + OPEN, null,
+                        List.of(new AgentError("(dispatch)", "command could not be sent: " + e.getMessage())));
+            }
+        }
+        refreshJobState(jobId);
+    }
+
+    /**
+     * Cancels a job: its queued hosts are never dispatched and every open agent part ends CANCELLED. Agents already
+     * capturing finish their work (their restore point is recorded by the catalog); the job stays CANCELLED.
+     * @return the job's state, or empty when there is no such job
+     */
+    public java.util.Optional<JobState> cancel(UUID jobId, String by) {
+        if (jdbc.sql("SELECT count(*) FROM backup_job WHERE id = ?").param(jobId).query(Long.class).single() == 0) {
+            return java.util.Optional.empty();
+        }
+        jdbc.sql("UPDATE job_agent SET state = 'CANCELLED', updated_at = now(), errors = CAST(? AS jsonb)"
+                        + " WHERE job_id = ? AND state IN " + OPEN)
+                .params(MessageCodec.encodeToString(List.of(new AgentError("(job)", "cancelled by " + by))), jobId).update();
+        JobState state = refreshJobState(jobId);
+        dispatchQueued();
+        return java.util.Optional.of(state);
     }
 
     /** Applies an agent event; idempotent. */
@@ -109,6 +203,9 @@ public class BackupJobs {
             transition(jobId, host, accepted.agent(), JobState.RUNNING, "state IN ('PENDING','DISPATCHED')", null, List.of());
         } else if (event instanceof AgentJobFinished f) {
             transition(jobId, host, f.agent(), JobState.of(f.outcome()), "state IN " + OPEN, f, f.errors());
+            refreshJobState(jobId);
+            dispatchQueued(); // a host finished: its slot goes to the next queued one
+            return;
         } else {
             return;
         }
@@ -125,6 +222,7 @@ public class BackupJobs {
                 .param(MessageCodec.encodeToString(List.of(new AgentError("(job)", "agent did not finish before its deadline"))))
                 .query(UUID.class).list();
         jobs.stream().distinct().forEach(this::refreshJobState);
+        dispatchQueued();
     }
 
     private void transition(UUID jobId, String host, AgentKind agent, JobState to, String guard, AgentJobFinished f,

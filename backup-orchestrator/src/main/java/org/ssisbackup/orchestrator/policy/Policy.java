@@ -1,0 +1,107 @@
+package org.ssisbackup.orchestrator.policy;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.scheduling.support.CronExpression;
+import org.ssisbackup.contracts.BackupScope;
+import org.ssisbackup.contracts.RetentionRule;
+import org.ssisbackup.orchestrator.fleet.LabelSelector;
+
+/**
+ * A backup policy as stored and as the API shows it.
+ *
+ * @param schedule    cron: 5 fields (minute hour day month weekday, as crontab), 6 with seconds, or a macro such as
+ *                    {@code @daily}; null: the policy runs only when triggered (REST or event)
+ * @param timeZone    the zone the schedule and the retention's days are read in (IANA name, default UTC)
+ * @param concurrency at most this many of the policy's hosts back up at once (null: only the fleet-wide limit)
+ * @param maxRetries  how many times a host whose backup failed is backed up again in a follow-up job
+ */
+public record Policy(UUID id, String name, String selector, List<String> scope, String schedule, String timeZone,
+                     RetentionRule retention, Integer concurrency, Integer maxRetries, Boolean enabled, Instant nextRunAt,
+                     Instant createdAt, Instant updatedAt) {
+
+    /** Checks every field an admin sends; the message says which field and why. */
+    public Policy validated() {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new IllegalArgumentException("name: 1-100 letters, digits, '.', '_', '-'");
+        }
+        LabelSelector.parse(selector);
+        scopes();
+        if (schedule != null && !schedule.isBlank()) {
+            cron();
+        }
+        zone();
+        if (retention == null || !retention.keepsSomething()) {
+            throw new IllegalArgumentException("retention: keep at least one restore point (keepLast, daily, weekly, monthly or yearly)");
+        }
+        if (concurrency != null && concurrency < 1) {
+            throw new IllegalArgumentException("concurrency: at least 1 (or leave it out)");
+        }
+        if (maxRetries != null && (maxRetries < 0 || maxRetries > 10)) {
+            throw new IllegalArgumentException("maxRetries: 0 to 10");
+        }
+        return this;
+    }
+
+    public Set<BackupScope> scopes() {
+        if (scope == null || scope.isEmpty()) {
+            return BackupScope.DEFAULT;
+        }
+        Set<BackupScope> out = new LinkedHashSet<>();
+        for (String s : scope) {
+            out.add(BackupScope.parse(s));
+        }
+        return out;
+    }
+
+    public ZoneId zone() {
+        try {
+            return ZoneId.of(timeZone == null || timeZone.isBlank() ? "UTC" : timeZone);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("timeZone: not a time zone: '" + timeZone + "' (use an IANA name such as Europe/Berlin)");
+        }
+    }
+
+    public CronExpression cron() {
+        String s = schedule.trim();
+        // crontab's 5 fields are what admins write; Spring's expressions lead with seconds.
+        String expression = !s.startsWith("@") && s.split("\\s+").length == 5 ? "0 " + s : s;
+        try {
+            return CronExpression.parse(expression);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("schedule: not a cron expression: '" + schedule + "' (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The first run strictly after {@code after}. The schedule is read on the wall clock of the policy's zone, as
+     * crontab does: a time that does not exist on the day clocks go forward runs right after the change (a nightly
+     * backup is never skipped), and a time that occurs twice when they go back runs once.
+     */
+    public Instant nextRunAfter(Instant after) {
+        if (schedule == null || schedule.isBlank() || Boolean.FALSE.equals(enabled)) {
+            return null;
+        }
+        CronExpression cron = cron();
+        ZoneId zone = zone();
+        LocalDateTime local = LocalDateTime.ofInstant(after, zone);
+        for (int i = 0; i < 4; i++) {
+            LocalDateTime next = cron.next(local);
+            if (next == null) {
+                return null;
+            }
+            Instant at = ZonedDateTime.of(next, zone).toInstant(); // a gap moves forward by its length
+            if (at.isAfter(after)) {
+                return at;
+            }
+            local = next;
+        }
+        return null;
+    }
+}
