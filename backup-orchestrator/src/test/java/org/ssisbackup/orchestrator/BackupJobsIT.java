@@ -95,6 +95,21 @@ class BackupJobsIT {
         assertThat(jobState(id)).isEqualTo("PARTIALLY_FAILED");
     }
 
+    @Test
+    void aCancelledJobEndsCancelledAndLateAnswersChangeNothing() {
+        BackupJobs.NewJob job = jobs.start(List.of("c1", "c2"), Set.of(BackupScope.FILESYSTEM), "test");
+        UUID id = job.jobId();
+        jobs.on(new JobAccepted(MessageMeta.create(id, "c1"), AgentKind.FILESYSTEM, "1"));
+        assertThat(jobs.cancel(id, "alice")).contains(org.ssisbackup.orchestrator.job.JobState.CANCELLED);
+        assertThat(jobState(id)).isEqualTo("CANCELLED");
+        assertThat(jdbc.sql("SELECT errors::text FROM job_agent WHERE job_id = ? AND host_id = 'c1'").param(id)
+                .query(String.class).single()).contains("cancelled by alice");
+        jobs.on(new AgentJobFinished(MessageMeta.create(id, "c1"), AgentKind.FILESYSTEM, job.hosts().get(0).restorePointId(),
+                Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
+        assertThat(jobState(id)).isEqualTo("CANCELLED");
+        assertThat(jobs.cancel(UUID.randomUUID(), "alice")).isEmpty();
+    }
+
     private String agentState(UUID id) {
         return jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?").param(id).query(String.class).single();
     }

@@ -27,6 +27,8 @@ import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
 import org.ssisbackup.orchestrator.job.BackupJobs;
+import org.ssisbackup.orchestrator.policy.Policies;
+import org.ssisbackup.orchestrator.policy.Policy;
 
 /** Start a backup now, and follow it. */
 @RestController
@@ -35,15 +37,20 @@ class BackupController {
     private final BackupJobs jobs;
     private final JdbcClient jdbc;
     private final FleetRegistry fleet;
+    private final Policies policies;
 
-    BackupController(BackupJobs jobs, JdbcClient jdbc, FleetRegistry fleet) {
+    BackupController(BackupJobs jobs, JdbcClient jdbc, FleetRegistry fleet, Policies policies) {
         this.jobs = jobs;
         this.jdbc = jdbc;
         this.fleet = fleet;
+        this.policies = policies;
     }
 
-    /** Hosts by id, or by a label selector over the fleet ({@code env=prod,team=bi}), or both. */
-    record BackupRequest(List<String> hosts, String selector, List<String> scope) {
+    /**
+     * Hosts by id, or by a label selector over the fleet ({@code env=prod,team=bi}), or both; with a {@code policy}, its
+     * scope, limits and retention (and its selector when no hosts are named): "run this policy now".
+     */
+    record BackupRequest(List<String> hosts, String selector, List<String> scope, String policy) {
     }
 
     record AgentView(String hostId, String agent, String state, UUID restorePointId, Long artifactCount,
@@ -57,21 +64,29 @@ class BackupController {
 
     @PostMapping
     ResponseEntity<BackupJobs.NewJob> start(@RequestBody BackupRequest request) {
-        boolean byId = request != null && request.hosts() != null && !request.hosts().isEmpty();
-        boolean bySelector = request != null && request.selector() != null && !request.selector().isBlank();
-        if (!byId && !bySelector) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "name hosts in 'hosts' or select them with 'selector'");
+        if (request == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "body must be a backup request");
+        }
+        Policy policy = null;
+        if (request.policy() != null && !request.policy().isBlank()) {
+            policy = policies.find(request.policy()).orElseThrow(() -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
+                    "no policy " + request.policy()));
+        }
+        boolean byId = request.hosts() != null && !request.hosts().isEmpty();
+        String selector = request.selector() != null && !request.selector().isBlank() ? request.selector()
+                : !byId && policy != null ? policy.selector() : null;
+        if (!byId && selector == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "name hosts in 'hosts', select them with 'selector', or name a 'policy'");
         }
         Set<String> hosts = new LinkedHashSet<>();
-        if (bySelector) {
+        if (selector != null) {
             try {
-                hosts.addAll(fleet.hostIds(LabelSelector.parse(request.selector())));
+                hosts.addAll(fleet.hostIds(LabelSelector.parse(selector)));
             } catch (IllegalArgumentException e) {
                 throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
             }
             if (hosts.isEmpty() && !byId) {
-                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + request.selector()
-                        + "' matches no host of the fleet");
+                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + selector + "' matches no host of the fleet");
             }
         }
         for (String h : byId ? request.hosts() : List.<String>of()) {
@@ -82,7 +97,7 @@ class BackupController {
         }
         Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
         if (request.scope() == null || request.scope().isEmpty()) {
-            scope.addAll(BackupScope.DEFAULT);
+            scope.addAll(policy != null ? policy.scopes() : BackupScope.DEFAULT);
         }
         for (String s : request.scope() == null ? List.<String>of() : request.scope()) {
             try {
@@ -91,7 +106,7 @@ class BackupController {
                 throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
             }
         }
-        return ResponseEntity.accepted().body(jobs.start(new ArrayList<>(hosts), scope, "rest"));
+        return ResponseEntity.accepted().body(jobs.start(new ArrayList<>(hosts), scope, "rest", policy == null ? null : policy.id()));
     }
 
     /** Cancels a job: queued hosts are dropped and open agent parts end CANCELLED. */
