@@ -37,6 +37,9 @@ import org.ssisbackup.testsupport.kafka.TopicProbe;
  * a burst of 1,000 triggers whose backups never exceed the fleet-wide and per-policy limits; cancelling a job.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
+        "ssisbackup.orchestrator.security.api-keys[0].name=it-operator",
+        "ssisbackup.orchestrator.security.api-keys[0].key=it-operator-key",
+        "ssisbackup.orchestrator.security.api-keys[0].role=operator",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.orchestrator.schedule-tick=300ms",
         "ssisbackup.orchestrator.max-concurrent-hosts=40",
@@ -67,7 +70,7 @@ class PoliciesAndTriggersIT {
     int port;
 
     private HttpResponse<String> http(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", "it-operator-key");
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

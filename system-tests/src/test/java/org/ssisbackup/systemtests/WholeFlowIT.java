@@ -58,6 +58,8 @@ class WholeFlowIT {
     static String orchestrator;
     static String catalog;
 
+    static final String API_KEY = "system-test-operator-key";
+
     @BeforeAll
     static void startEverything() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
@@ -84,6 +86,9 @@ class WholeFlowIT {
         orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
         orch.put("spring.datasource.username", postgres.user());
         orch.put("ssisbackup.orchestrator.catalog-url", catalog);
+        orch.put("ssisbackup.orchestrator.security.api-keys[0].name", "system-test");
+        orch.put("ssisbackup.orchestrator.security.api-keys[0].key", API_KEY);
+        orch.put("ssisbackup.orchestrator.security.api-keys[0].role", "operator");
         orchestrator = "http://127.0.0.1:" + port(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
 
         Map<String, Object> fs = new HashMap<>(common);
@@ -218,8 +223,11 @@ class WholeFlowIT {
         assertThat(r.statusCode()).isEqualTo(400);
         r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"sql01\"],\"scope\":[\"TAPE\"]}");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID())).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID()))
+                .header("X-API-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        // Without a key the API answers nothing but 401.
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups?host=x")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -234,11 +242,12 @@ class WholeFlowIT {
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-API-Key", API_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", API_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
