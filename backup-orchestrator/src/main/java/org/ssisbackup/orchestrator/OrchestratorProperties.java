@@ -8,10 +8,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param catalogUrl   where the catalog's REST API is (restores are checked against it)
  * @param missedBeats  how many of its heartbeat intervals an agent may stay silent before it counts as unreachable
  * @param maxConcurrentHosts at most this many hosts of the fleet back up at once; the others queue
+ * @param retryDelay   how long after a failed job its failed hosts are tried again (policies with maxRetries)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
-public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts) {
+public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts,
+                                     Duration retryDelay) {
     public OrchestratorProperties {
+        retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
         maxConcurrentHosts = maxConcurrentHosts == null || maxConcurrentHosts < 1 ? 200 : maxConcurrentHosts;
         missedBeats = missedBeats == null || missedBeats < 1 ? 3 : missedBeats;
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;

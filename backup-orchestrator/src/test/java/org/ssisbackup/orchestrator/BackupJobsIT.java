@@ -32,7 +32,8 @@ import org.ssisbackup.testsupport.kafka.TopicProbe;
 /** The job state machine on real PostgreSQL and a real broker: dispatch, duplicates, out-of-order events, timeouts. */
 @SpringBootTest(properties = {OrchestratorApplication.CONFIG_NAME, "server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.timeout-sweep=500ms"})
+        "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.timeout-sweep=500ms",
+        "ssisbackup.orchestrator.retry-delay=0s"})
 @EmbeddedKafka(partitions = 1)
 class BackupJobsIT {
     @DynamicPropertySource
@@ -46,6 +47,8 @@ class BackupJobsIT {
     JdbcClient jdbc;
     @Autowired
     EmbeddedKafkaBroker broker;
+    @Autowired
+    org.ssisbackup.orchestrator.policy.Policies policies;
 
     @Test
     void dispatchesOneCommandPerHostAndAgentKeyedByHost() throws Exception {
@@ -108,6 +111,33 @@ class BackupJobsIT {
                 Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
         assertThat(jobState(id)).isEqualTo("CANCELLED");
         assertThat(jobs.cancel(UUID.randomUUID(), "alice")).isEmpty();
+    }
+
+    @Test
+    void aPolicysFailedHostsAreRetriedUpToItsLimit() {
+        org.ssisbackup.orchestrator.policy.Policy p = policies.create(new org.ssisbackup.orchestrator.policy.Policy(null,
+                "retry-twice", "", List.of("FILESYSTEM"), null, null, new org.ssisbackup.contracts.RetentionRule(1, null, null, null, null),
+                null, 1, true, null, null, null));
+        BackupJobs.NewJob job = jobs.start(List.of("r-ok", "r-bad"), Set.of(BackupScope.FILESYSTEM), "test", p.id());
+        finish(job, "r-ok", Outcome.SUCCEEDED);
+        finish(job, "r-bad", Outcome.FAILED);
+        assertThat(jobState(job.jobId())).isEqualTo("PARTIALLY_FAILED");
+        UUID retry = jdbc.sql("SELECT id FROM backup_job WHERE parent_job_id = ?").param(job.jobId()).query(UUID.class).single();
+        Map<String, Object> row = jdbc.sql("SELECT trigger, attempt, policy_id FROM backup_job WHERE id = ?").param(retry).query().singleRow();
+        assertThat(row).containsEntry("trigger", "retry").containsEntry("attempt", 1).containsEntry("policy_id", p.id());
+        assertThat(jdbc.sql("SELECT host_id FROM job_agent WHERE job_id = ?").param(retry).query(String.class).list()).containsExactly("r-bad");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DISPATCHED".equals(jobState(retry)));
+        // The retry fails too: the policy allows one retry, so no third job.
+        UUID point = jdbc.sql("SELECT restore_point_id FROM job_agent WHERE job_id = ?").param(retry).query(UUID.class).single();
+        jobs.on(new AgentJobFinished(MessageMeta.create(retry, "r-bad"), AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM),
+                Outcome.FAILED, 0, 0, 0, null, List.of()));
+        assertThat(jdbc.sql("SELECT count(*) FROM backup_job WHERE parent_job_id = ?").param(retry).query(Long.class).single()).isZero();
+    }
+
+    private void finish(BackupJobs.NewJob job, String host, Outcome outcome) {
+        UUID point = job.hosts().stream().filter(h -> h.hostId().equals(host)).findFirst().orElseThrow().restorePointId();
+        jobs.on(new AgentJobFinished(MessageMeta.create(job.jobId(), host), AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM),
+                outcome, 0, 0, 0, null, List.of()));
     }
 
     private String agentState(UUID id) {

@@ -141,6 +141,8 @@ class FleetRegistryIT {
             assertThat(probe.seen(Topics.deadLetter(Topics.HEARTBEATS)).get(0).headers().get("x-exception-message"))
                     .contains("AgentHeartbeat");
             await().atMost(Duration.ofSeconds(30)).until(() -> state("dlq-h1") == FleetRegistry.HostState.REACHABLE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> http("GET", "/actuator/prometheus", null).body()
+                    .contains("ssis_orchestrator_dead_letters_total{application=\"backup-orchestrator\",topic=\"ssis.agent.heartbeats.dlq\"}"));
         }
     }
 

@@ -1,6 +1,11 @@
 package org.ssisbackup.orchestrator.job;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -14,6 +19,22 @@ import org.ssisbackup.orchestrator.restore.RestoreJobs;
 
 @Configuration
 class AgentEventsConsumer {
+    private static final Logger log = LoggerFactory.getLogger(AgentEventsConsumer.class);
+
+    /**
+     * Every dead-letter topic of the system: counted by topic for dashboards and alerts, the reason logged. Never
+     * throws, so nothing it reads is dead-lettered again.
+     */
+    @Bean
+    Consumer<Message<byte[]>> deadLetters(MeterRegistry registry) {
+        return message -> {
+            String topic = String.valueOf(message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC));
+            Object reason = message.getHeaders().get("x-exception-message");
+            registry.counter("ssis.orchestrator.dead.letters", "topic", topic).increment();
+            log.warn("dead-lettered on {}: {}", topic, reason instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reason);
+        };
+    }
+
     /** ssis.agent.heartbeats: a malformed beat is dead-lettered like any other message. */
     @Bean
     Consumer<Message<byte[]>> heartbeats(FleetRegistry fleet) {

@@ -81,30 +81,36 @@ public class BackupJobs {
      * policy's concurrency limits allow; the rest go out as running hosts finish.
      */
     public NewJob start(List<String> hosts, Set<BackupScope> scope, String trigger, UUID policyId) {
+        List<HostAssignment> assignments = new ArrayList<>();
+        UUID jobId = tx.execute(status -> create(hosts, scope, trigger, policyId, 0, null, null, assignments));
+        dispatchQueued();
+        return new NewJob(jobId, refreshJobState(jobId), assignments);
+    }
+
+    private UUID create(List<String> hosts, Set<BackupScope> scope, String trigger, UUID policyId, int attempt, UUID parent,
+                        Instant notBefore, List<HostAssignment> assignments) {
         UUID jobId = UUID.randomUUID();
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
         scope.forEach(s -> agents.add(s.agent()));
         String scopeText = scope.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
-        Instant now = Instant.now();
-        List<HostAssignment> assignments = new ArrayList<>();
-        tx.executeWithoutResult(status -> {
-            jdbc.sql("INSERT INTO backup_job (id, trigger, scope, state, created_at, policy_id) VALUES (?, ?, ?, 'PENDING', ?, ?)")
-                    .params(jobId, trigger, scopeText, Timestamp.from(now), policyId).update();
-            for (String host : hosts) {
-                UUID point = UUID.randomUUID();
-                assignments.add(new HostAssignment(host, point));
-                for (AgentKind agent : agents) {
-                    // Queued rows have no deadline yet: an agent's time starts when its command is sent.
-                    jdbc.sql("""
-                            INSERT INTO job_agent (job_id, host_id, agent, restore_point_id, state, deadline, updated_at)
-                            VALUES (?, ?, ?, ?, 'PENDING', 'infinity', now())""")
-                            .params(jobId, host, agent.name(), point).update();
-                }
+        jdbc.sql("""
+                INSERT INTO backup_job (id, trigger, scope, state, created_at, policy_id, attempt, parent_job_id, not_before)
+                VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)""")
+                .params(jobId, trigger, scopeText, Timestamp.from(Instant.now()), policyId, attempt, parent,
+                        notBefore == null ? null : Timestamp.from(notBefore)).update();
+        for (String host : hosts) {
+            UUID point = UUID.randomUUID();
+            assignments.add(new HostAssignment(host, point));
+            for (AgentKind agent : agents) {
+                // Queued rows have no deadline yet: an agent's time starts when its command is sent.
+                jdbc.sql("""
+                        INSERT INTO job_agent (job_id, host_id, agent, restore_point_id, state, deadline, updated_at)
+                        VALUES (?, ?, ?, ?, 'PENDING', 'infinity', now())""")
+                        .params(jobId, host, agent.name(), point).update();
             }
-        });
+        }
         registry.counter("ssis.orchestrator.jobs.started", "trigger", trigger).increment();
-        dispatchQueued();
-        return new NewJob(jobId, refreshJobState(jobId), assignments);
+        return jobId;
     }
 
     /**
@@ -130,7 +136,7 @@ public class BackupJobs {
                     SELECT a.job_id, a.host_id, min(a.restore_point_id::text) AS point, string_agg(a.agent, ',') AS agents,
                         j.scope, j.policy_id, p.concurrency
                     FROM job_agent a JOIN backup_job j ON j.id = a.job_id LEFT JOIN policy p ON p.id = j.policy_id
-                    WHERE a.state = 'PENDING'
+                    WHERE a.state = 'PENDING' AND (j.not_before IS NULL OR j.not_before <= now())
                     GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, j.created_at
                     ORDER BY j.created_at, a.host_id LIMIT ?""").param(free + QUEUE_LOOKAHEAD).query().listOfRows();
             for (Map<String, Object> q : queued) {
@@ -239,6 +245,38 @@ public class BackupJobs {
                 .update();
     }
 
+    /**
+     * A closed job of a policy with retries left: its hosts with a FAILED or TIMED_OUT agent are backed up again in a
+     * follow-up job (trigger {@code retry}, the same scope, a new restore point) after {@code retry-delay}. Hosts that
+     * ended PARTIALLY_FAILED are not retried: what failed there (an unreadable file) usually fails again.
+     */
+    private void retryFailedHosts(UUID jobId) {
+        List<Map<String, Object>> jobRow = jdbc.sql("""
+                SELECT j.scope, j.attempt, j.policy_id, p.max_retries FROM backup_job j JOIN policy p ON p.id = j.policy_id
+                WHERE j.id = ? AND j.state <> 'CANCELLED'""").param(jobId).query().listOfRows();
+        if (jobRow.isEmpty()) {
+            return;
+        }
+        Map<String, Object> j = jobRow.get(0);
+        int attempt = (Integer) j.get("attempt");
+        if (attempt >= (Integer) j.get("max_retries")) {
+            return;
+        }
+        List<String> failedHosts = jdbc.sql("SELECT DISTINCT host_id FROM job_agent WHERE job_id = ? AND state IN ('FAILED','TIMED_OUT')"
+                + " ORDER BY host_id").param(jobId).query(String.class).list();
+        if (failedHosts.isEmpty()) {
+            return;
+        }
+        Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
+        for (String sc : ((String) j.get("scope")).split(",")) {
+            scope.add(BackupScope.valueOf(sc));
+        }
+        UUID retry = create(failedHosts, scope, "retry", (UUID) j.get("policy_id"), attempt + 1, jobId,
+                Instant.now().plus(properties.retryDelay()), new ArrayList<>());
+        log.info("job {}: {} failed hosts retried in job {} (attempt {} of {})", jobId, failedHosts.size(), retry, attempt + 1,
+                j.get("max_retries"));
+    }
+
     /** Recomputes the job's state from its agents'; records the end once. */
     private JobState refreshJobState(UUID jobId) {
         List<JobState> agents = jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?").param(jobId)
@@ -254,6 +292,7 @@ public class BackupJobs {
                         "outcome", state.name().toLowerCase()).publishPercentileHistogram().register(registry).record(took);
                 registry.counter("ssis.orchestrator.jobs.finished", "trigger", (String) row.get("trigger"),
                         "outcome", state.name().toLowerCase()).increment();
+                retryFailedHosts(jobId);
             }
         } else {
             jdbc.sql("UPDATE backup_job SET state = ? WHERE id = ? AND finished_at IS NULL").params(state.name(), jobId).update();
