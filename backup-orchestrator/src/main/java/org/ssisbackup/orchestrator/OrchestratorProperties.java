@@ -9,15 +9,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param missedBeats  how many of its heartbeat intervals an agent may stay silent before it counts as unreachable
  * @param maxConcurrentHosts at most this many hosts of the fleet back up at once; the others queue
  * @param retryDelay   how long after a failed job its failed hosts are tried again (policies with maxRetries)
+ * @param agentTimeouts per agent kind, instead of {@code agentTimeout} (a native msdb backup may take longer than files)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts,
-                                     Duration retryDelay) {
+                                     Duration retryDelay, java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts) {
     public OrchestratorProperties {
+        agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
         maxConcurrentHosts = maxConcurrentHosts == null || maxConcurrentHosts < 1 ? 200 : maxConcurrentHosts;
         missedBeats = missedBeats == null || missedBeats < 1 ? 3 : missedBeats;
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;
         catalogUrl = catalogUrl == null ? "http://127.0.0.1:8084" : catalogUrl;
+    }
+
+    /** How long an agent of this kind may take over its part of a job, from when its command is sent. */
+    public Duration timeoutFor(org.ssisbackup.contracts.AgentKind agent) {
+        return agentTimeouts.getOrDefault(agent, agentTimeout);
     }
 }

@@ -32,7 +32,7 @@ import org.ssisbackup.testsupport.kafka.TopicProbe;
 /** The job state machine on real PostgreSQL and a real broker: dispatch, duplicates, out-of-order events, timeouts. */
 @SpringBootTest(properties = {OrchestratorApplication.CONFIG_NAME, "server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.timeout-sweep=500ms",
+        "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.agent-timeouts.MSDB=1h", "ssisbackup.orchestrator.timeout-sweep=500ms",
         "ssisbackup.orchestrator.retry-delay=0s"})
 @EmbeddedKafka(partitions = 1)
 class BackupJobsIT {
@@ -90,6 +90,9 @@ class BackupJobsIT {
         jobs.on(new AgentJobFinished(MessageMeta.create(id, "silent-host"), AgentKind.MSDB, job.hosts().get(0).restorePointId(),
                 Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
         await().atMost(Duration.ofSeconds(20)).until(() -> "PARTIALLY_FAILED".equals(jobState(id)));
+        // The msdb agent's deadline is its own (1 h): only the file-system agent's 3 s ran out.
+        assertThat(jdbc.sql("SELECT deadline > now() + interval '50 minutes' FROM job_agent WHERE job_id = ? AND agent = 'MSDB'")
+                .param(id).query(Boolean.class).single()).isTrue();
         assertThat(jdbc.sql("SELECT state FROM job_agent WHERE job_id = ? AND agent = 'FILESYSTEM'").param(id)
                 .query(String.class).single()).isEqualTo("TIMED_OUT");
         // A late answer from the timed-out agent changes nothing.

@@ -139,6 +139,7 @@ public class BackupJobs {
                     WHERE a.state = 'PENDING' AND (j.not_before IS NULL OR j.not_before <= now())
                     GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, j.created_at
                     ORDER BY j.created_at, a.host_id LIMIT ?""").param(free + QUEUE_LOOKAHEAD).query().listOfRows();
+            Set<UUID> touched = new java.util.LinkedHashSet<>();
             for (Map<String, Object> q : queued) {
                 if (free == 0) {
                     break;
@@ -150,11 +151,13 @@ public class BackupJobs {
                 }
                 dispatchHost((UUID) q.get("job_id"), (String) q.get("host_id"), UUID.fromString((String) q.get("point")),
                         (String) q.get("agents"), (String) q.get("scope"));
+                touched.add((UUID) q.get("job_id"));
                 free--;
                 if (policy != null) {
                     busyByPolicy.merge(policy, 1L, Long::sum);
                 }
             }
+            touched.forEach(this::refreshJobState); // once per job, not once per host
         });
     }
 
@@ -167,8 +170,8 @@ public class BackupJobs {
         for (String s : scopeText.split(",")) {
             scope.add(BackupScope.valueOf(s));
         }
-        Timestamp deadline = Timestamp.from(Instant.now().plus(properties.agentTimeout()));
         for (AgentKind agent : agents) {
+            Timestamp deadline = Timestamp.from(Instant.now().plus(properties.timeoutFor(agent)));
             try {
                 commands.accept(new BackupCommand(MessageMeta.create(jobId, host), agent, point, agents, scope));
                 jdbc.sql("UPDATE job_agent SET state = 'DISPATCHED', deadline = ?, updated_at = now()"
@@ -180,7 +183,6 @@ public class BackupJobs {
                         List.of(new AgentError("(dispatch)", "command could not be sent: " + e.getMessage())));
             }
         }
-        refreshJobState(jobId);
     }
 
     /**
@@ -279,7 +281,8 @@ public class BackupJobs {
 
     /** Recomputes the job's state from its agents'; records the end once. */
     private JobState refreshJobState(UUID jobId) {
-        List<JobState> agents = jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?").param(jobId)
+        // Only which states occur matters to combine(): the database reduces thousands of agent rows to a few.
+        List<JobState> agents = jdbc.sql("SELECT DISTINCT state FROM job_agent WHERE job_id = ?").param(jobId)
                 .query(String.class).list().stream().map(JobState::valueOf).toList();
         JobState state = JobState.combine(agents);
         if (state.isTerminal()) {
