@@ -5,6 +5,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** The catalog: restore points and their artifacts, recorded from agent events. */
 @SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
 public class CatalogApplication {
     /** Its configuration file is catalog-service.yml, so the four services can share one class path in system tests. */
     public static final String CONFIG_NAME = "spring.config.name=catalog-service";

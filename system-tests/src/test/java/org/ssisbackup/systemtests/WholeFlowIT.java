@@ -151,8 +151,9 @@ class WholeFlowIT {
             // The sample's encrypted msdb package and its unset type-5 variable are warnings an admin can see.
             assertThat(job.get("agents").toString()).contains("encrypted").contains("SSIS_FINANCE_CONFIG");
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST).size() == 1);
-            JsonNode point = get(catalog + "/api/v1/restore-points?host=" + HOST).get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST).get("items").size() == 1);
+            JsonNode point = get(catalog + "/api/v1/restore-points/"
+                    + get(catalog + "/api/v1/restore-points?host=" + HOST).get("items").get(0).get("id").asString());
             assertThat(point.get("status").asString()).as(point.get("reasons").toString()).isEqualTo("COMPLETE");
             assertThat(point.get("jobId").asString()).isEqualTo(jobId);
 

@@ -1,68 +1,85 @@
 package org.ssisbackup.catalog.api;
 
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.catalog.query.CatalogQueries;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.RestorePointStatus;
 
-/** What can I restore? Restore points per host, newest first, each with its artifacts. */
+/** What can I restore? Restore points per host and time range, one point with its artifacts, two points compared. */
 @RestController
 @RequestMapping("/api/v1/restore-points")
 class RestorePointController {
-    private final JdbcClient jdbc;
+    private final CatalogQueries queries;
 
-    RestorePointController(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    RestorePointController(CatalogQueries queries) {
+        this.queries = queries;
     }
 
-    record ArtifactView(String agent, String logicalPath, String kind, long size, String sha256, String objectKey,
-                        Map<String, String> metadata) {
-    }
-
-    record RestorePointView(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
-                            List<String> reasons, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts) {
-    }
-
+    /**
+     * A host's restore points, newest first, without their artifacts. Page with {@code limit} (1-500, default 50) and
+     * the {@code nextCursor} of the previous page; {@code from} / {@code to} (ISO-8601 instants) bound the time range.
+     */
     @GetMapping
-    List<RestorePointView> list(@RequestParam String host, @RequestParam(defaultValue = "50") int limit) {
+    CatalogQueries.Page<CatalogQueries.RestorePointSummary> list(@RequestParam String host,
+                                                                 @RequestParam(required = false) String from,
+                                                                 @RequestParam(required = false) String to,
+                                                                 @RequestParam(required = false) String status,
+                                                                 @RequestParam(defaultValue = "50") int limit,
+                                                                 @RequestParam(required = false) String cursor) {
         if (!ObjectKeys.isValidHostId(host)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "invalid host id");
+            throw bad("invalid host id: " + host);
         }
-        int capped = Math.max(1, Math.min(limit, 500));
-        return jdbc.sql("SELECT * FROM restore_point WHERE host_id = ? ORDER BY created_at DESC LIMIT ?")
-                .params(host, capped).query().listOfRows().stream().map(this::view).toList();
+        String s = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                s = RestorePointStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)).name();
+            } catch (IllegalArgumentException e) {
+                throw bad("status must be one of " + List.of(RestorePointStatus.values()));
+            }
+        }
+        try {
+            return queries.restorePoints(host, instant("from", from), instant("to", to), s, Math.max(1, Math.min(limit, 500)),
+                    cursor == null || cursor.isBlank() ? null : cursor);
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
     }
 
     @GetMapping("/{id}")
-    RestorePointView one(@PathVariable UUID id) {
-        return jdbc.sql("SELECT * FROM restore_point WHERE id = ?").param(id).query().listOfRows().stream()
-                .findFirst().map(this::view)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore point " + id));
+    CatalogQueries.RestorePointView one(@PathVariable UUID id) {
+        return queries.restorePoint(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore point " + id));
     }
 
-    @SuppressWarnings("unchecked")
-    private RestorePointView view(Map<String, Object> r) {
-        UUID id = (UUID) r.get("id");
-        List<ArtifactView> artifacts = jdbc.sql("SELECT * FROM artifact WHERE restore_point_id = ? ORDER BY agent, logical_path")
-                .param(id).query().listOfRows().stream()
-                .map(a -> new ArtifactView((String) a.get("agent"), (String) a.get("logical_path"), (String) a.get("kind"),
-                        ((Number) a.get("size")).longValue(), ((String) a.get("sha256")).trim(), (String) a.get("object_key"),
-                        MessageCodec.decodeMap(a.get("metadata").toString())))
-                .toList();
-        return new RestorePointView(id, (UUID) r.get("job_id"), (String) r.get("host_id"), (String) r.get("status"),
-                ((Number) r.get("artifact_count")).longValue(), ((Number) r.get("total_bytes")).longValue(),
-                MessageCodec.decodeStrings(r.get("reasons").toString()),
-                ((Timestamp) r.get("created_at")).toInstant(), ((Timestamp) r.get("recorded_at")).toInstant(), artifacts);
+    /** What changed from restore point {@code from} to restore point {@code to}: added, removed, changed items. */
+    @GetMapping("/diff")
+    CatalogQueries.Diff diff(@RequestParam UUID from, @RequestParam UUID to) {
+        return queries.diff(from, to).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "no restore point " + from + " or " + to));
+    }
+
+    static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z");
+        }
+    }
+
+    static ResponseStatusException bad(String message) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, message);
     }
 }

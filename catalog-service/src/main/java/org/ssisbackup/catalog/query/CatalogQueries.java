@@ -1,0 +1,224 @@
+package org.ssisbackup.catalog.query;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.ssisbackup.contracts.MessageCodec;
+
+/**
+ * The catalog's read side: restore points per host and time range (keyset paging, so page 1,000 costs what page 1
+ * does), one point with its artifacts, every stored version of one package across the fleet, the difference between
+ * two points, and the fleet's newest point per host.
+ */
+@Service
+public class CatalogQueries {
+    private final JdbcClient jdbc;
+
+    public CatalogQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record ArtifactView(String agent, String logicalPath, String kind, long size, String sha256, String objectKey,
+                               Map<String, String> metadata) {
+    }
+
+    public record RestorePointSummary(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
+                                      List<String> reasons, Instant createdAt, Instant recordedAt) {
+    }
+
+    public record RestorePointView(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
+                                   List<String> reasons, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts) {
+    }
+
+    /** One page; {@code nextCursor} is null on the last one. */
+    public record Page<T>(List<T> items, String nextCursor) {
+    }
+
+    /** Restore points of a host, newest first, optionally within [from, to) and of one status. */
+    public Page<RestorePointSummary> restorePoints(String host, Instant from, Instant to, String status, int limit, String cursor) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM restore_point WHERE host_id = ?");
+        List<Object> params = new ArrayList<>(List.of(host));
+        if (from != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" AND created_at < ?");
+            params.add(Timestamp.from(to));
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            params.add(status);
+        }
+        if (cursor != null) {
+            Cursor c = Cursor.decode(cursor);
+            sql.append(" AND (created_at, id) < (?, ?)");
+            params.add(Timestamp.from(c.createdAt()));
+            params.add(c.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit + 1);
+        List<RestorePointSummary> rows = jdbc.sql(sql.toString()).params(params).query().listOfRows().stream()
+                .map(CatalogQueries::summary).toList();
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<RestorePointSummary> page = rows.subList(0, limit);
+        RestorePointSummary last = page.get(limit - 1);
+        return new Page<>(List.copyOf(page), new Cursor(last.createdAt(), last.id()).encode());
+    }
+
+    public Optional<RestorePointView> restorePoint(UUID id) {
+        return jdbc.sql("SELECT * FROM restore_point WHERE id = ?").param(id).query().listOfRows().stream().findFirst()
+                .map(r -> {
+                    RestorePointSummary s = summary(r);
+                    return new RestorePointView(s.id(), s.jobId(), s.hostId(), s.status(), s.artifactCount(), s.totalBytes(),
+                            s.reasons(), s.createdAt(), s.recordedAt(), artifacts(id));
+                });
+    }
+
+    public List<ArtifactView> artifacts(UUID restorePoint) {
+        return jdbc.sql("SELECT * FROM artifact WHERE restore_point_id = ? ORDER BY agent, logical_path").param(restorePoint)
+                .query().listOfRows().stream().map(CatalogQueries::artifact).toList();
+    }
+
+    /** One version of a package: the same bytes from when they first appeared on a host until they last did. */
+    public record PackageVersion(String hostId, String logicalPath, String kind, String sha256, long size, Instant firstSeen,
+                                 Instant lastSeen, UUID firstRestorePoint, UUID lastRestorePoint, int restorePoints) {
+    }
+
+    /**
+     * Every stored version of the package at {@code path} (an msdb path or a file path, any case) across the fleet or on
+     * one host: per host, consecutive restore points with the same bytes make one version, so a change shows as a new
+     * version with the time it was first seen.
+     */
+    public List<PackageVersion> packageHistory(String path, String host) {
+        String sql = """
+                SELECT rp.host_id, a.logical_path, a.kind, a.sha256, a.size, rp.created_at, rp.id
+                FROM artifact a JOIN restore_point rp ON rp.id = a.restore_point_id
+                WHERE lower(a.logical_path) = lower(?)""" + (host == null ? "" : " AND rp.host_id = ?")
+                + " ORDER BY rp.host_id, rp.created_at, rp.id";
+        List<Object> params = host == null ? List.of(path) : List.of(path, host);
+        List<PackageVersion> versions = new ArrayList<>();
+        PackageVersion current = null;
+        for (Map<String, Object> r : jdbc.sql(sql).params(params).query().listOfRows()) {
+            String h = (String) r.get("host_id");
+            String sha = ((String) r.get("sha256")).trim();
+            Instant at = ((Timestamp) r.get("created_at")).toInstant();
+            UUID point = (UUID) r.get("id");
+            if (current != null && current.hostId().equals(h) && current.sha256().equals(sha)) {
+                current = new PackageVersion(h, current.logicalPath(), current.kind(), sha, current.size(), current.firstSeen(), at,
+                        current.firstRestorePoint(), point, current.restorePoints() + 1);
+                versions.set(versions.size() - 1, current);
+            } else {
+                current = new PackageVersion(h, (String) r.get("logical_path"), (String) r.get("kind"), sha,
+                        ((Number) r.get("size")).longValue(), at, at, point, point, 1);
+                versions.add(current);
+            }
+        }
+        return versions;
+    }
+
+    public record Change(String agent, String logicalPath, String kind, String fromSha256, String toSha256, long fromSize, long toSize) {
+    }
+
+    public record Diff(UUID from, UUID to, List<ArtifactView> added, List<ArtifactView> removed, List<Change> changed, int unchanged) {
+    }
+
+    /** What changed from one restore point to another (usually older to newer), item by item. */
+    public Optional<Diff> diff(UUID from, UUID to) {
+        if (restorePoint(from).isEmpty() || restorePoint(to).isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, ArtifactView> a = byKey(artifacts(from));
+        Map<String, ArtifactView> b = byKey(artifacts(to));
+        List<ArtifactView> added = new ArrayList<>();
+        List<ArtifactView> removed = new ArrayList<>();
+        List<Change> changed = new ArrayList<>();
+        int unchanged = 0;
+        for (Map.Entry<String, ArtifactView> e : b.entrySet()) {
+            ArtifactView old = a.get(e.getKey());
+            ArtifactView now = e.getValue();
+            if (old == null) {
+                added.add(now);
+            } else if (!old.sha256().equals(now.sha256())) {
+                changed.add(new Change(now.agent(), now.logicalPath(), now.kind(), old.sha256(), now.sha256(), old.size(), now.size()));
+            } else {
+                unchanged++;
+            }
+        }
+        a.forEach((k, v) -> {
+            if (!b.containsKey(k)) {
+                removed.add(v);
+            }
+        });
+        return Optional.of(new Diff(from, to, added, removed, changed, unchanged));
+    }
+
+    private static Map<String, ArtifactView> byKey(List<ArtifactView> artifacts) {
+        Map<String, ArtifactView> m = new LinkedHashMap<>();
+        artifacts.forEach(x -> m.put(x.agent() + "\u0000" + x.logicalPath(), x));
+        return m;
+    }
+
+    /** A host's newest restore point and newest COMPLETE one, with their ages. */
+    public record HostNewest(String hostId, RestorePointSummary newest, RestorePointSummary newestComplete, Long newestAgeSeconds,
+                             Long newestCompleteAgeSeconds) {
+    }
+
+    public List<HostNewest> fleetNewest() {
+        Map<String, RestorePointSummary> newest = new LinkedHashMap<>();
+        jdbc.sql("SELECT DISTINCT ON (host_id) * FROM restore_point ORDER BY host_id, created_at DESC, id DESC").query().listOfRows()
+                .forEach(r -> newest.put((String) r.get("host_id"), summary(r)));
+        Map<String, RestorePointSummary> complete = new LinkedHashMap<>();
+        jdbc.sql("SELECT DISTINCT ON (host_id) * FROM restore_point WHERE status = 'COMPLETE' ORDER BY host_id, created_at DESC, id DESC")
+                .query().listOfRows().forEach(r -> complete.put((String) r.get("host_id"), summary(r)));
+        Instant now = Instant.now();
+        List<HostNewest> out = new ArrayList<>();
+        newest.forEach((host, n) -> {
+            RestorePointSummary c = complete.get(host);
+            out.add(new HostNewest(host, n, c, Duration.between(n.createdAt(), now).toSeconds(),
+                    c == null ? null : Duration.between(c.createdAt(), now).toSeconds()));
+        });
+        return out;
+    }
+
+    static RestorePointSummary summary(Map<String, Object> r) {
+        return new RestorePointSummary((UUID) r.get("id"), (UUID) r.get("job_id"), (String) r.get("host_id"), (String) r.get("status"),
+                ((Number) r.get("artifact_count")).longValue(), ((Number) r.get("total_bytes")).longValue(),
+                MessageCodec.decodeStrings(r.get("reasons").toString()),
+                ((Timestamp) r.get("created_at")).toInstant(), ((Timestamp) r.get("recorded_at")).toInstant());
+    }
+
+    static ArtifactView artifact(Map<String, Object> a) {
+        return new ArtifactView((String) a.get("agent"), (String) a.get("logical_path"), (String) a.get("kind"),
+                ((Number) a.get("size")).longValue(), ((String) a.get("sha256")).trim(), (String) a.get("object_key"),
+                MessageCodec.decodeMap(a.get("metadata").toString()));
+    }
+
+    /** Where a page ended: an opaque token to the client. */
+    record Cursor(Instant createdAt, UUID id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String token) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
+                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor from this API: " + token);
+            }
+        }
+    }
+}
