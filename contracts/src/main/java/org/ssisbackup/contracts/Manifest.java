@@ -7,14 +7,18 @@ import java.util.UUID;
 /**
  * What one agent stored for one restore point; written to
  * {@link ObjectKeys#manifest(String, UUID, AgentKind)}. The catalog can be rebuilt from these alone.
+ *
+ * @param jobAgents every agent kind of the job, so a rebuild knows whether the point is whole (absent in manifests
+ *                  written before it existed: such points are rebuilt as PARTIAL)
  */
 public record Manifest(int schemaVersion, String hostId, UUID jobId, UUID restorePointId, AgentKind agent,
                        Outcome outcome, Instant createdAt, List<Artifact> artifacts, List<AgentError> errors,
-                       @OptionalField List<AgentError> warnings) {
+                       @OptionalField List<AgentError> warnings, @OptionalField java.util.Set<AgentKind> jobAgents) {
 
     public Manifest {
         artifacts = List.copyOf(artifacts);
         errors = errors == null ? List.of() : List.copyOf(errors);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        jobAgents = jobAgents == null ? null : java.util.Set.copyOf(jobAgents);
     }
 }

@@ -80,6 +80,7 @@ class WholeFlowIT {
         Map<String, Object> cat = new HashMap<>(common);
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
+        s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
         catalog = "http://127.0.0.1:" + port(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
 
         Map<String, Object> orch = new HashMap<>(common);

@@ -1,0 +1,147 @@
+package org.ssisbackup.catalog.rebuild;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.ssisbackup.catalog.record.RestorePointRecorder;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.store.StoreException;
+
+/**
+ * Rebuilds the catalog from the bucket's manifests alone (after losing the database, or to find what it missed): every
+ * manifest is replayed through the same recording rules as live events, so redelivery-safety and the COMPLETE rule are
+ * the same. What the catalog did not know is reported; what it knew is left as it was. A rebuilt point is COMPLETE only
+ * if its manifests name the job's agents, every one of them is there and succeeded, and every blob they reference
+ * exists; otherwise PARTIAL with the reason.
+ */
+@Service
+public class CatalogRebuild {
+    private static final Logger log = LoggerFactory.getLogger(CatalogRebuild.class);
+
+    private final BlobStore store;
+    private final RestorePointRecorder recorder;
+    private final JdbcClient jdbc;
+
+    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, JdbcClient jdbc) {
+        this.store = store;
+        this.recorder = recorder;
+        this.jdbc = jdbc;
+    }
+
+    public record Unreadable(String key, String reason) {
+    }
+
+    public record NewPoint(UUID restorePointId, String hostId, String status, List<String> reasons) {
+    }
+
+    public record Report(int manifestsRead, int agentResultsAdded, long artifactsAdded, List<NewPoint> restorePointsAdded,
+                         int restorePointsAlreadyKnown, List<Unreadable> unreadable) {
+    }
+
+    public synchronized Report rebuild() {
+        List<Unreadable> unreadable = new ArrayList<>();
+        Map<UUID, List<Manifest>> byPoint = new LinkedHashMap<>();
+        Map<UUID, String> keyOf = new LinkedHashMap<>();
+        int read = 0;
+        for (String key : store.list("manifests/")) {
+            if (!key.endsWith(".json")) {
+                continue;
+            }
+            try {
+                Manifest m = store.readManifest(key);
+                byPoint.computeIfAbsent(m.restorePointId(), k -> new ArrayList<>()).add(m);
+                keyOf.put(m.restorePointId(), key);
+                read++;
+            } catch (RuntimeException e) {
+                unreadable.add(new Unreadable(key, e.getMessage()));
+            }
+        }
+        int agentResultsAdded = 0;
+        long artifactsBefore = count("SELECT count(*) FROM artifact");
+        List<NewPoint> added = new ArrayList<>();
+        int known = 0;
+        for (Map.Entry<UUID, List<Manifest>> e : byPoint.entrySet()) {
+            UUID point = e.getKey();
+            if (count("SELECT count(*) FROM restore_point WHERE id = ?", point) > 0) {
+                known++;
+                continue;
+            }
+            List<Manifest> manifests = e.getValue();
+            Set<AgentKind> present = EnumSet.noneOf(AgentKind.class);
+            manifests.forEach(m -> present.add(m.agent()));
+            boolean agentsNamed = manifests.stream().allMatch(m -> m.jobAgents() != null);
+            Set<AgentKind> jobAgents = EnumSet.noneOf(AgentKind.class);
+            manifests.forEach(m -> jobAgents.addAll(m.jobAgents() == null ? Set.of(m.agent()) : m.jobAgents()));
+            for (Manifest m : manifests) {
+                if (count("SELECT count(*) FROM agent_result WHERE restore_point_id = ? AND agent = ?", point, m.agent().name()) == 0) {
+                    agentResultsAdded++;
+                }
+                MessageMeta meta = new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(),
+                        m.createdAt());
+                if (!m.artifacts().isEmpty()) {
+                    recorder.on(new ArtifactsStored(meta, m.agent(), point, m.artifacts()));
+                }
+            }
+            // A job agent without a manifest (it failed before writing one) is recorded as FAILED, so the point closes.
+            for (AgentKind missing : jobAgents) {
+                if (!present.contains(missing)) {
+                    Manifest any = manifests.get(0);
+                    recorder.on(new AgentJobFinished(new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), any.jobId(),
+                            any.hostId(), any.createdAt()), missing, point, jobAgents, org.ssisbackup.contracts.Outcome.FAILED, 0, 0, 0,
+                            null, List.of(new org.ssisbackup.contracts.AgentError("(rebuild)", "no manifest of this agent in the bucket"))));
+                }
+            }
+            for (Manifest m : manifests) {
+                recorder.on(new AgentJobFinished(new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(),
+                        m.hostId(), m.createdAt()), m.agent(), point, jobAgents, m.outcome(), m.artifacts().size(),
+                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0, keyOf.get(point), m.errors()));
+            }
+            List<String> extra = new ArrayList<>();
+            extra.add("rebuilt from manifests");
+            if (!agentsNamed) {
+                extra.add("its manifests do not name the job's agents: whether every agent's part is here is unknown");
+            }
+            for (Manifest m : manifests) {
+                for (Artifact a : m.artifacts()) {
+                    try {
+                        if (!store.hasBlob(a.sha256())) {
+                            extra.add(m.agent() + ": " + a.logicalPath() + ": blob " + a.sha256() + " is missing from the bucket");
+                        }
+                    } catch (StoreException ex) {
+                        extra.add(m.agent() + ": " + a.logicalPath() + ": blob not checked: " + ex.getMessage());
+                    }
+                }
+            }
+            boolean downgrade = extra.size() > 1;
+            jdbc.sql("UPDATE restore_point SET reasons = reasons || CAST(? AS jsonb),"
+                    + " status = CASE WHEN ? AND status = 'COMPLETE' THEN 'PARTIAL' ELSE status END WHERE id = ?")
+                    .params(MessageCodec.encodeToString(extra), downgrade, point).update();
+            jdbc.sql("SELECT host_id, status, reasons::text AS reasons FROM restore_point WHERE id = ?").param(point).query().listOfRows()
+                    .forEach(r -> added.add(new NewPoint(point, (String) r.get("host_id"), (String) r.get("status"),
+                            MessageCodec.decodeStrings((String) r.get("reasons")))));
+        }
+        long artifactsAdded = count("SELECT count(*) FROM artifact") - artifactsBefore;
+        log.info("catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable", read, added.size(), known,
+                unreadable.size());
+        return new Report(read, agentResultsAdded, artifactsAdded, added, known, unreadable);
+    }
+
+    private long count(String sql, Object... params) {
+        return jdbc.sql(sql).params(params).query(Long.class).single();
+    }
+}
