@@ -1,18 +1,68 @@
 package org.ssisbackup.catalog;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.ssisbackup.contracts.RetentionRule;
 
-/** @param s3 the bucket the agents write to: the catalog reads manifests from it (rebuild) and checks blobs */
+/**
+ * @param s3           the bucket the agents write to: the catalog reads manifests from it (rebuild), checks blobs
+ *                     (verification) and deletes what retention lets go
+ * @param retention    how restore points expire and blobs are deleted
+ * @param verification how stored blobs are re-read and checked
+ */
 @ConfigurationProperties("ssisbackup.catalog")
-public record CatalogProperties(S3 s3) {
+public record CatalogProperties(S3 s3, Retention retention, Verification verification) {
     public CatalogProperties {
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
+        retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
+        verification = verification == null ? new Verification(null, null) : verification;
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {
         @Override
         public String toString() {
             return "S3[endpoint=" + endpoint + ", bucket=" + bucket + "]";
+        }
+    }
+
+    /**
+     * @param schedule         cron (with seconds, in UTC) of the retention pass; "-" turns it off
+     * @param blobGrace        a blob no point references is deleted only after this long: keep it longer than the longest
+     *                         backup and than the fs-agent's blob-trust, so a backup in flight that reuses it is safe
+     * @param defaultRule      the rule for ad-hoc backups (no policy)
+     * @param defaultTimeZone  the zone the default rule's days are counted in
+     * @param orphanScan       whether a pass also lists the bucket's blobs to find ones no point ever referenced (left by
+     *                         failed jobs); they too wait out the grace period
+     * @param tombstoneTtl     how long a deleted blob is remembered, so a backup that was running when it was deleted and
+     *                         reused it is caught (longer than the longest backup)
+     */
+    public record Retention(String schedule, Duration blobGrace, RetentionRule defaultRule, String defaultTimeZone,
+                            Boolean orphanScan, Duration tombstoneTtl) {
+        public Retention {
+            schedule = schedule == null || schedule.isBlank() ? "0 15 3 * * *" : schedule;
+            blobGrace = blobGrace == null ? Duration.ofHours(48) : blobGrace;
+            defaultRule = defaultRule == null || !defaultRule.keepsSomething() ? new RetentionRule(30, null, null, 12, null) : defaultRule;
+            defaultTimeZone = defaultTimeZone == null || defaultTimeZone.isBlank() ? "UTC" : defaultTimeZone;
+            orphanScan = orphanScan == null || orphanScan;
+            tombstoneTtl = tombstoneTtl == null ? Duration.ofDays(7) : tombstoneTtl;
+            if (blobGrace.isNegative()) {
+                throw new IllegalArgumentException("ssisbackup.catalog.retention.blob-grace cannot be negative");
+            }
+        }
+    }
+
+    /**
+     * @param schedule cron (with seconds, in UTC) of the scheduled verification; "-" turns it off
+     * @param share    the share of stored blobs each run re-reads (0..1], least recently checked first, so the whole
+     *                 bucket is covered every 1/share runs
+     */
+    public record Verification(String schedule, Double share) {
+        public Verification {
+            schedule = schedule == null || schedule.isBlank() ? "0 45 4 * * *" : schedule;
+            share = share == null ? 0.05 : share;
+            if (share <= 0 || share > 1) {
+                throw new IllegalArgumentException("ssisbackup.catalog.verification.share must be in (0, 1]");
+            }
         }
     }
 }

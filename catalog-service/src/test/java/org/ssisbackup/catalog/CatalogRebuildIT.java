@@ -89,7 +89,7 @@ class CatalogRebuildIT {
 
     private void manifest(String host, UUID job, UUID point, AgentKind agent, Set<AgentKind> jobAgents, Artifact... artifacts) {
         store.putManifest(new Manifest(1, host, job, point, agent, Outcome.SUCCEEDED, Instant.parse("2026-11-01T02:00:00Z"),
-                List.of(artifacts), List.of(), List.of(), jobAgents));
+                List.of(artifacts), List.of(), List.of(), jobAgents, null));
     }
 
     private JsonNode rebuild() throws Exception {

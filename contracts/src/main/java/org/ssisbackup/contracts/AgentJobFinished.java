@@ -8,12 +8,12 @@ import java.util.UUID;
  * An agent's part of a job is over. {@code artifactCount} is the number of items in its manifest and in its
  * ArtifactsStored batches, so the catalog can tell that it has seen every one before calling a point COMPLETE.
  * {@code warnings} are things an admin should know that did not stop a capture (an encrypted package stored
- * unread, a configuration reference that could not be resolved).
+ * unread, a configuration reference that could not be resolved). {@code policy} is the command's, handed on.
  */
 public record AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
                                Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
                                @OptionalField String manifestKey, List<AgentError> errors,
-                               @OptionalField List<AgentError> warnings) implements AgentEvent {
+                               @OptionalField List<AgentError> warnings, @OptionalField PolicyRef policy) implements AgentEvent {
 
     public AgentJobFinished {
         jobAgents = Set.copyOf(jobAgents);
@@ -21,11 +21,19 @@ public record AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePo
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
+    /** Without a policy (an ad-hoc backup). */
+    public AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
+                            Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
+                            String manifestKey, List<AgentError> errors, List<AgentError> warnings) {
+        this(meta, agent, restorePointId, jobAgents, outcome, artifactCount, bytesScanned, bytesUploaded, manifestKey,
+                errors, warnings, null);
+    }
+
     /** Without warnings (schema 1 readers see an empty list). */
     public AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
                             Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
                             String manifestKey, List<AgentError> errors) {
         this(meta, agent, restorePointId, jobAgents, outcome, artifactCount, bytesScanned, bytesUploaded, manifestKey,
-                errors, List.of());
+                errors, List.of(), null);
     }
 }

@@ -214,7 +214,7 @@ class FsAgentIT {
             store.putManifest(new org.ssisbackup.contracts.Manifest(1, "sql01", UUID.randomUUID(), forged, AgentKind.FILESYSTEM,
                     Outcome.SUCCEEDED, java.time.Instant.now(), List.of(monthEndArtifact,
                     new Artifact("/srv/ok/../../etc/cron.d/evil", ArtifactKind.FS_FILE, monthEndArtifact.size(),
-                            monthEndArtifact.sha256(), monthEndArtifact.objectKey(), Map.of())), List.of(), List.of(), null));
+                            monthEndArtifact.sha256(), monthEndArtifact.objectKey(), Map.of())), List.of(), List.of(), null, null));
             Path third = Files.createTempDirectory("restore-corrupt");
             RestoreFinished bad = restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false);
             assertThat(bad.outcome()).isEqualTo(Outcome.FAILED);

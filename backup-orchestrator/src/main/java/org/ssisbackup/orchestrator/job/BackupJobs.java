@@ -30,6 +30,8 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.PolicyRef;
+import org.ssisbackup.contracts.RetentionRule;
 import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.orchestrator.OrchestratorProperties;
 
@@ -134,10 +136,11 @@ public class BackupJobs {
                     .query().listOfRows().forEach(r -> busyByPolicy.put((UUID) r.get("policy_id"), ((Number) r.get("n")).longValue()));
             List<Map<String, Object>> queued = jdbc.sql("""
                     SELECT a.job_id, a.host_id, min(a.restore_point_id::text) AS point, string_agg(a.agent, ',') AS agents,
-                        j.scope, j.policy_id, p.concurrency
+                        j.scope, j.policy_id, p.concurrency, p.name AS policy_name, p.retention::text AS retention, p.time_zone
                     FROM job_agent a JOIN backup_job j ON j.id = a.job_id LEFT JOIN policy p ON p.id = j.policy_id
                     WHERE a.state = 'PENDING' AND (j.not_before IS NULL OR j.not_before <= now())
-                    GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, j.created_at
+                    GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, p.name, p.retention::text, p.time_zone,
+                        j.created_at
                     ORDER BY j.created_at, a.host_id LIMIT ?""").param(free + QUEUE_LOOKAHEAD).query().listOfRows();
             Set<UUID> touched = new java.util.LinkedHashSet<>();
             for (Map<String, Object> q : queued) {
@@ -150,7 +153,7 @@ public class BackupJobs {
                     continue;
                 }
                 dispatchHost((UUID) q.get("job_id"), (String) q.get("host_id"), UUID.fromString((String) q.get("point")),
-                        (String) q.get("agents"), (String) q.get("scope"));
+                        (String) q.get("agents"), (String) q.get("scope"), policyRef(q));
                 touched.add((UUID) q.get("job_id"));
                 free--;
                 if (policy != null) {
@@ -161,7 +164,17 @@ public class BackupJobs {
         });
     }
 
-    private void dispatchHost(UUID jobId, String host, UUID point, String agentsText, String scopeText) {
+    /** The job's policy as it stands now (its retention travels with the backup to the catalog); null for ad-hoc jobs. */
+    private static PolicyRef policyRef(Map<String, Object> q) {
+        if (q.get("policy_id") == null || q.get("retention") == null) {
+            return null; // ad hoc, or the policy was deleted after the job was queued
+        }
+        return new PolicyRef((UUID) q.get("policy_id"), (String) q.get("policy_name"), MessageCodec.decodeDocument(
+                ((String) q.get("retention")).getBytes(java.nio.charset.StandardCharsets.UTF_8), RetentionRule.class),
+                (String) q.get("time_zone"));
+    }
+
+    private void dispatchHost(UUID jobId, String host, UUID point, String agentsText, String scopeText, PolicyRef policy) {
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
         for (String a : agentsText.split(",")) {
             agents.add(AgentKind.valueOf(a));
@@ -173,7 +186,7 @@ public class BackupJobs {
         for (AgentKind agent : agents) {
             Timestamp deadline = Timestamp.from(Instant.now().plus(properties.timeoutFor(agent)));
             try {
-                commands.accept(new BackupCommand(MessageMeta.create(jobId, host), agent, point, agents, scope));
+                commands.accept(new BackupCommand(MessageMeta.create(jobId, host), agent, point, agents, scope, policy));
                 jdbc.sql("UPDATE job_agent SET state = 'DISPATCHED', deadline = ?, updated_at = now()"
                         + " WHERE job_id = ? AND host_id = ? AND agent = ? AND state = 'PENDING'")
                         .params(deadline, jobId, host, agent.name()).update();

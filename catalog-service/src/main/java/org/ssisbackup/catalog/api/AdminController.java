@@ -1,23 +1,83 @@
 package org.ssisbackup.catalog.api;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.rebuild.CatalogRebuild;
+import org.ssisbackup.catalog.retention.RetentionPass;
+import org.ssisbackup.catalog.verify.BlobVerification;
 
-/** Maintenance: rebuild the catalog from the bucket's manifests. */
+/** Maintenance: rebuild from the bucket's manifests, retention (and its audit), verification. */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
     private final CatalogRebuild rebuild;
+    private final RetentionPass retention;
+    private final BlobVerification verification;
+    private final CatalogProperties properties;
+    private final JdbcClient jdbc;
 
-    AdminController(CatalogRebuild rebuild) {
+    AdminController(CatalogRebuild rebuild, RetentionPass retention, BlobVerification verification, CatalogProperties properties,
+                    JdbcClient jdbc) {
         this.rebuild = rebuild;
+        this.retention = retention;
+        this.verification = verification;
+        this.properties = properties;
+        this.jdbc = jdbc;
     }
 
     /** Replays every manifest in the bucket; reports what the catalog did not know (and what it could not read). */
     @PostMapping("/rebuild")
     CatalogRebuild.Report rebuild() {
         return rebuild.rebuild();
+    }
+
+    /** One retention pass now; {@code dryRun=true} lists what would go and changes nothing. */
+    @PostMapping("/retention")
+    RetentionPass.Report retention(@RequestParam(defaultValue = "false") boolean dryRun) {
+        return retention.run(dryRun);
+    }
+
+    public record AuditEntry(long id, java.util.UUID passId, Instant at, String action, String hostId, java.util.UUID restorePointId,
+                             String policy, String objectKey, Long bytes, String detail) {
+    }
+
+    /** What retention expired and deleted, newest first; {@code before} (an entry id) pages back. */
+    @GetMapping("/retention/audit")
+    List<AuditEntry> audit(@RequestParam(required = false) Long before, @RequestParam(defaultValue = "100") int limit,
+                           @RequestParam(required = false) String host) {
+        if (limit < 1 || limit > 1000) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit: 1 to 1000");
+        }
+        return jdbc.sql("""
+                SELECT * FROM retention_audit WHERE (CAST(? AS bigint) IS NULL OR id < ?) AND (CAST(? AS text) IS NULL OR host_id = ?)
+                ORDER BY id DESC LIMIT ?""").params(before, before, host, host, limit).query().listOfRows().stream()
+                .map(AdminController::entry).toList();
+    }
+
+    private static AuditEntry entry(Map<String, Object> r) {
+        return new AuditEntry(((Number) r.get("id")).longValue(), (java.util.UUID) r.get("pass_id"),
+                ((java.sql.Timestamp) r.get("at")).toInstant(), (String) r.get("action"), (String) r.get("host_id"),
+                (java.util.UUID) r.get("restore_point_id"), (String) r.get("policy_name"), (String) r.get("object_key"),
+                r.get("bytes") == null ? null : ((Number) r.get("bytes")).longValue(), (String) r.get("detail"));
+    }
+
+    /** Re-reads a share of the stored blobs now (default: the configured share) and checks their SHA-256. */
+    @PostMapping("/verification")
+    BlobVerification.Report verify(@RequestParam(required = false) Double share) {
+        try {
+            return verification.run(share == null ? properties.verification().share() : share);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
     }
 }

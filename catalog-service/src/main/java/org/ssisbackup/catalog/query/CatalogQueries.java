@@ -32,12 +32,17 @@ public class CatalogQueries {
                                Map<String, String> metadata) {
     }
 
+    /**
+     * @param policy  the policy it was taken under (null: ad hoc)
+     * @param damaged verification found one of its blobs missing or corrupt (the reason says which)
+     */
     public record RestorePointSummary(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
-                                      List<String> reasons, Instant createdAt, Instant recordedAt) {
+                                      List<String> reasons, Instant createdAt, Instant recordedAt, String policy, boolean damaged) {
     }
 
     public record RestorePointView(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
-                                   List<String> reasons, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts) {
+                                   List<String> reasons, Instant createdAt, Instant recordedAt, String policy, boolean damaged,
+                                   List<ArtifactView> artifacts) {
     }
 
     /** One page; {@code nextCursor} is null on the last one. */
@@ -83,7 +88,7 @@ public class CatalogQueries {
                 .map(r -> {
                     RestorePointSummary s = summary(r);
                     return new RestorePointView(s.id(), s.jobId(), s.hostId(), s.status(), s.artifactCount(), s.totalBytes(),
-                            s.reasons(), s.createdAt(), s.recordedAt(), artifacts(id));
+                            s.reasons(), s.createdAt(), s.recordedAt(), s.policy(), s.damaged(), artifacts(id));
                 });
     }
 
@@ -197,7 +202,8 @@ public class CatalogQueries {
         return new RestorePointSummary((UUID) r.get("id"), (UUID) r.get("job_id"), (String) r.get("host_id"), (String) r.get("status"),
                 ((Number) r.get("artifact_count")).longValue(), ((Number) r.get("total_bytes")).longValue(),
                 MessageCodec.decodeStrings(r.get("reasons").toString()),
-                ((Timestamp) r.get("created_at")).toInstant(), ((Timestamp) r.get("recorded_at")).toInstant());
+                ((Timestamp) r.get("created_at")).toInstant(), ((Timestamp) r.get("recorded_at")).toInstant(),
+                (String) r.get("policy_name"), Boolean.TRUE.equals(r.get("damaged")));
     }
 
     static ArtifactView artifact(Map<String, Object> a) {

@@ -49,14 +49,14 @@ public class CatalogRebuild {
     public record NewPoint(UUID restorePointId, String hostId, String status, List<String> reasons) {
     }
 
+    /** @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back */
     public record Report(int manifestsRead, int agentResultsAdded, long artifactsAdded, List<NewPoint> restorePointsAdded,
-                         int restorePointsAlreadyKnown, List<Unreadable> unreadable) {
+                         int restorePointsAlreadyKnown, int restorePointsExpired, List<Unreadable> unreadable) {
     }
 
     public synchronized Report rebuild() {
         List<Unreadable> unreadable = new ArrayList<>();
         Map<UUID, List<Manifest>> byPoint = new LinkedHashMap<>();
-        Map<UUID, String> keyOf = new LinkedHashMap<>();
         int read = 0;
         for (String key : store.list("manifests/")) {
             if (!key.endsWith(".json")) {
@@ -65,7 +65,6 @@ public class CatalogRebuild {
             try {
                 Manifest m = store.readManifest(key);
                 byPoint.computeIfAbsent(m.restorePointId(), k -> new ArrayList<>()).add(m);
-                keyOf.put(m.restorePointId(), key);
                 read++;
             } catch (RuntimeException e) {
                 unreadable.add(new Unreadable(key, e.getMessage()));
@@ -75,10 +74,15 @@ public class CatalogRebuild {
         long artifactsBefore = count("SELECT count(*) FROM artifact");
         List<NewPoint> added = new ArrayList<>();
         int known = 0;
+        int expired = 0;
         for (Map.Entry<UUID, List<Manifest>> e : byPoint.entrySet()) {
             UUID point = e.getKey();
             if (count("SELECT count(*) FROM restore_point WHERE id = ?", point) > 0) {
                 known++;
+                continue;
+            }
+            if (count("SELECT count(*) FROM retention_audit WHERE restore_point_id = ? AND action = 'EXPIRE_POINT'", point) > 0) {
+                expired++; // its manifest outlived the expiry (the deletion failed): retention's decision stands
                 continue;
             }
             List<Manifest> manifests = e.getValue();
@@ -109,7 +113,8 @@ public class CatalogRebuild {
             for (Manifest m : manifests) {
                 recorder.on(new AgentJobFinished(new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(),
                         m.hostId(), m.createdAt()), m.agent(), point, jobAgents, m.outcome(), m.artifacts().size(),
-                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0, keyOf.get(point), m.errors()));
+                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0, org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()), m.errors(), m.warnings(),
+                        m.policy()));
             }
             List<String> extra = new ArrayList<>();
             extra.add("rebuilt from manifests");
@@ -138,7 +143,7 @@ public class CatalogRebuild {
         long artifactsAdded = count("SELECT count(*) FROM artifact") - artifactsBefore;
         log.info("catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable", read, added.size(), known,
                 unreadable.size());
-        return new Report(read, agentResultsAdded, artifactsAdded, added, known, unreadable);
+        return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
     }
 
     private long count(String sql, Object... params) {

@@ -27,6 +27,7 @@ import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.RestorePointRecorded;
 import org.ssisbackup.contracts.RestorePointStatus;
 import org.ssisbackup.contracts.VersionedMessage;
+import org.ssisbackup.contracts.store.BlobStore;
 
 /**
  * Turns agent events into restore points. Every write is idempotent (a redelivered event changes nothing),
@@ -40,11 +41,13 @@ public class RestorePointRecorder {
     private final JdbcClient jdbc;
     private final Consumer<VersionedMessage> publisher;
     private final MeterRegistry registry;
+    private final BlobStore store;
 
-    public RestorePointRecorder(JdbcClient jdbc, CatalogEventPublisher publisher, MeterRegistry registry) {
+    public RestorePointRecorder(JdbcClient jdbc, CatalogEventPublisher publisher, MeterRegistry registry, BlobStore store) {
         this.jdbc = jdbc;
         this.publisher = publisher;
         this.registry = registry;
+        this.store = store;
     }
 
     @Transactional
@@ -58,6 +61,9 @@ public class RestorePointRecorder {
                                 a.sha256(), a.objectKey(), MessageCodec.encodeToString(a.metadata()))
                         .update();
             }
+            // A blob named again is referenced: retention must not delete it (it waits out its grace period marked).
+            jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ANY(CAST(? AS text[]))")
+                    .param(stored.artifacts().stream().map(Artifact::sha256).distinct().toArray(String[]::new)).update();
         } else if (event instanceof AgentJobFinished finished) {
             recordFinished(finished);
         }
@@ -98,6 +104,7 @@ public class RestorePointRecorder {
                 reasons.add(agent + ": " + e.path() + ": " + e.reason());
             }
         }
+        countsMatch &= blobsRetentionDeletedAreBack(f, reasons);
         Outcome combined = Outcome.combine(outcomes);
         long artifactCount = jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?")
                 .param(f.restorePointId()).query(Long.class).single();
@@ -108,11 +115,23 @@ public class RestorePointRecorder {
         Instant createdAt = results.stream().map(r -> ((Timestamp) r.get("finished_at")).toInstant())
                 .min(Instant::compareTo).orElse(Instant.now());
         int inserted = jdbc.sql("""
-                INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now()) ON CONFLICT DO NOTHING""")
+                INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at,
+                    policy_id, policy_name)
+                VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now(), ?, ?) ON CONFLICT DO NOTHING""")
                 .params(f.restorePointId(), f.meta().jobId(), f.meta().hostId(), status.name(), artifactCount, totalBytes,
-                        MessageCodec.encodeToString(reasons), Timestamp.from(createdAt))
+                        MessageCodec.encodeToString(reasons), Timestamp.from(createdAt),
+                        f.policy() == null ? null : f.policy().id(), f.policy() == null ? null : f.policy().name())
                 .update();
+        if (f.policy() != null && f.policy().retention() != null) {
+            // The policy's retention as this backup carried it; an older backup's copy never overwrites a newer one.
+            jdbc.sql("""
+                    INSERT INTO retention_policy (policy_id, name, retention, time_zone, as_of) VALUES (?, ?, CAST(? AS jsonb), ?, ?)
+                    ON CONFLICT (policy_id) DO UPDATE SET name = excluded.name, retention = excluded.retention,
+                        time_zone = excluded.time_zone, as_of = excluded.as_of WHERE retention_policy.as_of < excluded.as_of""")
+                    .params(f.policy().id(), f.policy().name(), MessageCodec.encodeToString(f.policy().retention()),
+                            f.policy().timeZone() == null ? "UTC" : f.policy().timeZone(), Timestamp.from(createdAt))
+                    .update();
+        }
         if (inserted == 1) {
             log.info("restore point {} of host {}: {} ({} artifacts)", f.restorePointId(), f.meta().hostId(), status, artifactCount);
             registry.counter("ssis.catalog.restore.points.recorded", "host", f.meta().hostId(), "status", status.name().toLowerCase())
@@ -120,5 +139,32 @@ public class RestorePointRecorder {
             publisher.accept(new RestorePointRecorded(MessageMeta.create(f.meta().jobId(), f.meta().hostId()),
                     f.restorePointId(), status, artifactCount, reasons));
         }
+    }
+
+    /**
+     * A backup that was running while retention deleted a blob may have reused it (it saw the blob before the deletion).
+     * Each artifact naming a recently deleted blob is checked in the bucket: uploaded again, fine; gone, the point
+     * cannot be COMPLETE.
+     */
+    private boolean blobsRetentionDeletedAreBack(AgentJobFinished f, List<String> reasons) {
+        List<Map<String, Object>> suspects = jdbc.sql("""
+                SELECT DISTINCT a.agent, a.logical_path, a.sha256 FROM artifact a JOIN deleted_blob d ON d.sha256 = a.sha256
+                WHERE a.restore_point_id = ?""").param(f.restorePointId()).query().listOfRows();
+        boolean allBack = true;
+        for (Map<String, Object> a : suspects) {
+            String sha = (String) a.get("sha256");
+            String what = a.get("agent") + ": " + a.get("logical_path") + ": blob " + sha;
+            try {
+                if (store.hasBlob(sha)) {
+                    jdbc.sql("DELETE FROM deleted_blob WHERE sha256 = ?").param(sha).update();
+                    continue;
+                }
+                reasons.add(what + " was deleted by retention while this backup ran");
+            } catch (RuntimeException e) {
+                reasons.add(what + " was deleted by retention recently and could not be checked: " + e.getMessage());
+            }
+            allBack = false;
+        }
+        return allBack;
     }
 }

@@ -182,7 +182,8 @@ public final class BackupJobRunner implements AutoCloseable {
             ctx.flush();
             outcome = Outcome.of(!ctx.errors().isEmpty(), !ctx.artifacts().isEmpty());
             manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
-                    command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors(), ctx.warnings(), command.agents()));
+                    command.restorePointId(), kind, outcome, Instant.now(), ctx.artifacts(), ctx.errors(), ctx.warnings(), command.agents(),
+                    command.policy()));
         } catch (Exception e) {
             // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
             // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
@@ -192,7 +193,7 @@ public final class BackupJobRunner implements AutoCloseable {
         }
         AgentJobFinished finished = new AgentJobFinished(MessageMeta.create(jobId, hostId), kind, command.restorePointId(),
                 command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(), manifestKey, ctx.errors(),
-                ctx.warnings());
+                ctx.warnings(), command.policy());
         try {
             publisher.accept(finished);
         } catch (RuntimeException e) {

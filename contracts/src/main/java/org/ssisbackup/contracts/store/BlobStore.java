@@ -109,6 +109,38 @@ public final class BlobStore {
     }
 
     /**
+     * What a HEAD of an object tells: size, last change, and its object lock (retain-until date and legal hold, as S3
+     * reports them on buckets with object lock; absent elsewhere).
+     */
+    public record ObjectInfo(long size, java.time.Instant lastModified, java.time.Instant retainUntil, boolean legalHold) {
+        /** Whether the bucket would refuse to delete it at {@code t}. */
+        public boolean lockedAt(java.time.Instant t) {
+            return legalHold || (retainUntil != null && retainUntil.isAfter(t));
+        }
+    }
+
+    /** The object's size, age and lock, or empty when it is not there. */
+    public java.util.Optional<ObjectInfo> stat(String key) {
+        try {
+            StatObjectResponse r = call("cannot look up " + key,
+                    () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+            return java.util.Optional.of(new ObjectInfo(r.size(), r.lastModified() == null ? null : r.lastModified().toInstant(),
+                    r.lockRetainUntilDate() == null ? null : r.lockRetainUntilDate().toInstant(),
+                    r.lockLegalHold() != null && r.lockLegalHold().status()));
+        } catch (StoreException e) {
+            if (isCode(e, "NoSuchKey", "NoSuchObject", "NotFound")) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether a failed call was the bucket refusing to delete a locked object (or lacking the right to). */
+    public static boolean isRefusal(StoreException e) {
+        return isCode(e, "AccessDenied", "ObjectLocked", "InvalidRequest");
+    }
+
+    /**
      * Uploads a file under its content address, re-hashing the bytes as they are sent. If they no longer
      * match {@code expectedSha256} (the file changed after it was hashed) the object is removed again and
      * a {@link ContentChangedException} is thrown: no blob ever holds bytes other than its name says.

@@ -1,0 +1,155 @@
+package org.ssisbackup.catalog.verify;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.contracts.store.Sha256;
+import org.ssisbackup.contracts.store.StoreException;
+
+/**
+ * Re-reads stored blobs and checks their SHA-256, least recently checked first, so a share of the bucket per run covers
+ * all of it over 1/share runs. A blob that is gone or whose bytes no longer hash to its name marks every restore point
+ * that needs it as damaged (a COMPLETE one becomes PARTIAL, with the reason); a blob that cannot be read right now (S3
+ * unreachable) marks nothing and is reported.
+ */
+@Service
+public class BlobVerification {
+    private static final Logger log = LoggerFactory.getLogger(BlobVerification.class);
+
+    public enum Result { OK, MISSING, CORRUPT, UNREADABLE }
+
+    public record Problem(String sha256, Result result, String detail, long restorePointsMarked) {
+    }
+
+    public record Report(Instant at, long blobsStored, long blobsChecked, long bytesRead, Map<Result, Long> results,
+                         List<Problem> problems, long restorePointsMarked) {
+    }
+
+    private final JdbcClient jdbc;
+    private final BlobStore store;
+    private final CatalogProperties.Verification settings;
+    private final Clock clock;
+    private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
+    private final AtomicLong damaged = new AtomicLong();
+    private final AtomicLong lastRun = new AtomicLong();
+
+    public BlobVerification(JdbcClient jdbc, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.store = store;
+        this.settings = properties.verification();
+        this.clock = clock;
+        for (Result r : Result.values()) {
+            counters.put(r, Counter.builder("ssis.catalog.verification.blobs").tag("result", r.name().toLowerCase())
+                    .description("blobs verification re-read, by result").register(registry));
+        }
+        Gauge.builder("ssis.catalog.damaged.restore.points", damaged, AtomicLong::get)
+                .description("restore points with a blob verification found missing or corrupt").register(registry);
+        Gauge.builder("ssis.catalog.verification.last.run", lastRun, AtomicLong::get).baseUnit("seconds")
+                .description("when verification last ran (Unix time; 0: never since start)").register(registry);
+    }
+
+    @Scheduled(cron = "${ssisbackup.catalog.verification.schedule:0 45 4 * * *}", zone = "UTC")
+    void scheduled() {
+        try {
+            run(settings.share());
+        } catch (RuntimeException e) {
+            log.error("verification failed: {}", e.toString());
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
+    void refreshDamaged() {
+        damaged.set(jdbc.sql("SELECT count(*) FROM restore_point WHERE damaged").query(Long.class).single());
+    }
+
+    /** Checks {@code share} (0..1] of the distinct blobs the catalog references. */
+    public synchronized Report run(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("share must be in (0, 1], e.g. 0.05 for 5% of the stored blobs");
+        }
+        Instant now = clock.instant();
+        long stored = jdbc.sql("SELECT count(DISTINCT sha256) FROM artifact").query(Long.class).single();
+        long n = (long) Math.ceil(share * stored);
+        List<Map<String, Object>> picked = jdbc.sql("""
+                SELECT s.sha256, s.size FROM (SELECT sha256, max(size) AS size FROM artifact GROUP BY sha256) s
+                LEFT JOIN blob_check c ON c.sha256 = s.sha256
+                ORDER BY c.checked_at NULLS FIRST, s.sha256 LIMIT ?""").param(n).query().listOfRows();
+        Map<Result, Long> results = new EnumMap<>(Result.class);
+        List<Problem> problems = new ArrayList<>();
+        long bytesRead = 0;
+        long marked = 0;
+        for (Map<String, Object> row : picked) {
+            String sha = ((String) row.get("sha256")).trim();
+            Result result;
+            String detail = null;
+            try (InputStream in = store.openBlob(sha)) {
+                Sha256.Digest digest = Sha256.copy(in, OutputStream.nullOutputStream());
+                bytesRead += digest.size();
+                result = digest.hex().equals(sha) ? Result.OK : Result.CORRUPT;
+                if (result == Result.CORRUPT) {
+                    detail = "its bytes hash to " + digest.hex();
+                }
+            } catch (StoreException e) {
+                boolean gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha)).isEmpty();
+                result = gone ? Result.MISSING : Result.UNREADABLE;
+                detail = gone ? "not in the bucket" : e.getMessage();
+            } catch (IOException | RuntimeException e) {
+                result = Result.UNREADABLE;
+                detail = e.getMessage();
+            }
+            results.merge(result, 1L, Long::sum);
+            counters.get(result).increment();
+            jdbc.sql("""
+                    INSERT INTO blob_check (sha256, checked_at, result, detail) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (sha256) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result, detail = excluded.detail""")
+                    .params(sha, Timestamp.from(now), result.name(), detail).update();
+            if (result == Result.MISSING || result == Result.CORRUPT) {
+                long m = markDamaged(sha, result, detail, now);
+                marked += m;
+                problems.add(new Problem(sha, result, detail, m));
+                log.warn("verification: blob {} is {} ({}); {} restore points marked damaged", sha, result, detail, m);
+            } else if (result == Result.UNREADABLE) {
+                problems.add(new Problem(sha, result, detail, 0));
+            }
+        }
+        lastRun.set(now.getEpochSecond());
+        refreshDamaged();
+        log.info("verification: {} of {} blobs checked ({} bytes read): {}", picked.size(), stored, bytesRead, results);
+        return new Report(now, stored, picked.size(), bytesRead, results, problems, marked);
+    }
+
+    private long markDamaged(String sha, Result result, String detail, Instant now) {
+        List<Map<String, Object>> uses = jdbc.sql("SELECT DISTINCT restore_point_id, agent, logical_path FROM artifact WHERE sha256 = ?")
+                .param(sha).query().listOfRows();
+        long marked = 0;
+        for (Map<String, Object> use : uses) {
+            String reason = use.get("agent") + ": " + use.get("logical_path") + ": blob " + sha + " is "
+                    + result.name().toLowerCase() + " (" + detail + "), found by verification at " + now;
+            marked += jdbc.sql("""
+                    UPDATE restore_point SET damaged = true, status = CASE WHEN status = 'COMPLETE' THEN 'PARTIAL' ELSE status END,
+                        reasons = reasons || jsonb_build_array(CAST(? AS text))
+                    WHERE id = ? AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(reasons) r WHERE r LIKE ?)""")
+                    .params(reason, (UUID) use.get("restore_point_id"), "%blob " + sha + " is %").update();
+        }
+        return marked;
+    }
+}
