@@ -127,6 +127,13 @@ class PoliciesAndTriggersIT {
             assertThat(http("POST", "/api/v1/policies", policy("every-second", "env=cron", "* * * * * *", null)).statusCode())
                     .isEqualTo(201);
             await().atMost(Duration.ofSeconds(30)).until(() -> jobs("cron-a", "schedule") >= 1 && jobs("cron-b", "schedule") >= 1);
+            // The commands carry the policy and its retention, for the catalog.
+            await().atMost(Duration.ofSeconds(30)).until(() -> agents.policyOf("cron-a") != null);
+            assertThat(agents.policyOf("cron-a")).satisfies(p -> {
+                assertThat(p.name()).isEqualTo("every-second");
+                assertThat(p.retention().keepLast()).isEqualTo(3);
+                assertThat(p.timeZone()).isEqualTo("Europe/Berlin");
+            });
             http("PUT", "/api/v1/policies/every-second", "{\"name\":\"every-second\",\"selector\":\"env=cron\","
                     + "\"schedule\":\"* * * * * *\",\"enabled\":false,\"retention\":{\"keepLast\":1}}");
             assertThat(jobs("cron-other", "schedule")).isZero();

@@ -86,8 +86,11 @@ final class SimulatedFleet implements AutoCloseable {
                 return;
             }
         }
+        if (b.policy() != null) {
+            policies.put(host, b.policy());
+        }
         send(Topics.EVENTS, new AgentJobFinished(MessageMeta.create(b.meta().jobId(), host), b.agent(), b.restorePointId(),
-                b.agents(), Outcome.SUCCEEDED, 0, 0, 0, "simulated", List.of()));
+                b.agents(), Outcome.SUCCEEDED, 0, 0, 0, "simulated", List.of(), List.of(), b.policy()));
         answered.incrementAndGet();
     }
 
@@ -112,6 +115,13 @@ final class SimulatedFleet implements AutoCloseable {
     public void flush() {
         producer.flush();
     }
+
+    /** The policy the last backup command for this host carried, if any. */
+    public org.ssisbackup.contracts.PolicyRef policyOf(String host) {
+        return policies.get(host);
+    }
+
+    private final Map<String, org.ssisbackup.contracts.PolicyRef> policies = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Backup commands answered so far. */
     public long answered() {

@@ -34,6 +34,8 @@ import org.ssisbackup.contracts.store.StoreException;
 @Service
 public class BlobVerification {
     private static final Logger log = LoggerFactory.getLogger(BlobVerification.class);
+    /** Consecutive unreadable blobs after which a run stops (the bucket is not answering). */
+    static final int GIVE_UP_AFTER = 10;
 
     public enum Result { OK, MISSING, CORRUPT, UNREADABLE }
 
@@ -97,6 +99,7 @@ public class BlobVerification {
         List<Problem> problems = new ArrayList<>();
         long bytesRead = 0;
         long marked = 0;
+        int unreadableInARow = 0;
         for (Map<String, Object> row : picked) {
             String sha = ((String) row.get("sha256")).trim();
             Result result;
@@ -109,7 +112,12 @@ public class BlobVerification {
                     detail = "its bytes hash to " + digest.hex();
                 }
             } catch (StoreException e) {
-                boolean gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha)).isEmpty();
+                boolean gone;
+                try {
+                    gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha)).isEmpty();
+                } catch (StoreException again) {
+                    gone = false; // the bucket does not answer: nothing can be said about the blob
+                }
                 result = gone ? Result.MISSING : Result.UNREADABLE;
                 detail = gone ? "not in the bucket" : e.getMessage();
             } catch (IOException | RuntimeException e) {
@@ -130,11 +138,16 @@ public class BlobVerification {
             } else if (result == Result.UNREADABLE) {
                 problems.add(new Problem(sha, result, detail, 0));
             }
+            unreadableInARow = result == Result.UNREADABLE ? unreadableInARow + 1 : 0;
+            if (unreadableInARow == GIVE_UP_AFTER) {
+                log.warn("verification stopped: {} blobs in a row could not be read ({})", GIVE_UP_AFTER, detail);
+                break; // the bucket is down: the rest would only wait for the same timeouts
+            }
         }
         lastRun.set(now.getEpochSecond());
         refreshDamaged();
         log.info("verification: {} of {} blobs checked ({} bytes read): {}", picked.size(), stored, bytesRead, results);
-        return new Report(now, stored, picked.size(), bytesRead, results, problems, marked);
+        return new Report(now, stored, results.values().stream().mapToLong(Long::longValue).sum(), bytesRead, results, problems, marked);
     }
 
     private long markDamaged(String sha, Result result, String detail, Instant now) {

@@ -1,0 +1,180 @@
+package org.ssisbackup.catalog.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.catalog.CatalogApplication;
+import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.record.RestorePointRecorder;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.testsupport.infra.TestDatabases;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verification on a real S3 server (s3proxy) and PostgreSQL, through the REST API: a blob overwritten with other bytes
+ * and one deleted behind the catalog's back are found, every restore point that needs them is marked damaged (COMPLETE
+ * becomes PARTIAL with the reason), the others stay COMPLETE; a share checks the least recently checked blobs first so
+ * two half runs cover everything; an unreachable bucket marks nothing; the metrics say it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-"})
+@EmbeddedKafka(partitions = 1)
+class BlobVerificationIT {
+    static final EmbeddedS3 S3 = start();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static EmbeddedS3 start() {
+        try {
+            return EmbeddedS3.startInMemory("verify-access", "verify-secret");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        TestDatabases.register(r, "catalog_verification");
+        r.add("ssisbackup.catalog.s3.endpoint", S3::endpoint);
+        r.add("ssisbackup.catalog.s3.access-key", S3::accessKey);
+        r.add("ssisbackup.catalog.s3.secret-key", S3::secretKey);
+        r.add("ssisbackup.catalog.s3.bucket", () -> "verify-bucket");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        S3.close();
+    }
+
+    @Autowired
+    BlobStore store;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    RestorePointRecorder recorder;
+    @LocalServerPort
+    int port;
+
+    private Artifact upload(String path, String content) {
+        BlobStore.StoredBlob b = store.storeBytes(content.getBytes(StandardCharsets.UTF_8));
+        return new Artifact(path, ArtifactKind.FS_PACKAGE, b.size(), b.sha256(), b.key(), Map.of());
+    }
+
+    private UUID point(Artifact... artifacts) {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        recorder.on(new ArtifactsStored(MessageMeta.create(job, "ver-h1"), AgentKind.FILESYSTEM, point, List.of(artifacts)));
+        recorder.on(new AgentJobFinished(MessageMeta.create(job, "ver-h1"), AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM),
+                Outcome.SUCCEEDED, artifacts.length, 0, 0, null, List.of()));
+        return point;
+    }
+
+    private JsonNode verify(String share) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/admin/verification?share=" + share)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private String status(UUID point) {
+        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).single();
+    }
+
+    @Test
+    void corruptAndMissingBlobsMarkThePointsThatNeedThem() throws Exception {
+        store.ensureBucket();
+        Artifact a = upload("C:\\ETL\\A.dtsx", "package a");
+        Artifact b = upload("C:\\ETL\\B.dtsx", "package b");
+        Artifact c = upload("C:\\ETL\\C.dtsConfig", "config c");
+        Artifact d = upload("C:\\ETL\\D.dtsx", "package d");
+        UUID needsB = point(a, b);
+        UUID needsC = point(c, a);
+        UUID fine = point(a, d);
+        UUID needsBtoo = point(b);
+
+        // Clean: everything OK, two halves cover all four blobs.
+        JsonNode first = verify("0.5");
+        JsonNode second = verify("0.5");
+        assertThat(first.get("blobsChecked").asLong()).isEqualTo(2);
+        assertThat(second.get("blobsChecked").asLong()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM blob_check WHERE result = 'OK'").query(Long.class).single()).isEqualTo(4);
+
+        // Behind the catalog's back: B overwritten with other bytes, C deleted.
+        MinioClient raw = MinioClient.builder().endpoint(S3.endpoint()).credentials(S3.accessKey(), S3.secretKey()).build();
+        byte[] evil = "not package b".getBytes(StandardCharsets.UTF_8);
+        raw.putObject(PutObjectArgs.builder().bucket("verify-bucket").object(b.objectKey())
+                .stream(new ByteArrayInputStream(evil), (long) evil.length, -1L).build());
+        raw.removeObject(RemoveObjectArgs.builder().bucket("verify-bucket").object(c.objectKey()).build());
+
+        JsonNode report = verify("1");
+        assertThat(report.get("blobsChecked").asLong()).isEqualTo(4);
+        assertThat(report.get("results").get("OK").asLong()).isEqualTo(2);
+        assertThat(report.get("results").get("CORRUPT").asLong()).isEqualTo(1);
+        assertThat(report.get("results").get("MISSING").asLong()).isEqualTo(1);
+        assertThat(report.get("restorePointsMarked").asLong()).isEqualTo(3);
+        assertThat(status(needsB)).isEqualTo("PARTIAL");
+        assertThat(status(needsBtoo)).isEqualTo("PARTIAL");
+        assertThat(status(needsC)).isEqualTo("PARTIAL");
+        assertThat(status(fine)).isEqualTo("COMPLETE");
+        JsonNode view = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/restore-points/" + needsB)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(view.get("damaged").asBoolean()).isTrue();
+        assertThat(view.get("reasons").toString()).contains("C:\\\\ETL\\\\B.dtsx: blob " + b.sha256() + " is corrupt");
+
+        // Found again on the next run: the reason is not repeated.
+        verify("1");
+        assertThat(jdbc.sql("SELECT jsonb_array_length(reasons) FROM restore_point WHERE id = ?").param(needsB).query(Integer.class)
+                .single()).isEqualTo(1);
+
+        // A bucket that cannot be reached marks nothing: UNREADABLE, reported.
+        BlobStore unreachable = new BlobStore(MinioClient.builder().endpoint("http://127.0.0.1:1").credentials("x", "y").build(),
+                "verify-bucket");
+        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null), Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        BlobVerification.Report outage = offline.run(1);
+        assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
+        assertThat(outage.restorePointsMarked()).isZero();
+        assertThat(status(fine)).isEqualTo("COMPLETE");
+
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"corrupt\"} 2.0")
+                .contains("ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"missing\"} 2.0")
+                .contains("ssis_catalog_damaged_restore_points{application=\"catalog-service\"} 3.0")
+                .containsPattern("ssis_catalog_verification_last_run_seconds\\{application=\"catalog-service\"} [1-9]");
+    }
+}
