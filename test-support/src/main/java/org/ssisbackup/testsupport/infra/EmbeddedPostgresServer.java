@@ -24,11 +24,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A server keeping its data in {@code dataDir} (null: a temporary one) on {@code port} (0: a free one). */
     public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, int)}, with server settings (postgresql.conf names: shared_buffers, work_mem, ...). */
+    public static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings) throws IOException {
         Path sockets = Files.createTempDirectory("pg-sock");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // The default socket folder /var/run/postgresql may not exist on a fresh machine.
                 .setServerConfig("unix_socket_directories", sockets.toString());
+        settings.forEach(builder::setServerConfig);
         if (port > 0) {
             builder.setPort(port);
         }
