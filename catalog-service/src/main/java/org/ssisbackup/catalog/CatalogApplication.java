@@ -23,13 +23,15 @@ public class CatalogApplication {
 
     /** The agents' bucket: manifests for a rebuild, blobs to check. */
     @org.springframework.context.annotation.Bean
-    org.ssisbackup.contracts.store.BlobStore blobStore(CatalogProperties properties) {
+    org.ssisbackup.contracts.store.BlobStore blobStore(CatalogProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
         CatalogProperties.S3 s3 = properties.s3();
         if (s3.accessKey() == null || s3.accessKey().isBlank()) {
             // No keys: anonymous requests. Recording and queries need no bucket; rebuild, verification and blob deletion
             // then end with the bucket's refusal, said in their reports.
-            return new org.ssisbackup.contracts.store.BlobStore(io.minio.MinioClient.builder().endpoint(s3.endpoint()).build(), s3.bucket());
+            return new org.ssisbackup.contracts.store.BlobStore(io.minio.MinioClient.builder().endpoint(s3.endpoint()).build(), s3.bucket())
+                    .countingRequests(registry);
         }
-        return org.ssisbackup.contracts.store.BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+        return org.ssisbackup.contracts.store.BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket())
+                .countingRequests(registry);
     }
 }

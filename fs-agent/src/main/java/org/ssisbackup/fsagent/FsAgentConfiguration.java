@@ -28,9 +28,9 @@ class FsAgentConfiguration {
     static final String HEARTBEATS_BINDING = "heartbeats-out-0";
 
     @Bean
-    BlobStore blobStore(FsAgentProperties properties) {
+    BlobStore blobStore(FsAgentProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
         FsAgentProperties.S3 s3 = properties.s3();
-        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()).countingRequests(registry);
     }
 
     @Bean

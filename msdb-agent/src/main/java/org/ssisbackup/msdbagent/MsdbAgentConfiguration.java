@@ -29,9 +29,9 @@ class MsdbAgentConfiguration {
     static final String HEARTBEATS_BINDING = "heartbeats-out-0";
 
     @Bean
-    BlobStore blobStore(MsdbAgentProperties properties) {
+    BlobStore blobStore(MsdbAgentProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
         MsdbAgentProperties.S3 s3 = properties.s3();
-        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+        return BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()).countingRequests(registry);
     }
 
     @Bean(destroyMethod = "close")

@@ -18,6 +18,9 @@ public final class MsdbMetrics {
     public MsdbMetrics(MeterRegistry registry, String host) {
         this.registry = registry;
         this.host = host;
+        for (MsdbException.Reason reason : MsdbException.Reason.values()) { // at 0 from the start, so dashboards see every reason
+            Counter.builder("ssis.msdb.failures").tags("host", host, "reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
     }
 
     public void packageCaptured(long bytes, boolean uploaded) {

@@ -19,116 +19,51 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.fsagent.FsAgentApplication;
-import org.ssisbackup.msdbagent.MsdbAgentApplication;
-import org.ssisbackup.orchestrator.OrchestratorApplication;
-import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
 import org.ssisbackup.testsupport.infra.EmbeddedS3;
 import org.ssisbackup.testsupport.infra.SampleHost;
 import org.ssisbackup.testsupport.kafka.TopicProbe;
-import org.ssisbackup.testsupport.msdb.DtsxSeed;
-import org.ssisbackup.testsupport.msdb.MsdbModel;
 import org.ssisbackup.testsupport.msdb.MsdbStandIn;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole product on real parts: POST /api/v1/backups on the orchestrator, commands over a real KRaft
+ * The whole product on real parts ({@link SystemStack}): POST /api/v1/backups on the orchestrator, commands over a real KRaft
  * broker to both agents of host sql01, package files and msdb packages (through mssql-jdbc to the msdb
  * stand-in) into s3proxy through the MinIO SDK, a restore point in PostgreSQL listing every item.
  */
 class WholeFlowIT {
-    static final String HOST = "sql01";
-    static final String MSDB_PASSWORD = "Stand-in-only-pw1";
+    static final String HOST = SystemStack.HOST;
+    static final String API_KEY = SystemStack.API_KEY;
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    static SystemStack stack;
     static EmbeddedKafkaKraftBroker kafka;
     static EmbeddedS3 s3;
-    static EmbeddedPostgresServer postgres;
     static MsdbStandIn msdb;
     static Path hostRoot;
-    static final List<ConfigurableApplicationContext> apps = new ArrayList<>();
     static String orchestrator;
     static String catalog;
 
-    static final String API_KEY = "system-test-operator-key";
-
     @BeforeAll
     static void startEverything() throws Exception {
-        kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
-        kafka.afterPropertiesSet();
-        s3 = EmbeddedS3.startInMemory("system-access", "system-secret-key");
-        postgres = EmbeddedPostgresServer.start();
-        MsdbModel model = new MsdbModel();
-        DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
-        msdb = new MsdbStandIn(model).addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin").start(0);
-        hostRoot = SampleHost.copyHostTo(Files.createTempDirectory("host"));
-
-        Map<String, Object> common = new HashMap<>();
-        common.put("spring.cloud.stream.kafka.binder.brokers", kafka.getBrokersAsString());
-        common.put("server.port", "0");
-        Map<String, Object> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
-                "secret-key", s3.secretKey(), "bucket", "ssis-backups");
-
-        Map<String, Object> cat = new HashMap<>(common);
-        cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
-        cat.put("spring.datasource.username", postgres.user());
-        s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
-        catalog = "http://127.0.0.1:" + port(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
-
-        Map<String, Object> orch = new HashMap<>(common);
-        orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
-        orch.put("spring.datasource.username", postgres.user());
-        orch.put("ssisbackup.orchestrator.catalog-url", catalog);
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].name", "system-test");
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].key", API_KEY);
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].role", "operator");
-        orchestrator = "http://127.0.0.1:" + port(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
-
-        Map<String, Object> fs = new HashMap<>(common);
-        fs.put("ssisbackup.fs.host-id", HOST);
-        fs.put("ssisbackup.fs.service-config", hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
-        fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
-        s3Props.forEach((k, v) -> fs.put("ssisbackup.fs.s3." + k, v));
-        start(FsAgentApplication.class, FsAgentApplication.CONFIG_NAME, fs);
-
-        Map<String, Object> md = new HashMap<>(common);
-        md.put("ssisbackup.msdb.host-id", HOST);
-        md.put("ssisbackup.msdb.jdbc-url", msdb.jdbcUrl());
-        md.put("ssisbackup.msdb.username", "ssis_backup");
-        md.put("ssisbackup.msdb.password", MSDB_PASSWORD);
-        s3Props.forEach((k, v) -> md.put("ssisbackup.msdb.s3." + k, v));
-        start(MsdbAgentApplication.class, MsdbAgentApplication.CONFIG_NAME, md);
-    }
-
-    private static ConfigurableApplicationContext start(Class<?> app, String configName, Map<String, Object> props) {
-        // As command-line arguments: they outrank the service's own yml, as an operator's flags would.
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).properties(configName).run(args);
-        apps.add(ctx);
-        return ctx;
-    }
-
-    private static int port(ConfigurableApplicationContext ctx) {
-        return Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+        stack = new SystemStack(Map.of());
+        kafka = stack.kafka;
+        s3 = stack.s3;
+        msdb = stack.msdb;
+        hostRoot = stack.hostRoot;
+        orchestrator = stack.orchestrator;
+        catalog = stack.catalog;
     }
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (int i = apps.size() - 1; i >= 0; i--) {
-            apps.get(i).close();
+        if (stack != null) {
+            stack.close();
         }
-        if (msdb != null) msdb.close();
-        if (postgres != null) postgres.close();
-        if (s3 != null) s3.close();
-        if (kafka != null) kafka.destroy();
     }
 
     @Test
@@ -234,9 +169,9 @@ class WholeFlowIT {
 
     @Test
     void everyServiceExposesPrometheusMetrics() throws Exception {
-        for (ConfigurableApplicationContext ctx : apps) {
+        for (String service : stack.services()) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port(ctx) + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create(service + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("jvm_memory_used_bytes");
         }

@@ -26,7 +26,13 @@ class AgentEventsConsumer {
      * throws, so nothing it reads is dead-lettered again.
      */
     @Bean
-    Consumer<Message<byte[]>> deadLetters(MeterRegistry registry) {
+    Consumer<Message<byte[]>> deadLetters(MeterRegistry registry, org.springframework.core.env.Environment env) {
+        // Every watched topic at 0 from the start: dashboards and alerts see them before the first dead letter.
+        for (String topic : env.getProperty("spring.cloud.stream.bindings.deadLetters-in-0.destination", "").split(",")) {
+            if (!topic.isBlank()) {
+                registry.counter("ssis.orchestrator.dead.letters", "topic", topic.trim());
+            }
+        }
         return message -> {
             String topic = String.valueOf(message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC));
             Object reason = message.getHeaders().get("x-exception-message");

@@ -37,6 +37,8 @@ class ApiSecurity {
                 .addFilterBefore(new ApiKeyFilter(properties.apiKeys()), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/error").permitAll()
+                        // The status page itself is static; the data it shows comes from the API, with the viewer's key.
+                        .requestMatchers(HttpMethod.GET, "/status", "/status/**").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole(ApiRoles.VIEWER)
                         .requestMatchers("/api/**").hasRole(ApiRoles.OPERATOR)
                         .anyRequest().denyAll());

@@ -385,6 +385,7 @@ public class RetentionPass {
     private void forget(UUID passId, Instant now, String sha, String key, long size, String detail) {
         tx.executeWithoutResult(status -> {
             jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ?").param(sha).update();
+            jdbc.sql("DELETE FROM blob WHERE sha256 = ?").param(sha).update();
             jdbc.sql("INSERT INTO deleted_blob (sha256, deleted_at) VALUES (?, ?) ON CONFLICT (sha256) DO UPDATE SET deleted_at = excluded.deleted_at")
                     .params(sha, Timestamp.from(now)).update();
             jdbc.sql("""

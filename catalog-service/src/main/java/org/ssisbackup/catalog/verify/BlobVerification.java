@@ -89,12 +89,11 @@ public class BlobVerification {
             throw new IllegalArgumentException("share must be in (0, 1], e.g. 0.05 for 5% of the stored blobs");
         }
         Instant now = clock.instant();
-        long stored = jdbc.sql("SELECT count(DISTINCT sha256) FROM artifact").query(Long.class).single();
+        long stored = jdbc.sql("SELECT count(*) FROM blob").query(Long.class).single();
         long n = (long) Math.ceil(share * stored);
         List<Map<String, Object>> picked = jdbc.sql("""
-                SELECT s.sha256, s.size FROM (SELECT sha256, max(size) AS size FROM artifact GROUP BY sha256) s
-                LEFT JOIN blob_check c ON c.sha256 = s.sha256
-                ORDER BY c.checked_at NULLS FIRST, s.sha256 LIMIT ?""").param(n).query().listOfRows();
+                SELECT b.sha256, b.size FROM blob b LEFT JOIN blob_check c ON c.sha256 = b.sha256
+                ORDER BY c.checked_at NULLS FIRST, b.sha256 LIMIT ?""").param(n).query().listOfRows();
         Map<Result, Long> results = new EnumMap<>(Result.class);
         List<Problem> problems = new ArrayList<>();
         long bytesRead = 0;

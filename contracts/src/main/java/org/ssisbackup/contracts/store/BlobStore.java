@@ -62,14 +62,54 @@ public final class BlobStore {
     }
 
     /** Runs a call; every failure becomes a StoreException naming what failed and why, never the credentials. */
-    private static <T> T call(String what, MinioCall<T> c) {
+    private <T> T call(String what, MinioCall<T> c) {
         try {
-            return c.run();
+            T result = c.run();
+            requests.accept(operation(what), "ok");
+            return result;
         } catch (StoreException e) {
             throw e;
         } catch (MinioException | RuntimeException e) {
-            throw new StoreException(what + ": " + describe(e), e);
+            StoreException failure = new StoreException(what + ": " + describe(e), e);
+            // "Not there" is an answer, not an error; anything else is counted with its S3 code or exception.
+            requests.accept(operation(what), isCode(failure, "NoSuchKey", "NoSuchObject", "NotFound") ? "ok"
+                    : e instanceof ErrorResponseException er ? er.errorResponse().code() : rootCause(e).getClass().getSimpleName());
+            throw failure;
         }
+    }
+
+    /** Requests by operation and result ("ok", or the S3 error code or exception): S3 errors on dashboards. */
+    private java.util.function.BiConsumer<String, String> requests = (operation, result) -> { };
+
+    /** Counts requests in {@code ssis_s3_requests_total{operation,result}}; returns this store. */
+    public BlobStore countingRequests(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.requests = (operation, result) -> registry.counter("ssis.s3.requests", "operation", operation, "result", result).increment();
+        return this;
+    }
+
+    private static String operation(String what) {
+        if (what.startsWith("cannot look up")) {
+            return "head";
+        } else if (what.startsWith("cannot read")) {
+            return "get";
+        } else if (what.startsWith("cannot upload") || what.startsWith("cannot write")) {
+            return "put";
+        } else if (what.startsWith("cannot remove")) {
+            return "delete";
+        } else if (what.startsWith("cannot list")) {
+            return "list";
+        } else if (what.startsWith("cannot copy")) {
+            return "copy";
+        }
+        return "bucket";
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static boolean isCode(StoreException e, String... codes) {

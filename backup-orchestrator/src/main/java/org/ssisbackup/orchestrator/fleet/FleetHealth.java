@@ -1,0 +1,159 @@
+package org.ssisbackup.orchestrator.fleet;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.ssisbackup.orchestrator.policy.Policies;
+import org.ssisbackup.orchestrator.policy.Policy;
+
+/**
+ * The fleet's health, host by host: how old a host's last successful backup may be (twice the interval of the most
+ * frequent enabled schedule that picks it: one missed run is tolerated), whether it is overdue, how many of its latest
+ * backups failed in a row, and its recent backups. The status page shows it; gauges expose it for dashboards and alerts.
+ */
+@Service
+public class FleetHealth {
+    /** How many recent backups a host's history holds. */
+    static final int HISTORY = 20;
+
+    /** One backup of one host: {@code outcome} combines its agents (RUNNING while any is open). */
+    public record HostBackup(UUID jobId, String trigger, String outcome, Instant startedAt, Instant endedAt) {
+    }
+
+    public record HostStatus(String hostId, FleetRegistry.HostState state, Map<String, String> labels,
+                             List<FleetRegistry.AgentView> agents, Instant lastSuccessfulBackup, Long lastSuccessAgeSeconds,
+                             Long allowedAgeSeconds, boolean overdue, int failureStreak, List<HostBackup> history) {
+    }
+
+    private final FleetRegistry fleet;
+    private final Policies policies;
+    private final JdbcClient jdbc;
+    private final MultiGauge allowedAge;
+    private final MultiGauge failureStreak;
+    private final MultiGauge agentUp;
+    private final MultiGauge agentSilence;
+    private final AtomicInteger overdue = new AtomicInteger();
+
+    public FleetHealth(FleetRegistry fleet, Policies policies, JdbcClient jdbc, MeterRegistry registry) {
+        this.fleet = fleet;
+        this.policies = policies;
+        this.jdbc = jdbc;
+        this.allowedAge = MultiGauge.builder("ssis.orchestrator.backup.allowed.age").baseUnit("seconds")
+                .description("how old a host's last successful backup may be under its policies' schedules").register(registry);
+        this.failureStreak = MultiGauge.builder("ssis.orchestrator.host.failure.streak")
+                .description("backups of a host that failed in a row, most recent first").register(registry);
+        this.agentUp = MultiGauge.builder("ssis.orchestrator.agent.up")
+                .description("1 while an agent's heartbeats arrive, 0 once it missed too many").register(registry);
+        this.agentSilence = MultiGauge.builder("ssis.orchestrator.agent.last.seen.age").baseUnit("seconds")
+                .description("seconds since an agent's last heartbeat").register(registry);
+        Gauge.builder("ssis.orchestrator.hosts.overdue", overdue, AtomicInteger::get)
+                .description("hosts whose last successful backup is older than their policies allow").register(registry);
+    }
+
+    /** Every host a selector picks (optionally in one state), with its health and recent backups. */
+    public List<HostStatus> status(LabelSelector selector, FleetRegistry.HostState state) {
+        Instant now = Instant.now();
+        Map<String, List<HostBackup>> history = history();
+        List<Policy> scheduled = policies.all().stream().filter(p -> !Boolean.FALSE.equals(p.enabled()) && p.schedule() != null).toList();
+        List<HostStatus> out = new ArrayList<>();
+        for (FleetRegistry.HostView h : fleet.hosts(selector, state)) {
+            Duration allowed = null;
+            for (Policy p : scheduled) {
+                Duration interval = interval(p, now);
+                if (interval != null && LabelSelector.parse(p.selector()).matches(h.labels())
+                        && (allowed == null || interval.multipliedBy(2).compareTo(allowed) < 0)) {
+                    allowed = interval.multipliedBy(2);
+                }
+            }
+            Long age = h.lastSuccessfulBackup() == null ? null : Duration.between(h.lastSuccessfulBackup(), now).toSeconds();
+            boolean late = allowed != null && (age == null ? Duration.between(h.firstSeen(), now).compareTo(allowed) > 0
+                    : age > allowed.toSeconds());
+            List<HostBackup> backups = history.getOrDefault(h.hostId(), List.of());
+            out.add(new HostStatus(h.hostId(), h.state(), h.labels(), h.agents(), h.lastSuccessfulBackup(), age,
+                    allowed == null ? null : allowed.toSeconds(), late, streak(backups), backups));
+        }
+        return out;
+    }
+
+    /** The time between a policy's next two runs (a schedule's period, as its zone's clock reads it now). */
+    static Duration interval(Policy p, Instant now) {
+        try {
+            Instant next = p.nextRunAfter(now);
+            Instant after = next == null ? null : p.nextRunAfter(next);
+            return after == null ? null : Duration.between(next, after);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Closed backups that failed, newest first, until one that did not (running and cancelled ones are skipped). */
+    static int streak(List<HostBackup> newestFirst) {
+        int n = 0;
+        for (HostBackup b : newestFirst) {
+            switch (b.outcome()) {
+                case "FAILED" -> n++;
+                case "RUNNING", "CANCELLED" -> {
+                }
+                default -> {
+                    return n;
+                }
+            }
+        }
+        return n;
+    }
+
+    private Map<String, List<HostBackup>> history() {
+        Map<String, List<HostBackup>> out = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT host_id, job_id, trigger, outcome, started_at, ended_at FROM (
+                    SELECT a.host_id, a.job_id, j.trigger, j.created_at AS started_at,
+                        CASE WHEN bool_or(a.state IN ('PENDING','DISPATCHED','RUNNING')) THEN 'RUNNING'
+                             WHEN bool_and(a.state = 'SUCCEEDED') THEN 'SUCCEEDED'
+                             WHEN bool_and(a.state = 'CANCELLED') THEN 'CANCELLED'
+                             WHEN bool_and(a.state IN ('FAILED','TIMED_OUT','CANCELLED')) THEN 'FAILED'
+                             ELSE 'PARTIALLY_FAILED' END AS outcome,
+                        CASE WHEN bool_or(a.state IN ('PENDING','DISPATCHED','RUNNING')) THEN NULL ELSE max(a.updated_at) END AS ended_at,
+                        row_number() OVER (PARTITION BY a.host_id ORDER BY j.created_at DESC, a.job_id) AS n
+                    FROM job_agent a JOIN backup_job j ON j.id = a.job_id
+                    GROUP BY a.host_id, a.job_id, j.trigger, j.created_at) h
+                WHERE n <= ? ORDER BY host_id, n""").param(HISTORY).query().listOfRows().forEach(r ->
+                out.computeIfAbsent((String) r.get("host_id"), k -> new ArrayList<>()).add(new HostBackup((UUID) r.get("job_id"),
+                        (String) r.get("trigger"), (String) r.get("outcome"), ((Timestamp) r.get("started_at")).toInstant(),
+                        r.get("ended_at") == null ? null : ((Timestamp) r.get("ended_at")).toInstant())));
+        return out;
+    }
+
+    @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.fleet-metrics-interval:15s}", initialDelay = 2000)
+    public void refreshMetrics() {
+        List<HostStatus> all = status(LabelSelector.ALL, null);
+        Instant now = Instant.now();
+        allowedAge.register(all.stream().filter(h -> h.allowedAgeSeconds() != null)
+                .map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()), h.allowedAgeSeconds())).toList(), true);
+        failureStreak.register(all.stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()), h.failureStreak())).toList(), true);
+        List<MultiGauge.Row<?>> up = new ArrayList<>();
+        List<MultiGauge.Row<?>> silence = new ArrayList<>();
+        for (HostStatus h : all) {
+            for (FleetRegistry.AgentView a : h.agents()) {
+                Tags tags = Tags.of("host", h.hostId(), "agent", a.agent());
+                up.add(MultiGauge.Row.of(tags, a.reachable() ? 1 : 0));
+                silence.add(MultiGauge.Row.of(tags, Duration.between(a.lastSeen(), now).toMillis() / 1000.0));
+            }
+        }
+        agentUp.register(up, true);
+        agentSilence.register(silence, true);
+        overdue.set((int) all.stream().filter(HostStatus::overdue).count());
+    }
+}
