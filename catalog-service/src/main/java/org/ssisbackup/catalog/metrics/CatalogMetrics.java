@@ -18,7 +18,7 @@ import org.ssisbackup.catalog.query.CatalogQueries;
  * restore point and newest COMPLETE one.
  */
 @Component
-class CatalogMetrics {
+public class CatalogMetrics {
     private final JdbcClient jdbc;
     private final CatalogQueries queries;
     private final MultiGauge pointsByHostAndStatus;
@@ -44,7 +44,7 @@ class CatalogMetrics {
     }
 
     @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
-    void refresh() {
+    public void refresh() {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         jdbc.sql("SELECT host_id, status, count(*) AS n FROM restore_point GROUP BY host_id, status").query().listOfRows()
                 .forEach(r -> rows.add(MultiGauge.Row.of(Tags.of("host", (String) r.get("host_id"), "status", (String) r.get("status")),

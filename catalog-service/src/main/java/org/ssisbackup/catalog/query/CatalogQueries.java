@@ -108,12 +108,17 @@ public class CatalogQueries {
      * version with the time it was first seen.
      */
     public List<PackageVersion> packageHistory(String path, String host) {
-        String sql = """
+        // One host: start from its points and look the path up in each (a package every host has would otherwise be read
+        // for the whole fleet first). The fleet: every artifact with the path, by the path index.
+        String sql = host != null ? """
+                WITH points AS MATERIALIZED (SELECT id, host_id, created_at FROM restore_point WHERE host_id = ?)
+                SELECT rp.host_id, a.logical_path, a.kind, a.sha256, a.size, rp.created_at, rp.id
+                FROM points rp JOIN artifact a ON a.restore_point_id = rp.id
+                WHERE lower(a.logical_path) = lower(?) ORDER BY rp.host_id, rp.created_at, rp.id""" : """
                 SELECT rp.host_id, a.logical_path, a.kind, a.sha256, a.size, rp.created_at, rp.id
                 FROM artifact a JOIN restore_point rp ON rp.id = a.restore_point_id
-                WHERE lower(a.logical_path) = lower(?)""" + (host == null ? "" : " AND rp.host_id = ?")
-                + " ORDER BY rp.host_id, rp.created_at, rp.id";
-        List<Object> params = host == null ? List.of(path) : List.of(path, host);
+                WHERE lower(a.logical_path) = lower(?) ORDER BY rp.host_id, rp.created_at, rp.id""";
+        List<Object> params = host == null ? List.of(path) : List.of(host, path);
         List<PackageVersion> versions = new ArrayList<>();
         PackageVersion current = null;
         for (Map<String, Object> r : jdbc.sql(sql).params(params).query().listOfRows()) {
