@@ -120,22 +120,21 @@ public class CatalogQueries {
                 WHERE lower(a.logical_path) = lower(?) ORDER BY rp.host_id, rp.created_at, rp.id""";
         List<Object> params = host == null ? List.of(path) : List.of(host, path);
         List<PackageVersion> versions = new ArrayList<>();
-        PackageVersion current = null;
-        for (Map<String, Object> r : jdbc.sql(sql).params(params).query().listOfRows()) {
-            String h = (String) r.get("host_id");
-            String sha = ((String) r.get("sha256")).trim();
-            Instant at = ((Timestamp) r.get("created_at")).toInstant();
-            UUID point = (UUID) r.get("id");
+        // Rows are folded into versions as they stream in: a package on every host of a large fleet is a million rows.
+        jdbc.sql(sql).params(params).query(rs -> {
+            String h = rs.getString("host_id");
+            String sha = rs.getString("sha256").trim();
+            Instant at = rs.getTimestamp("created_at").toInstant();
+            UUID point = rs.getObject("id", UUID.class);
+            PackageVersion current = versions.isEmpty() ? null : versions.get(versions.size() - 1);
             if (current != null && current.hostId().equals(h) && current.sha256().equals(sha)) {
-                current = new PackageVersion(h, current.logicalPath(), current.kind(), sha, current.size(), current.firstSeen(), at,
-                        current.firstRestorePoint(), point, current.restorePoints() + 1);
-                versions.set(versions.size() - 1, current);
+                versions.set(versions.size() - 1, new PackageVersion(h, current.logicalPath(), current.kind(), sha, current.size(),
+                        current.firstSeen(), at, current.firstRestorePoint(), point, current.restorePoints() + 1));
             } else {
-                current = new PackageVersion(h, (String) r.get("logical_path"), (String) r.get("kind"), sha,
-                        ((Number) r.get("size")).longValue(), at, at, point, point, 1);
-                versions.add(current);
+                versions.add(new PackageVersion(h, rs.getString("logical_path"), rs.getString("kind"), sha, rs.getLong("size"), at, at,
+                        point, point, 1));
             }
-        }
+        });
         return versions;
     }
 

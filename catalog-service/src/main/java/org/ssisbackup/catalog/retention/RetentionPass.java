@@ -44,6 +44,13 @@ public class RetentionPass {
     /** Reports list this many items of each kind; the counts are always whole. */
     static final int LISTED = 1000;
     private static final int BATCH = 500;
+    /**
+     * The given SHA-256s ({@code ?}, a text array) that no artifact names. One index probe each, stopping at the first
+     * artifact: as NOT EXISTS the planner may pick an anti-join that reads every artifact of the fleet.
+     */
+    static final String UNREFERENCED = """
+            SELECT u.s FROM unnest(CAST(? AS text[])) AS u(s)
+            LEFT JOIN LATERAL (SELECT 1 AS used FROM artifact a WHERE a.sha256 = u.s LIMIT 1) r ON true WHERE r.used IS NULL""";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate streaming;
@@ -213,11 +220,8 @@ public class RetentionPass {
                 jdbc.sql("DELETE FROM artifact WHERE restore_point_id = ANY(CAST(? AS uuid[]))").param(ids).update();
                 jdbc.sql("DELETE FROM agent_result WHERE restore_point_id = ANY(CAST(? AS uuid[]))").param(ids).update();
                 jdbc.sql("DELETE FROM restore_point WHERE id = ANY(CAST(? AS uuid[]))").param(ids).update();
-                return (long) jdbc.sql("""
-                        INSERT INTO unreferenced_blob (sha256, unreferenced_since)
-                        SELECT s, ? FROM unnest(CAST(? AS text[])) AS u(s)
-                        WHERE NOT EXISTS (SELECT 1 FROM artifact a WHERE a.sha256 = u.s) ON CONFLICT DO NOTHING""")
-                        .params(at, shas.toArray(String[]::new)).update();
+                return (long) jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) SELECT s, ? FROM ("
+                        + UNREFERENCED + ") o ON CONFLICT DO NOTHING").params(at, shas.toArray(String[]::new)).update();
             });
             marked += n == null ? 0 : n;
             for (ExpiredPoint p : batch) {
@@ -246,10 +250,13 @@ public class RetentionPass {
         Long n = tx.execute(status -> {
             jdbc.sql("CREATE TEMP TABLE expiring (id UUID PRIMARY KEY) ON COMMIT DROP").update();
             jdbc.sql("INSERT INTO expiring SELECT unnest(CAST(? AS uuid[]))").param(ids).update();
+            jdbc.sql("ANALYZE expiring").update();
+            // Per blob of an expiring point: one probe for an artifact of a point that stays (see UNREFERENCED).
             return jdbc.sql("""
-                    SELECT count(DISTINCT a.sha256) FROM artifact a JOIN expiring e ON e.id = a.restore_point_id
-                    WHERE NOT EXISTS (SELECT 1 FROM artifact b WHERE b.sha256 = a.sha256
-                                      AND NOT EXISTS (SELECT 1 FROM expiring x WHERE x.id = b.restore_point_id))""")
+                    SELECT count(*) FROM (SELECT DISTINCT a.sha256 FROM artifact a JOIN expiring e ON e.id = a.restore_point_id) d
+                    LEFT JOIN LATERAL (SELECT 1 AS used FROM artifact b WHERE b.sha256 = d.sha256
+                                       AND NOT EXISTS (SELECT 1 FROM expiring x WHERE x.id = b.restore_point_id) LIMIT 1) r ON true
+                    WHERE r.used IS NULL""")
                     .query(Long.class).single();
         });
         return n == null ? 0 : n;
@@ -267,10 +274,8 @@ public class RetentionPass {
         long marked = 0;
         for (int from = 0; from < shas.size(); from += 5000) {
             String[] chunk = shas.subList(from, Math.min(shas.size(), from + 5000)).toArray(String[]::new);
-            String unreferenced = """
-                    SELECT s FROM unnest(CAST(? AS text[])) AS u(s)
-                    WHERE NOT EXISTS (SELECT 1 FROM artifact a WHERE a.sha256 = u.s)
-                      AND NOT EXISTS (SELECT 1 FROM unreferenced_blob b WHERE b.sha256 = u.s)""";
+            String unreferenced = "SELECT s FROM (" + UNREFERENCED + ") o"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM unreferenced_blob b WHERE b.sha256 = o.s)";
             marked += dryRun ? jdbc.sql(unreferenced).param(chunk).query(String.class).list().size()
                     : jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) SELECT s, ? FROM (" + unreferenced
                             + ") o ON CONFLICT DO NOTHING").params(Timestamp.from(now), chunk).update();
@@ -312,7 +317,7 @@ public class RetentionPass {
             lastSha = due.get(due.size() - 1);
             for (String sha : due) {
                 String key = ObjectKeys.blob(sha);
-                if (jdbc.sql("SELECT count(*) FROM artifact WHERE sha256 = ?").param(sha).query(Long.class).single() > 0) {
+                if (jdbc.sql("SELECT EXISTS (SELECT 1 FROM artifact WHERE sha256 = ?)").param(sha).query(Boolean.class).single()) {
                     if (!dryRun) { // referenced again: a backup recorded it since it was marked
                         jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ?").param(sha).update();
                     }
