@@ -64,10 +64,10 @@ public class RestorePointRecorder {
             String[] shas = stored.artifacts().stream().map(Artifact::sha256).distinct().toArray(String[]::new);
             Long[] sizes = java.util.Arrays.stream(shas).map(sha -> stored.artifacts().stream().filter(a -> a.sha256().equals(sha))
                     .findFirst().orElseThrow().size()).toArray(Long[]::new);
-            jdbc.sql("INSERT INTO blob (sha256, size) SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) ON CONFLICT DO NOTHING")
+            jdbc.sql("INSERT INTO blob (sha256, size) SELECT * FROM unnest(CAST(? AS char(64)[]), CAST(? AS bigint[])) ON CONFLICT DO NOTHING")
                     .params(shas, sizes).update();
             // A blob named again is referenced: retention must not delete it (it waits out its grace period marked).
-            jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ANY(CAST(? AS text[]))").param(shas).update();
+            jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ANY(CAST(? AS char(64)[]))").param(shas).update();
         } else if (event instanceof AgentJobFinished finished) {
             recordFinished(finished);
         }

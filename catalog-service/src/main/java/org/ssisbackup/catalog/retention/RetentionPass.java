@@ -46,10 +46,11 @@ public class RetentionPass {
     private static final int BATCH = 500;
     /**
      * The given SHA-256s ({@code ?}, a text array) that no artifact names. One index probe each, stopping at the first
-     * artifact: as NOT EXISTS the planner may pick an anti-join that reads every artifact of the fleet.
+     * artifact: as NOT EXISTS the planner may pick an anti-join that reads every artifact of the fleet. The array is
+     * char(64)[] like the column: compared as text, the sha256 index could not be used at all.
      */
     static final String UNREFERENCED = """
-            SELECT u.s FROM unnest(CAST(? AS text[])) AS u(s)
+            SELECT u.s FROM unnest(CAST(? AS char(64)[])) AS u(s)
             LEFT JOIN LATERAL (SELECT 1 AS used FROM artifact a WHERE a.sha256 = u.s LIMIT 1) r ON true WHERE r.used IS NULL""";
 
     private final JdbcClient jdbc;

@@ -167,16 +167,16 @@ class CatalogBenchmark {
         line("| nightly pass, keepLast " + (POINTS - 1) + " (one point per host goes) | " + String.format("%.1f", seconds(System.nanoTime() - t0))
                 + " | " + real.pointsExamined() + " | " + real.pointsExpired() + " | " + real.blobsNowUnreferenced() + " |");
 
-        jdbc.sql("INSERT INTO restore_point SELECT * FROM bench_rp ON CONFLICT DO NOTHING").update();
-        jdbc.sql("INSERT INTO artifact SELECT * FROM bench_artifact ON CONFLICT DO NOTHING").update();
-        jdbc.sql("DROP TABLE bench_rp, bench_artifact").update();
-        jdbc.sql("TRUNCATE retention_audit, unreferenced_blob, deleted_blob, retention_policy").update();
+        restoreExpired();
 
         Path report = Path.of("target/catalog-benchmark.md");
         Files.writeString(report, out.toString(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     private void load() {
+        if (jdbc.sql("SELECT to_regclass('bench_rp') IS NOT NULL").query(Boolean.class).single()) {
+            restoreExpired(); // an earlier run stopped during its retention pass
+        }
         long present = jdbc.sql("SELECT count(*) FROM restore_point").query(Long.class).single();
         if (present == (long) HOSTS * POINTS) {
             line("Loaded by an earlier run (-Dbench.data-dir): " + present + " restore points; database "
@@ -227,6 +227,14 @@ class CatalogBenchmark {
         long blobs = jdbc.sql("SELECT count(DISTINCT sha256) FROM artifact").query(Long.class).single();
         line("Loaded in " + String.format("%.0f", seconds(loaded)) + " s, indexes and ANALYZE " + String.format("%.0f", seconds(indexed))
                 + " s; database " + size + "; " + blobs + " distinct blobs.");
+    }
+
+    /** Puts the points the nightly pass expired back, and forgets the pass. */
+    private void restoreExpired() {
+        jdbc.sql("INSERT INTO restore_point SELECT * FROM bench_rp ON CONFLICT DO NOTHING").update();
+        jdbc.sql("INSERT INTO artifact SELECT * FROM bench_artifact ON CONFLICT DO NOTHING").update();
+        jdbc.sql("DROP TABLE bench_rp, bench_artifact").update();
+        jdbc.sql("TRUNCATE retention_audit, unreferenced_blob, deleted_blob, retention_policy").update();
     }
 
     private static String enc(String s) {
