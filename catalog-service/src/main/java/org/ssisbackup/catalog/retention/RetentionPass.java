@@ -252,12 +252,12 @@ public class RetentionPass {
             jdbc.sql("CREATE TEMP TABLE expiring (id UUID PRIMARY KEY) ON COMMIT DROP").update();
             jdbc.sql("INSERT INTO expiring SELECT unnest(CAST(? AS uuid[]))").param(ids).update();
             jdbc.sql("ANALYZE expiring").update();
-            // Per blob of an expiring point: one probe for an artifact of a point that stays (see UNREFERENCED).
+            // A whole rule change can expire most of the fleet's points: one pass over the artifacts (a hash anti-join)
+            // beats a probe per blob here, unlike a nightly batch.
             return jdbc.sql("""
-                    SELECT count(*) FROM (SELECT DISTINCT a.sha256 FROM artifact a JOIN expiring e ON e.id = a.restore_point_id) d
-                    LEFT JOIN LATERAL (SELECT 1 AS used FROM artifact b WHERE b.sha256 = d.sha256
-                                       AND NOT EXISTS (SELECT 1 FROM expiring x WHERE x.id = b.restore_point_id) LIMIT 1) r ON true
-                    WHERE r.used IS NULL""")
+                    SELECT count(DISTINCT a.sha256) FROM artifact a JOIN expiring e ON e.id = a.restore_point_id
+                    WHERE NOT EXISTS (SELECT 1 FROM artifact b WHERE b.sha256 = a.sha256
+                                      AND NOT EXISTS (SELECT 1 FROM expiring x WHERE x.id = b.restore_point_id))""")
                     .query(Long.class).single();
         });
         return n == null ? 0 : n;
