@@ -9,13 +9,19 @@ import org.ssisbackup.contracts.RetentionRule;
  *                     (verification) and deletes what retention lets go
  * @param retention    how restore points expire and blobs are deleted
  * @param verification how stored blobs are re-read and checked
+ * @param adminApiKey  the key ({@code X-API-Key}) of the maintenance calls under /api/v1/admin; none: they are refused
  */
 @ConfigurationProperties("ssisbackup.catalog")
-public record CatalogProperties(S3 s3, Retention retention, Verification verification) {
+public record CatalogProperties(S3 s3, Retention retention, Verification verification, String adminApiKey) {
     public CatalogProperties {
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
         verification = verification == null ? new Verification(null, null) : verification;
+    }
+
+    @Override
+    public String toString() {
+        return "CatalogProperties[s3=" + s3 + ", retention=" + retention + ", verification=" + verification + "]";
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * points are left alone; a second rebuild adds nothing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.admin-api-key=rebuild-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class CatalogRebuildIT {
     static final EmbeddedS3 S3 = start();
@@ -94,7 +94,8 @@ class CatalogRebuildIT {
 
     private JsonNode rebuild() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                URI.create("http://127.0.0.1:" + port + "/api/v1/admin/rebuild")).header("X-API-Key", "rebuild-admin-key")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

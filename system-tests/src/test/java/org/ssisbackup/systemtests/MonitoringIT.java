@@ -92,11 +92,18 @@ class MonitoringIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> Pattern.compile(
                 "ssis_orchestrator_dead_letters_total\\{application=\"backup-orchestrator\",topic=\"ssis.backup.events.dlq\"} [1-9]")
                 .matcher(scrape(stack.orchestrator)).find());
-        assertThat(send("POST", stack.catalog + "/api/v1/admin/verification?share=1", "", null).statusCode()).isEqualTo(200);
-        assertThat(send("POST", stack.catalog + "/api/v1/admin/retention?dryRun=true", "", null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", stack.catalog + "/api/v1/admin/verification?share=1", "", SystemStack.CATALOG_ADMIN_KEY).statusCode())
+                .isEqualTo(200);
+        assertThat(send("POST", stack.catalog + "/api/v1/admin/retention?dryRun=true", "", SystemStack.CATALOG_ADMIN_KEY).statusCode())
+                .isEqualTo(200);
         // Gauges refreshed after all that.
-        await().atMost(Duration.ofSeconds(30)).until(() -> scrape(stack.orchestrator).contains("ssis_orchestrator_backup_allowed_age_seconds{")
-                && scrape(stack.catalog).contains("ssis_catalog_restore_points{"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String orchestrator = scrape(stack.orchestrator);
+            String catalog = scrape(stack.catalog);
+            return orchestrator.contains("ssis_orchestrator_backup_allowed_age_seconds{") && orchestrator.contains("ssis_orchestrator_agent_up{")
+                    && catalog.contains("ssis_catalog_restore_points{") && catalog.contains("ssis_catalog_newest_restore_point_age_seconds{")
+                    && catalog.contains("ssis_catalog_newest_complete_restore_point_age_seconds{");
+        });
     }
 
     @AfterAll

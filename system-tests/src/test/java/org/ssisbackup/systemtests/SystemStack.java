@@ -31,6 +31,7 @@ final class SystemStack implements AutoCloseable {
     static final String MSDB_PASSWORD = "Stand-in-only-pw1";
     static final String API_KEY = "system-test-operator-key";
     static final String VIEWER_KEY = "system-test-viewer-key";
+    static final String CATALOG_ADMIN_KEY = "system-test-catalog-admin-key";
 
     final EmbeddedKafkaKraftBroker kafka;
     final EmbeddedS3 s3;
@@ -65,6 +66,7 @@ final class SystemStack implements AutoCloseable {
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
         s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
+        cat.put("ssisbackup.catalog.admin-api-key", CATALOG_ADMIN_KEY);
         catalog = url(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
 
         Map<String, Object> orch = new HashMap<>(common);

@@ -134,7 +134,7 @@ class ObjectLockIT {
         refuse.add(refused);
 
         CatalogProperties props = new CatalogProperties(null,
-                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null);
+                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null, null);
         RetentionPass pass = new RetentionPass(jdbc, dataSource, tx, bucket, props, Clock.systemUTC(), new SimpleMeterRegistry());
 
         RetentionPass.Report dry = pass.run(true);

@@ -55,7 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
         "ssisbackup.catalog.retention.blob-grace=PT48H",
-        "ssisbackup.catalog.retention.default-rule.keep-last=2"})
+        "ssisbackup.catalog.retention.default-rule.keep-last=2", "ssisbackup.catalog.admin-api-key=retention-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class RetentionIT {
     static final EmbeddedS3 S3 = start();
@@ -131,14 +131,15 @@ class RetentionIT {
 
     private JsonNode post(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-API-Key", "retention-admin-key").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-Key", "retention-admin-key").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -168,6 +169,17 @@ class RetentionIT {
             adHoc.add(backup(day0.plus(Duration.ofDays(10 + i)), null, shared, upload("C:\\adhoc.bat", "ad hoc " + i)));
         }
         Artifact orphan = upload("(none)", "uploaded by a job that never finished");
+        assertThat(points()).isEqualTo(11);
+
+        // Maintenance calls need the admin key: none or a wrong one is refused, nothing changes.
+        for (String key : new String[] {null, "not-the-key"}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/retention"))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            if (key != null) {
+                b.header("X-API-Key", key);
+            }
+            assertThat(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
         assertThat(points()).isEqualTo(11);
 
         // A dry run: 5 nightly points (keepLast 3) and 1 ad-hoc point (default keepLast 2) would go, nothing changes.

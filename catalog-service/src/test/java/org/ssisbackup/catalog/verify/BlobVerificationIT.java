@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-"})
+        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
+        "ssisbackup.catalog.admin-api-key=verify-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class BlobVerificationIT {
     static final EmbeddedS3 S3 = start();
@@ -104,7 +105,8 @@ class BlobVerificationIT {
 
     private JsonNode verify(String share) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/admin/verification?share=" + share)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                + "/api/v1/admin/verification?share=" + share)).header("X-API-Key", "verify-admin-key")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
@@ -163,7 +165,7 @@ class BlobVerificationIT {
         // A bucket that cannot be reached marks nothing: UNREADABLE, reported.
         BlobStore unreachable = new BlobStore(MinioClient.builder().endpoint("http://127.0.0.1:1").credentials("x", "y").build(),
                 "verify-bucket");
-        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null), Clock.systemUTC(),
+        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null, null), Clock.systemUTC(),
                 new SimpleMeterRegistry());
         BlobVerification.Report outage = offline.run(1);
         assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
