@@ -22,7 +22,8 @@ import org.ssisbackup.orchestrator.policy.Policy;
 /**
  * The fleet's health, host by host: how old a host's last successful backup may be (twice the interval of the most
  * frequent enabled schedule that picks it: one missed run is tolerated), whether it is overdue, how many of its latest
- * backups failed in a row, and its recent backups. The status page shows it; gauges expose it for dashboards and alerts.
+ * backups failed in a row, and its recent backups. The status page shows it; gauges expose it for dashboards and alerts
+ * (with the registry's own fleet gauges, from the same read of the fleet).
  */
 @Service
 public class FleetHealth {
@@ -65,11 +66,15 @@ public class FleetHealth {
 
     /** Every host a selector picks (optionally in one state), with its health and recent backups. */
     public List<HostStatus> status(LabelSelector selector, FleetRegistry.HostState state) {
+        return statusOf(fleet.hosts(selector, state));
+    }
+
+    private List<HostStatus> statusOf(List<FleetRegistry.HostView> hosts) {
         Instant now = Instant.now();
         Map<String, List<HostBackup>> history = history();
         List<Policy> scheduled = policies.all().stream().filter(p -> !Boolean.FALSE.equals(p.enabled()) && p.schedule() != null).toList();
         List<HostStatus> out = new ArrayList<>();
-        for (FleetRegistry.HostView h : fleet.hosts(selector, state)) {
+        for (FleetRegistry.HostView h : hosts) {
             Duration allowed = null;
             for (Policy p : scheduled) {
                 Duration interval = interval(p, now);
@@ -138,7 +143,9 @@ public class FleetHealth {
 
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.fleet-metrics-interval:15s}", initialDelay = 2000)
     public void refreshMetrics() {
-        List<HostStatus> all = status(LabelSelector.ALL, null);
+        List<FleetRegistry.HostView> hosts = fleet.hosts(LabelSelector.ALL, null);
+        fleet.publishMetrics(hosts);
+        List<HostStatus> all = statusOf(hosts);
         Instant now = Instant.now();
         allowedAge.register(all.stream().filter(h -> h.allowedAgeSeconds() != null)
                 .map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()), h.allowedAgeSeconds())).toList(), true);

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.contracts.AgentHeartbeat;
 import org.ssisbackup.contracts.MessageCodec;
@@ -148,10 +147,11 @@ public class FleetRegistry {
         return reachable == agents.size() ? HostState.REACHABLE : reachable == 0 ? HostState.UNREACHABLE : HostState.DEGRADED;
     }
 
-    /** Hosts by state and each host's time since its last successful backup, for dashboards and alerts. */
-    @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.fleet-metrics-interval:15s}")
-    public void refreshMetrics() {
-        List<HostView> all = hosts(LabelSelector.ALL, null);
+    /**
+     * Hosts by state and each host's time since its last successful backup, for dashboards and alerts; {@code all} is
+     * every host ({@link FleetHealth} reads them once per refresh for its own gauges too).
+     */
+    void publishMetrics(List<HostView> all) {
         Map<HostState, Integer> counts = new EnumMap<>(HostState.class);
         for (HostState s : HostState.values()) {
             counts.put(s, 0);

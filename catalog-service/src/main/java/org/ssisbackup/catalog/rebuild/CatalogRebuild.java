@@ -95,26 +95,22 @@ public class CatalogRebuild {
                 if (count("SELECT count(*) FROM agent_result WHERE restore_point_id = ? AND agent = ?", point, m.agent().name()) == 0) {
                     agentResultsAdded++;
                 }
-                MessageMeta meta = new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(),
-                        m.createdAt());
                 if (!m.artifacts().isEmpty()) {
-                    recorder.on(new ArtifactsStored(meta, m.agent(), point, m.artifacts()));
+                    recorder.on(new ArtifactsStored(meta(m), m.agent(), point, m.artifacts()));
                 }
             }
             // A job agent without a manifest (it failed before writing one) is recorded as FAILED, so the point closes.
             for (AgentKind missing : jobAgents) {
                 if (!present.contains(missing)) {
-                    Manifest any = manifests.get(0);
-                    recorder.on(new AgentJobFinished(new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), any.jobId(),
-                            any.hostId(), any.createdAt()), missing, point, jobAgents, org.ssisbackup.contracts.Outcome.FAILED, 0, 0, 0,
+                    recorder.on(new AgentJobFinished(meta(manifests.get(0)), missing, point, jobAgents,
+                            org.ssisbackup.contracts.Outcome.FAILED, 0, 0, 0,
                             null, List.of(new org.ssisbackup.contracts.AgentError("(rebuild)", "no manifest of this agent in the bucket"))));
                 }
             }
             for (Manifest m : manifests) {
-                recorder.on(new AgentJobFinished(new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(),
-                        m.hostId(), m.createdAt()), m.agent(), point, jobAgents, m.outcome(), m.artifacts().size(),
-                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0, org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()), m.errors(), m.warnings(),
-                        m.policy()));
+                recorder.on(new AgentJobFinished(meta(m), m.agent(), point, jobAgents, m.outcome(), m.artifacts().size(),
+                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0,
+                        org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()), m.errors(), m.warnings(), m.policy()));
             }
             List<String> extra = new ArrayList<>();
             extra.add("rebuilt from manifests");
@@ -144,6 +140,11 @@ public class CatalogRebuild {
         log.info("catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable", read, added.size(), known,
                 unreadable.size());
         return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
+    }
+
+    /** The envelope of an event replayed from a manifest: its job, host and time, a new message id. */
+    private static MessageMeta meta(Manifest m) {
+        return new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(), m.createdAt());
     }
 
     private long count(String sql, Object... params) {

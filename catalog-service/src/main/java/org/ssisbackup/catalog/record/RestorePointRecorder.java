@@ -61,11 +61,11 @@ public class RestorePointRecorder {
                                 a.sha256(), a.objectKey(), MessageCodec.encodeToString(a.metadata()))
                         .update();
             }
-            String[] shas = stored.artifacts().stream().map(Artifact::sha256).distinct().toArray(String[]::new);
-            Long[] sizes = java.util.Arrays.stream(shas).map(sha -> stored.artifacts().stream().filter(a -> a.sha256().equals(sha))
-                    .findFirst().orElseThrow().size()).toArray(Long[]::new);
+            Map<String, Long> sizeOf = new java.util.LinkedHashMap<>();
+            stored.artifacts().forEach(a -> sizeOf.putIfAbsent(a.sha256(), a.size()));
+            String[] shas = sizeOf.keySet().toArray(String[]::new);
             jdbc.sql("INSERT INTO blob (sha256, size) SELECT * FROM unnest(CAST(? AS char(64)[]), CAST(? AS bigint[])) ON CONFLICT DO NOTHING")
-                    .params(shas, sizes).update();
+                    .params(shas, sizeOf.values().toArray(Long[]::new)).update();
             // A blob named again is referenced: retention must not delete it (it waits out its grace period marked).
             jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ANY(CAST(? AS char(64)[]))").param(shas).update();
         } else if (event instanceof AgentJobFinished finished) {

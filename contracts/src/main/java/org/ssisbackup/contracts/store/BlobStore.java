@@ -72,7 +72,7 @@ public final class BlobStore {
         } catch (MinioException | RuntimeException e) {
             StoreException failure = new StoreException(what + ": " + describe(e), e);
             // "Not there" is an answer, not an error; anything else is counted with its S3 code or exception.
-            requests.accept(operation(what), isCode(failure, "NoSuchKey", "NoSuchObject", "NotFound") ? "ok"
+            requests.accept(operation(what), isNotFound(failure) ? "ok"
                     : e instanceof ErrorResponseException er ? er.errorResponse().code() : rootCause(e).getClass().getSimpleName());
             throw failure;
         }
@@ -112,6 +112,10 @@ public final class BlobStore {
         return root;
     }
 
+    private static boolean isNotFound(StoreException e) {
+        return isCode(e, "NoSuchKey", "NoSuchObject", "NotFound");
+    }
+
     private static boolean isCode(StoreException e, String... codes) {
         return e.getCause() instanceof ErrorResponseException er && java.util.List.of(codes).contains(er.errorResponse().code());
     }
@@ -138,14 +142,7 @@ public final class BlobStore {
     }
 
     public boolean exists(String key) {
-        try {
-            return call("cannot look up " + key, () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()) != null);
-        } catch (StoreException e) {
-            if (isCode(e, "NoSuchKey", "NoSuchObject", "NotFound")) {
-                return false;
-            }
-            throw e;
-        }
+        return stat(key).isPresent();
     }
 
     /**
@@ -168,7 +165,7 @@ public final class BlobStore {
                     r.lockRetainUntilDate() == null ? null : r.lockRetainUntilDate().toInstant(),
                     r.lockLegalHold() != null && r.lockLegalHold().status()));
         } catch (StoreException e) {
-            if (isCode(e, "NoSuchKey", "NoSuchObject", "NotFound")) {
+            if (isNotFound(e)) {
                 return java.util.Optional.empty();
             }
             throw e;
@@ -360,10 +357,7 @@ public final class BlobStore {
         if (e instanceof ErrorResponseException er) {
             return er.errorResponse().code() + " " + er.errorResponse().message();
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
