@@ -2,10 +2,6 @@ package org.ssisbackup.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -42,24 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.admin-api-key=rebuild-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class CatalogRebuildIT {
-    static final EmbeddedS3 S3 = start();
+    static final EmbeddedS3 S3 = TestBucket.start("rebuild-access", "rebuild-secret");
     static final JsonMapper JSON = JsonMapper.builder().build();
-
-    static EmbeddedS3 start() {
-        try {
-            return EmbeddedS3.startInMemory("rebuild-access", "rebuild-secret");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         TestDatabases.register(r, "catalog");
-        r.add("ssisbackup.catalog.s3.endpoint", S3::endpoint);
-        r.add("ssisbackup.catalog.s3.access-key", S3::accessKey);
-        r.add("ssisbackup.catalog.s3.secret-key", S3::secretKey);
-        r.add("ssisbackup.catalog.s3.bucket", () -> "rebuild-bucket");
+        TestBucket.register(r, S3, "rebuild-bucket");
     }
 
     @AfterAll
@@ -93,12 +78,7 @@ class CatalogRebuildIT {
     }
 
     private JsonNode rebuild() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/admin/rebuild")).header("X-API-Key", "rebuild-admin-key")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return new AdminApi(port, "rebuild-admin-key").post("/api/v1/admin/rebuild");
     }
 
     private String status(UUID point) {

@@ -26,7 +26,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
+import org.ssisbackup.catalog.TestBucket;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
@@ -58,26 +60,15 @@ import tools.jackson.databind.json.JsonMapper;
         "ssisbackup.catalog.retention.default-rule.keep-last=2", "ssisbackup.catalog.admin-api-key=retention-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class RetentionIT {
-    static final EmbeddedS3 S3 = start();
+    static final EmbeddedS3 S3 = TestBucket.start("retention-access", "retention-secret");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String HOST = "ret-h1";
 
-    static EmbeddedS3 start() {
-        try {
-            return EmbeddedS3.startInMemory("retention-access", "retention-secret");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         TestDatabases.register(r, "catalog_retention"); // its own database: a pass looks at every point
-        r.add("ssisbackup.catalog.s3.endpoint", S3::endpoint);
-        r.add("ssisbackup.catalog.s3.access-key", S3::accessKey);
-        r.add("ssisbackup.catalog.s3.secret-key", S3::secretKey);
-        r.add("ssisbackup.catalog.s3.bucket", () -> "retention-bucket");
+        TestBucket.register(r, S3, "retention-bucket");
     }
 
     @TestConfiguration
@@ -130,18 +121,11 @@ class RetentionIT {
     }
 
     private JsonNode post(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-API-Key", "retention-admin-key").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return new AdminApi(port, "retention-admin-key").post(path);
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-API-Key", "retention-admin-key").build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return new AdminApi(port, "retention-admin-key").get(path);
     }
 
     private long points() {

@@ -26,8 +26,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.TestBucket;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
@@ -54,25 +56,14 @@ import tools.jackson.databind.json.JsonMapper;
         "ssisbackup.catalog.admin-api-key=verify-admin-key"})
 @EmbeddedKafka(partitions = 1)
 class BlobVerificationIT {
-    static final EmbeddedS3 S3 = start();
+    static final EmbeddedS3 S3 = TestBucket.start("verify-access", "verify-secret");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    static EmbeddedS3 start() {
-        try {
-            return EmbeddedS3.startInMemory("verify-access", "verify-secret");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         TestDatabases.register(r, "catalog_verification");
-        r.add("ssisbackup.catalog.s3.endpoint", S3::endpoint);
-        r.add("ssisbackup.catalog.s3.access-key", S3::accessKey);
-        r.add("ssisbackup.catalog.s3.secret-key", S3::secretKey);
-        r.add("ssisbackup.catalog.s3.bucket", () -> "verify-bucket");
+        TestBucket.register(r, S3, "verify-bucket");
     }
 
     @AfterAll
@@ -104,12 +95,7 @@ class BlobVerificationIT {
     }
 
     private JsonNode verify(String share) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/admin/verification?share=" + share)).header("X-API-Key", "verify-admin-key")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return new AdminApi(port, "verify-admin-key").post("/api/v1/admin/verification?share=" + share);
     }
 
     private String status(UUID point) {

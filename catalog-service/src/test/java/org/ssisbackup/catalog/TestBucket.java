@@ -1,0 +1,27 @@
+package org.ssisbackup.catalog;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.ssisbackup.testsupport.infra.EmbeddedS3;
+
+/** The bucket of a catalog under test: an in-memory s3proxy, and the catalog's settings pointing at it. */
+public final class TestBucket {
+    private TestBucket() {
+    }
+
+    /** Starts s3proxy with these keys (for a static field: failures become unchecked). */
+    public static EmbeddedS3 start(String accessKey, String secretKey) {
+        try {
+            return EmbeddedS3.startInMemory(accessKey, secretKey);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Points {@code ssisbackup.catalog.s3.*} at {@code bucket} on that server. */
+    public static void register(DynamicPropertyRegistry r, EmbeddedS3 s3, String bucket) {
+        r.add("ssisbackup.catalog.s3.endpoint", s3::endpoint);
+        r.add("ssisbackup.catalog.s3.access-key", s3::accessKey);
+        r.add("ssisbackup.catalog.s3.secret-key", s3::secretKey);
+        r.add("ssisbackup.catalog.s3.bucket", () -> bucket);
+    }
+}
