@@ -2,7 +2,6 @@ package org.ssisbackup.orchestrator.fleet;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.ssisbackup.contracts.metrics.TaggedGauge;
 import org.ssisbackup.orchestrator.policy.Policies;
 import org.ssisbackup.orchestrator.policy.Policy;
 
@@ -42,24 +42,24 @@ public class FleetHealth {
     private final FleetRegistry fleet;
     private final Policies policies;
     private final JdbcClient jdbc;
-    private final MultiGauge allowedAge;
-    private final MultiGauge failureStreak;
-    private final MultiGauge agentUp;
-    private final MultiGauge agentSilence;
+    private final TaggedGauge allowedAge;
+    private final TaggedGauge failureStreak;
+    private final TaggedGauge agentUp;
+    private final TaggedGauge agentSilence;
     private final AtomicInteger overdue = new AtomicInteger();
 
     public FleetHealth(FleetRegistry fleet, Policies policies, JdbcClient jdbc, MeterRegistry registry) {
         this.fleet = fleet;
         this.policies = policies;
         this.jdbc = jdbc;
-        this.allowedAge = MultiGauge.builder("ssis.orchestrator.backup.allowed.age").baseUnit("seconds")
-                .description("how old a host's last successful backup may be under its policies' schedules").register(registry);
-        this.failureStreak = MultiGauge.builder("ssis.orchestrator.host.failure.streak")
-                .description("backups of a host that failed in a row, most recent first").register(registry);
-        this.agentUp = MultiGauge.builder("ssis.orchestrator.agent.up")
-                .description("1 while an agent's heartbeats arrive, 0 once it missed too many").register(registry);
-        this.agentSilence = MultiGauge.builder("ssis.orchestrator.agent.last.seen.age").baseUnit("seconds")
-                .description("seconds since an agent's last heartbeat").register(registry);
+        this.allowedAge = new TaggedGauge(registry, "ssis.orchestrator.backup.allowed.age", "seconds",
+                "how old a host's last successful backup may be under its policies' schedules");
+        this.failureStreak = new TaggedGauge(registry, "ssis.orchestrator.host.failure.streak", null,
+                "backups of a host that failed in a row, most recent first");
+        this.agentUp = new TaggedGauge(registry, "ssis.orchestrator.agent.up", null,
+                "1 while an agent's heartbeats arrive, 0 once it missed too many");
+        this.agentSilence = new TaggedGauge(registry, "ssis.orchestrator.agent.last.seen.age", "seconds",
+                "seconds since an agent's last heartbeat");
         Gauge.builder("ssis.orchestrator.hosts.overdue", overdue, AtomicInteger::get)
                 .description("hosts whose last successful backup is older than their policies allow").register(registry);
     }
@@ -147,20 +147,26 @@ public class FleetHealth {
         fleet.publishMetrics(hosts);
         List<HostStatus> all = statusOf(hosts);
         Instant now = Instant.now();
-        allowedAge.register(all.stream().filter(h -> h.allowedAgeSeconds() != null)
-                .map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()), h.allowedAgeSeconds())).toList(), true);
-        failureStreak.register(all.stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()), h.failureStreak())).toList(), true);
-        List<MultiGauge.Row<?>> up = new ArrayList<>();
-        List<MultiGauge.Row<?>> silence = new ArrayList<>();
+        Map<Tags, Long> allowed = new LinkedHashMap<>();
+        Map<Tags, Integer> streaks = new LinkedHashMap<>();
+        Map<Tags, Integer> up = new LinkedHashMap<>();
+        Map<Tags, Double> silence = new LinkedHashMap<>();
         for (HostStatus h : all) {
+            Tags host = Tags.of("host", h.hostId());
+            if (h.allowedAgeSeconds() != null) {
+                allowed.put(host, h.allowedAgeSeconds());
+            }
+            streaks.put(host, h.failureStreak());
             for (FleetRegistry.AgentView a : h.agents()) {
-                Tags tags = Tags.of("host", h.hostId(), "agent", a.agent());
-                up.add(MultiGauge.Row.of(tags, a.reachable() ? 1 : 0));
-                silence.add(MultiGauge.Row.of(tags, Duration.between(a.lastSeen(), now).toMillis() / 1000.0));
+                Tags tags = host.and("agent", a.agent());
+                up.put(tags, a.reachable() ? 1 : 0);
+                silence.put(tags, Duration.between(a.lastSeen(), now).toMillis() / 1000.0);
             }
         }
-        agentUp.register(up, true);
-        agentSilence.register(silence, true);
+        allowedAge.set(allowed);
+        failureStreak.set(streaks);
+        agentUp.set(up);
+        agentSilence.set(silence);
         overdue.set((int) all.stream().filter(HostStatus::overdue).count());
     }
 }

@@ -1,13 +1,11 @@
 package org.ssisbackup.orchestrator.fleet;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.contracts.AgentHeartbeat;
 import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.metrics.TaggedGauge;
 import org.ssisbackup.orchestrator.OrchestratorProperties;
 
 /**
@@ -44,16 +43,15 @@ public class FleetRegistry {
 
     private final JdbcClient jdbc;
     private final OrchestratorProperties properties;
-    private final MultiGauge hostsByState;
-    private final MultiGauge lastSuccessAge;
+    private final TaggedGauge hostsByState;
+    private final TaggedGauge lastSuccessAge;
 
     public FleetRegistry(JdbcClient jdbc, OrchestratorProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.properties = properties;
-        this.hostsByState = MultiGauge.builder("ssis.orchestrator.hosts").baseUnit("hosts")
-                .description("hosts of the fleet by state").register(registry);
-        this.lastSuccessAge = MultiGauge.builder("ssis.orchestrator.last.success.age").baseUnit("seconds")
-                .description("seconds since each host's last successful backup (+Inf: never)").register(registry);
+        this.hostsByState = new TaggedGauge(registry, "ssis.orchestrator.hosts", "hosts", "hosts of the fleet by state");
+        this.lastSuccessAge = new TaggedGauge(registry, "ssis.orchestrator.last.success.age", "seconds",
+                "seconds since each host's last successful backup (+Inf: never)");
     }
 
     /** Records a heartbeat; the host is created on its first one. Idempotent: a redelivered beat only refreshes. */
@@ -152,16 +150,16 @@ public class FleetRegistry {
      * every host ({@link FleetHealth} reads them once per refresh for its own gauges too).
      */
     void publishMetrics(List<HostView> all) {
-        Map<HostState, Integer> counts = new EnumMap<>(HostState.class);
+        Map<Tags, Integer> counts = new LinkedHashMap<>();
         for (HostState s : HostState.values()) {
-            counts.put(s, 0);
+            counts.put(Tags.of("state", s.name()), 0);
         }
-        all.forEach(h -> counts.merge(h.state(), 1, Integer::sum));
-        hostsByState.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("state", e.getKey().name()),
-                e.getValue())).toList(), true);
+        all.forEach(h -> counts.merge(Tags.of("state", h.state().name()), 1, Integer::sum));
+        hostsByState.set(counts);
         Instant now = Instant.now();
-        lastSuccessAge.register(all.stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()),
-                h.lastSuccessfulBackup() == null ? Double.POSITIVE_INFINITY
-                        : Duration.between(h.lastSuccessfulBackup(), now).toMillis() / 1000.0)).toList(), true);
+        Map<Tags, Double> ages = new LinkedHashMap<>();
+        all.forEach(h -> ages.put(Tags.of("host", h.hostId()), h.lastSuccessfulBackup() == null ? Double.POSITIVE_INFINITY
+                : Duration.between(h.lastSuccessfulBackup(), now).toMillis() / 1000.0));
+        lastSuccessAge.set(ages);
     }
 }

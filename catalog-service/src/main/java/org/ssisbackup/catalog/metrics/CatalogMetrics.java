@@ -2,15 +2,16 @@ package org.ssisbackup.catalog.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.ssisbackup.catalog.query.CatalogQueries;
+import org.ssisbackup.contracts.metrics.TaggedGauge;
 
 /**
  * What the catalog holds, as gauges refreshed from PostgreSQL: restore points by host and status, bytes referenced by
@@ -21,20 +22,20 @@ import org.ssisbackup.catalog.query.CatalogQueries;
 public class CatalogMetrics {
     private final JdbcClient jdbc;
     private final CatalogQueries queries;
-    private final MultiGauge pointsByHostAndStatus;
-    private final MultiGauge newestAge;
-    private final MultiGauge newestCompleteAge;
+    private final TaggedGauge pointsByHostAndStatus;
+    private final TaggedGauge newestAge;
+    private final TaggedGauge newestCompleteAge;
     private final AtomicReference<double[]> bytes = new AtomicReference<>(new double[] {0, 0});
 
     CatalogMetrics(JdbcClient jdbc, CatalogQueries queries, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.queries = queries;
-        this.pointsByHostAndStatus = MultiGauge.builder("ssis.catalog.restore.points").baseUnit("points")
-                .description("restore points held, by host and status").register(registry);
-        this.newestAge = MultiGauge.builder("ssis.catalog.newest.restore.point.age").baseUnit("seconds")
-                .description("age of each host's newest restore point").register(registry);
-        this.newestCompleteAge = MultiGauge.builder("ssis.catalog.newest.complete.restore.point.age").baseUnit("seconds")
-                .description("age of each host's newest COMPLETE restore point (+Inf: none)").register(registry);
+        this.pointsByHostAndStatus = new TaggedGauge(registry, "ssis.catalog.restore.points", "points",
+                "restore points held, by host and status");
+        this.newestAge = new TaggedGauge(registry, "ssis.catalog.newest.restore.point.age", "seconds",
+                "age of each host's newest restore point");
+        this.newestCompleteAge = new TaggedGauge(registry, "ssis.catalog.newest.complete.restore.point.age", "seconds",
+                "age of each host's newest COMPLETE restore point (+Inf: none)");
         Gauge.builder("ssis.catalog.referenced", bytes, b -> b.get()[0]).baseUnit("bytes")
                 .description("bytes the restore points reference (every artifact counted in every point)").register(registry);
         Gauge.builder("ssis.catalog.stored", bytes, b -> b.get()[1]).baseUnit("bytes")
@@ -45,20 +46,24 @@ public class CatalogMetrics {
 
     @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
     public void refresh() {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<Tags, Number> points = new LinkedHashMap<>();
         jdbc.sql("SELECT host_id, status, count(*) AS n FROM restore_point GROUP BY host_id, status").query().listOfRows()
-                .forEach(r -> rows.add(MultiGauge.Row.of(Tags.of("host", (String) r.get("host_id"), "status", (String) r.get("status")),
-                        ((Number) r.get("n")).doubleValue())));
-        pointsByHostAndStatus.register(rows, true);
+                .forEach(r -> points.put(Tags.of("host", (String) r.get("host_id"), "status", (String) r.get("status")),
+                        (Number) r.get("n")));
+        pointsByHostAndStatus.set(points);
         // From the points' totals and the blob table: scanning every artifact would cost seconds per refresh at fleet scale.
         double referenced = jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point").query(Double.class).single();
         double stored = jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob").query(Double.class).single();
         bytes.set(new double[] {referenced, stored});
         List<CatalogQueries.HostNewest> newest = queries.fleetNewest();
-        newestAge.register(newest.stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()),
-                h.newestAgeSeconds().doubleValue())).toList(), true);
-        newestCompleteAge.register(newest.stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.hostId()),
-                h.newestCompleteAgeSeconds() == null ? Double.POSITIVE_INFINITY : h.newestCompleteAgeSeconds().doubleValue()))
-                .toList(), true);
+        Map<Tags, Number> age = new LinkedHashMap<>();
+        Map<Tags, Number> completeAge = new LinkedHashMap<>();
+        for (CatalogQueries.HostNewest h : newest) {
+            age.put(Tags.of("host", h.hostId()), h.newestAgeSeconds());
+            completeAge.put(Tags.of("host", h.hostId()),
+                    h.newestCompleteAgeSeconds() == null ? Double.POSITIVE_INFINITY : h.newestCompleteAgeSeconds());
+        }
+        newestAge.set(age);
+        newestCompleteAge.set(completeAge);
     }
 }
