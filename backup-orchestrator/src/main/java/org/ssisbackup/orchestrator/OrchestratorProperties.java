@@ -10,10 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxConcurrentHosts at most this many hosts of the fleet back up at once; the others queue
  * @param retryDelay   how long after a failed job its failed hosts are tried again (policies with maxRetries)
  * @param agentTimeouts per agent kind, instead of {@code agentTimeout} (a native msdb backup may take longer than files)
+ * @param catalogApiKey the key ({@code X-API-Key}) the catalog's queries take, when it has one (its read or admin key)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts,
-                                     Duration retryDelay, java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts) {
+                                     Duration retryDelay, java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts,
+                                     String catalogApiKey) {
     public OrchestratorProperties {
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
@@ -21,6 +23,12 @@ public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, I
         missedBeats = missedBeats == null || missedBeats < 1 ? 3 : missedBeats;
         agentTimeout = agentTimeout == null ? Duration.ofHours(2) : agentTimeout;
         catalogUrl = catalogUrl == null ? "http://127.0.0.1:8084" : catalogUrl;
+    }
+
+    @Override
+    public String toString() {
+        return "OrchestratorProperties[agentTimeout=" + agentTimeout + ", catalogUrl=" + catalogUrl + ", missedBeats=" + missedBeats
+                + ", maxConcurrentHosts=" + maxConcurrentHosts + ", retryDelay=" + retryDelay + ", agentTimeouts=" + agentTimeouts + "]";
     }
 
     /** How long an agent of this kind may take over its part of a job, from when its command is sent. */

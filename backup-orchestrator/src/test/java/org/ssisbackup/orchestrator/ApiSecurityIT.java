@@ -31,7 +31,8 @@ import org.ssisbackup.testsupport.infra.TestDatabases;
 /**
  * The API's authentication and roles, on the running orchestrator: no credential and a wrong key get 401; a viewer
  * (API key or bearer token) reads but cannot change (403); an operator can; bearer tokens that are expired or signed
- * by another key get 401; monitoring endpoints stay open.
+ * by another key get 401; monitoring endpoints stay open. A restore needs the operator role, and while the catalog cannot
+ * be asked about its restore point it is refused with 503 and the reason, nothing dispatched.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
@@ -40,7 +41,8 @@ import org.ssisbackup.testsupport.infra.TestDatabases;
         "ssisbackup.orchestrator.security.api-keys[0].role=operator",
         "ssisbackup.orchestrator.security.api-keys[1].name=dash-key",
         "ssisbackup.orchestrator.security.api-keys[1].key=viewer-secret-2",
-        "ssisbackup.orchestrator.security.api-keys[1].role=viewer"})
+        "ssisbackup.orchestrator.security.api-keys[1].role=viewer",
+        "ssisbackup.orchestrator.catalog-url=http://127.0.0.1:1"})
 @EmbeddedKafka(partitions = 1)
 class ApiSecurityIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -114,5 +116,16 @@ class ApiSecurityIT {
                 .isEqualTo(401);
         assertThat(call("GET", "/api/v1/policies", "Authorization", "Bearer " + token(STRANGER, List.of("operator"), 300), null))
                 .isEqualTo(401);
+    }
+
+    @Test
+    void aRestoreNeedsAnOperatorAndACatalogThatAnswers() throws Exception {
+        String body = "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}";
+        assertThat(call("POST", "/api/v1/restores", "X-API-Key", "viewer-secret-2", body)).isEqualTo(403);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/restores"))
+                .header("X-API-Key", "operator-secret-1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("the catalog cannot be reached");
     }
 }

@@ -18,6 +18,11 @@ public record AdminApi(int port, String key) {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A maintenance call whose answer is checked by the caller (a refusal, a conflict). */
+    public HttpResponse<String> postAnswer(String path) throws Exception {
+        return HTTP.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public JsonNode get(String path) throws Exception {
         return send(request(path));
     }

@@ -67,12 +67,14 @@ final class SystemStack implements AutoCloseable {
         cat.put("spring.datasource.username", postgres.user());
         s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
         cat.put("ssisbackup.catalog.admin-api-key", CATALOG_ADMIN_KEY);
+        cat.put("ssisbackup.catalog.read-api-key", VIEWER_KEY); // as the local stack: the viewer key reads the catalog
         catalog = url(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
 
         Map<String, Object> orch = new HashMap<>(common);
         orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
         orch.put("spring.datasource.username", postgres.user());
         orch.put("ssisbackup.orchestrator.catalog-url", catalog);
+        orch.put("ssisbackup.orchestrator.catalog-api-key", VIEWER_KEY);
         orch.put("ssisbackup.orchestrator.security.api-keys[0].name", "system-test");
         orch.put("ssisbackup.orchestrator.security.api-keys[0].key", API_KEY);
         orch.put("ssisbackup.orchestrator.security.api-keys[0].role", "operator");

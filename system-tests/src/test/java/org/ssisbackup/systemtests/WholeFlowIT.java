@@ -162,9 +162,20 @@ class WholeFlowIT {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID()))
                 .header("X-API-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        // Without a key the API answers nothing but 401.
+        // Without a key the API answers nothing but 401; so do the catalog's queries once it has a read key (the
+        // orchestrator sends its own when it checks a restore point: the whole-flow test's restore passes that check).
         assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups?host=x")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        for (String key : new String[] {null, API_KEY}) {
+            HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(catalog + "/api/v1/restore-points?host=" + HOST));
+            HttpResponse<String> refused = HTTP.send((key == null ? ask : ask.header("X-API-Key", key)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain("\"items\"");
+        }
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(catalog + "/api/v1/fleet/newest"))
+                .header("X-API-Key", SystemStack.CATALOG_ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("the admin key reads too").isEqualTo(200);
     }
 
     @Test
@@ -182,8 +193,10 @@ class WholeFlowIT {
                 .header("X-API-Key", API_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET with the key of the service asked: the operator key for the orchestrator, the read key for the catalog. */
     private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", API_KEY).build(),
+        String key = url.startsWith(catalog) ? SystemStack.VIEWER_KEY : API_KEY;
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

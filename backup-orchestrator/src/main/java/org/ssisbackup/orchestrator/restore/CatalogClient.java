@@ -22,13 +22,21 @@ public class CatalogClient {
     private final RestClient http;
 
     public CatalogClient(OrchestratorProperties properties) {
-        this.http = RestClient.builder().baseUrl(properties.catalogUrl()).build();
+        RestClient.Builder b = RestClient.builder().baseUrl(properties.catalogUrl());
+        if (properties.catalogApiKey() != null && !properties.catalogApiKey().isBlank()) {
+            b.defaultHeader("X-API-Key", properties.catalogApiKey());
+        }
+        this.http = b.build();
     }
 
     /** Empty when the catalog does not know the point; an exception when the catalog cannot be asked. */
     public Optional<RestorePointSummary> restorePoint(UUID id) {
         try {
             return Optional.ofNullable(http.get().uri("/api/v1/restore-points/{id}", id).retrieve()
+                    .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
+                        throw new IllegalStateException("the catalog refused the orchestrator's key (HTTP " + res.getStatusCode().value()
+                                + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
+                    })
                     .onStatus(HttpStatusCode::is4xxClientError, (req, res) -> { })
                     .body(RestorePointSummary.class))
                     .filter(p -> p.id() != null);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -56,7 +57,13 @@ class RestoreController {
         if (r == null || r.restorePointId() == null) {
             throw bad("'restorePointId' is required");
         }
-        CatalogClient.RestorePointSummary point = catalog.restorePoint(r.restorePointId())
+        Optional<CatalogClient.RestorePointSummary> known;
+        try {
+            known = catalog.restorePoint(r.restorePointId());
+        } catch (IllegalStateException e) { // the catalog is down or refuses the key: nothing is dispatched
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        CatalogClient.RestorePointSummary point = known
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "the catalog has no restore point " + r.restorePointId()));
         String target = r.targetHost() == null ? point.hostId() : r.targetHost();
         if (!ObjectKeys.isValidHostId(target)) {

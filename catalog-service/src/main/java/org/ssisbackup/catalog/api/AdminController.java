@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -12,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.rebuild.CatalogRebuild;
 import org.ssisbackup.catalog.retention.RetentionPass;
 import org.ssisbackup.catalog.verify.BlobVerification;
@@ -33,6 +37,12 @@ class AdminController {
         this.verification = verification;
         this.properties = properties;
         this.jdbc = jdbc;
+    }
+
+    /** A maintenance run of the same kind is going on (here or on another instance): 409 with the reason. */
+    @ExceptionHandler(MaintenanceLock.Busy.class)
+    ResponseEntity<ProblemDetail> busy(MaintenanceLock.Busy e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage()));
     }
 
     /** Replays every manifest in the bucket; reports what the catalog did not know (and what it could not read). */

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
@@ -36,8 +37,10 @@ public class CatalogRebuild {
     private final BlobStore store;
     private final RestorePointRecorder recorder;
     private final JdbcClient jdbc;
+    private final MaintenanceLock lock;
 
-    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, JdbcClient jdbc) {
+    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, JdbcClient jdbc, MaintenanceLock lock) {
+        this.lock = lock;
         this.store = store;
         this.recorder = recorder;
         this.jdbc = jdbc;
@@ -54,7 +57,12 @@ public class CatalogRebuild {
                          int restorePointsAlreadyKnown, int restorePointsExpired, List<Unreadable> unreadable) {
     }
 
-    public synchronized Report rebuild() {
+    /** Holds the lock retention holds ({@link MaintenanceLock.Busy} while either runs): never brings back what it deletes. */
+    public Report rebuild() {
+        return lock.holding(MaintenanceLock.Kind.BUCKET_CHANGES, this::replay);
+    }
+
+    private Report replay() {
         List<Unreadable> unreadable = new ArrayList<>();
         Map<UUID, List<Manifest>> byPoint = new LinkedHashMap<>();
         int read = 0;

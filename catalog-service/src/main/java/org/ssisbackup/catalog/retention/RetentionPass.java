@@ -23,6 +23,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.RestorePointStatus;
@@ -63,10 +64,12 @@ public class RetentionPass {
     private final Counter expiredPoints;
     private final Counter deletedBlobs;
     private final Counter deletedBytes;
+    private final MaintenanceLock lock;
 
     public RetentionPass(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, BlobStore store,
-                         CatalogProperties properties, Clock clock, MeterRegistry registry) {
+                         CatalogProperties properties, Clock clock, MeterRegistry registry, MaintenanceLock lock) {
         this.jdbc = jdbc;
+        this.lock = lock;
         this.streaming = new JdbcTemplate(dataSource);
         this.streaming.setFetchSize(10_000); // PostgreSQL streams in a transaction instead of loading every point at once
         this.tx = tx;
@@ -105,13 +108,20 @@ public class RetentionPass {
     void scheduled() {
         try {
             run(false);
+        } catch (MaintenanceLock.Busy e) {
+            log.info("scheduled retention pass skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("retention pass failed: {}", e.toString());
         }
     }
 
-    public synchronized Report run(boolean dryRun) {
-        return passTimer.record(() -> pass(dryRun));
+    /**
+     * One pass; a real one holds the lock that keeps retention and rebuild to one at a time across catalog instances
+     * ({@link MaintenanceLock.Busy} when taken). A dry run changes nothing and takes no lock.
+     */
+    public Report run(boolean dryRun) {
+        return dryRun ? passTimer.record(() -> pass(true))
+                : lock.holding(MaintenanceLock.Kind.BUCKET_CHANGES, () -> passTimer.record(() -> pass(false)));
     }
 
     private record Group(String host, UUID policyId) {

@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.contracts.store.Sha256;
 import org.ssisbackup.contracts.store.StoreException;
@@ -53,8 +54,11 @@ public class BlobVerification {
     private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
     private final AtomicLong damaged = new AtomicLong();
     private final AtomicLong lastRun = new AtomicLong();
+    private final MaintenanceLock lock;
 
-    public BlobVerification(JdbcClient jdbc, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry) {
+    public BlobVerification(JdbcClient jdbc, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry,
+                            MaintenanceLock lock) {
+        this.lock = lock;
         this.jdbc = jdbc;
         this.store = store;
         this.settings = properties.verification();
@@ -73,6 +77,8 @@ public class BlobVerification {
     void scheduled() {
         try {
             run(settings.share());
+        } catch (MaintenanceLock.Busy e) {
+            log.info("scheduled verification skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("verification failed: {}", e.toString());
         }
@@ -84,10 +90,14 @@ public class BlobVerification {
     }
 
     /** Checks {@code share} (0..1] of the distinct blobs the catalog references. */
-    public synchronized Report run(double share) {
+    public Report run(double share) {
         if (!(share > 0 && share <= 1)) {
             throw new IllegalArgumentException("share must be in (0, 1], e.g. 0.05 for 5% of the stored blobs");
         }
+        return lock.holding(MaintenanceLock.Kind.VERIFICATION, () -> check(share));
+    }
+
+    private Report check(double share) {
         Instant now = clock.instant();
         long stored = jdbc.sql("SELECT count(*) FROM blob").query(Long.class).single();
         long n = (long) Math.ceil(share * stored);

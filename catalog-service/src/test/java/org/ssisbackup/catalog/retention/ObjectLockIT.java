@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.testsupport.infra.TestDatabases;
@@ -134,8 +135,9 @@ class ObjectLockIT {
         refuse.add(refused);
 
         CatalogProperties props = new CatalogProperties(null,
-                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null, null);
-        RetentionPass pass = new RetentionPass(jdbc, dataSource, tx, bucket, props, Clock.systemUTC(), new SimpleMeterRegistry());
+                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null, null, null);
+        RetentionPass pass = new RetentionPass(jdbc, dataSource, tx, bucket, props, Clock.systemUTC(), new SimpleMeterRegistry(),
+                new MaintenanceLock(dataSource));
 
         RetentionPass.Report dry = pass.run(true);
         assertThat(deletes).isEmpty();

@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.TestBucket;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
@@ -93,6 +97,8 @@ class RetentionIT {
     RestorePointRecorder recorder;
     @Autowired
     MutableClock clock;
+    @Autowired
+    DataSource dataSource;
     @LocalServerPort
     int port;
 
@@ -134,6 +140,28 @@ class RetentionIT {
 
     private String status(UUID point) {
         return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).optional().orElse(null);
+    }
+
+    @Test
+    void oneBucketChangingRunAtATimeAcrossCatalogInstances() throws Exception {
+        store.ensureBucket();
+        AdminApi admin = new AdminApi(port, "retention-admin-key");
+        // Another catalog instance on the same database is running retention (or a rebuild): it holds the lock.
+        try (Connection other = dataSource.getConnection(); Statement s = other.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + MaintenanceLock.Kind.BUCKET_CHANGES.id() + ")");
+            HttpResponse<String> retention = admin.postAnswer("/api/v1/admin/retention");
+            assertThat(retention.statusCode()).isEqualTo(409);
+            assertThat(JSON.readTree(retention.body()).get("detail").asString())
+                    .isEqualTo("retention or rebuild is already running (on this or another catalog instance); try again when it has finished");
+            assertThat(admin.postAnswer("/api/v1/admin/rebuild").statusCode()).isEqualTo(409);
+            // A dry run changes nothing and verification only marks: neither waits for it.
+            assertThat(admin.postAnswer("/api/v1/admin/retention?dryRun=true").statusCode()).isEqualTo(200);
+            assertThat(admin.postAnswer("/api/v1/admin/verification?share=1").statusCode()).isEqualTo(200);
+            s.execute("SELECT pg_advisory_unlock(" + MaintenanceLock.Kind.BUCKET_CHANGES.id() + ")");
+        }
+        assertThat(post("/api/v1/admin/retention").get("dryRun").asBoolean()).isFalse();
+        // The lock went with the run: nothing of it is left in PostgreSQL.
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").query(Long.class).single()).isZero();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,7 @@ import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.TestBucket;
+import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
@@ -77,6 +79,8 @@ class BlobVerificationIT {
     JdbcClient jdbc;
     @Autowired
     RestorePointRecorder recorder;
+    @Autowired
+    DataSource dataSource;
     @LocalServerPort
     int port;
 
@@ -151,8 +155,8 @@ class BlobVerificationIT {
         // A bucket that cannot be reached marks nothing: UNREADABLE, reported.
         BlobStore unreachable = new BlobStore(MinioClient.builder().endpoint("http://127.0.0.1:1").credentials("x", "y").build(),
                 "verify-bucket");
-        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null, null), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null, null, null), Clock.systemUTC(),
+                new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
         BlobVerification.Report outage = offline.run(1);
         assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
         assertThat(outage.restorePointsMarked()).isZero();

@@ -62,17 +62,17 @@ public final class BlobStore {
     }
 
     /** Runs a call; every failure becomes a StoreException naming what failed and why, never the credentials. */
-    private <T> T call(String what, MinioCall<T> c) {
+    private <T> T call(Operation operation, String what, MinioCall<T> c) {
         try {
             T result = c.run();
-            requests.accept(operation(what), "ok");
+            requests.accept(operation.label, "ok");
             return result;
         } catch (StoreException e) {
             throw e;
         } catch (MinioException | RuntimeException e) {
             StoreException failure = new StoreException(what + ": " + describe(e), e);
             // "Not there" is an answer, not an error; anything else is counted with its S3 code or exception.
-            requests.accept(operation(what), isNotFound(failure) ? "ok"
+            requests.accept(operation.label, isNotFound(failure) ? "ok"
                     : e instanceof ErrorResponseException er ? er.errorResponse().code() : rootCause(e).getClass().getSimpleName());
             throw failure;
         }
@@ -87,21 +87,11 @@ public final class BlobStore {
         return this;
     }
 
-    private static String operation(String what) {
-        if (what.startsWith("cannot look up")) {
-            return "head";
-        } else if (what.startsWith("cannot read")) {
-            return "get";
-        } else if (what.startsWith("cannot upload") || what.startsWith("cannot write")) {
-            return "put";
-        } else if (what.startsWith("cannot remove")) {
-            return "delete";
-        } else if (what.startsWith("cannot list")) {
-            return "list";
-        } else if (what.startsWith("cannot copy")) {
-            return "copy";
-        }
-        return "bucket";
+    /** The S3 request a call makes, as {@code ssis_s3_requests_total} labels it. */
+    private enum Operation {
+        BUCKET, HEAD, GET, PUT, COPY, DELETE, LIST;
+
+        final String label = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Throwable rootCause(Throwable e) {
@@ -123,7 +113,7 @@ public final class BlobStore {
     /** Creates the bucket when it does not exist yet. */
     public void ensureBucket() {
         try {
-            call("cannot create bucket " + bucket, () -> {
+            call(Operation.BUCKET, "cannot create bucket " + bucket, () -> {
                 if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                     client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
                 }
@@ -159,7 +149,7 @@ public final class BlobStore {
     /** The object's size, age and lock, or empty when it is not there. */
     public java.util.Optional<ObjectInfo> stat(String key) {
         try {
-            StatObjectResponse r = call("cannot look up " + key,
+            StatObjectResponse r = call(Operation.HEAD, "cannot look up " + key,
                     () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
             return java.util.Optional.of(new ObjectInfo(r.size(), r.lastModified() == null ? null : r.lastModified().toInstant(),
                     r.lockRetainUntilDate() == null ? null : r.lockRetainUntilDate().toInstant(),
@@ -186,7 +176,7 @@ public final class BlobStore {
         String key = ObjectKeys.blob(expectedSha256);
         MessageDigest md = sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            call("cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+            call(Operation.PUT, "cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                     .stream(in, size, PART_SIZE).contentType("application/octet-stream").build()));
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + " while uploading: " + e.getMessage(), e);
@@ -236,7 +226,7 @@ public final class BlobStore {
             return new StoredBlob(hex, bytes.length, false);
         }
         String key = ObjectKeys.blob(hex);
-        call("cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+        call(Operation.PUT, "cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).contentType("application/octet-stream").build()));
         return new StoredBlob(hex, bytes.length, true);
     }
@@ -267,14 +257,14 @@ public final class BlobStore {
     public StoredBlob adopt(String stagedKey) throws IOException {
         String etag = etagOf(stagedKey);
         Sha256.Digest digest;
-        try (InputStream in = call("cannot read " + stagedKey, () -> client.getObject(GetObjectArgs.builder().bucket(bucket)
+        try (InputStream in = call(Operation.GET, "cannot read " + stagedKey, () -> client.getObject(GetObjectArgs.builder().bucket(bucket)
                 .object(stagedKey).matchETag(etag).build()))) {
             digest = Sha256.copy(in, java.io.OutputStream.nullOutputStream());
         }
         boolean copied = false;
         if (!hasBlob(digest.hex())) {
             String key = ObjectKeys.blob(digest.hex());
-            call("cannot copy " + stagedKey + " to " + key, () -> client.copyObject(CopyObjectArgs.builder().bucket(bucket)
+            call(Operation.COPY, "cannot copy " + stagedKey + " to " + key, () -> client.copyObject(CopyObjectArgs.builder().bucket(bucket)
                     .object(key).source(SourceObject.builder().bucket(bucket).object(stagedKey).build()).build()));
             if (!etag.equals(etagOf(stagedKey))) {
                 removeQuietly(key);
@@ -287,14 +277,14 @@ public final class BlobStore {
     }
 
     private String etagOf(String key) {
-        StatObjectResponse stat = call("cannot look up " + key,
+        StatObjectResponse stat = call(Operation.HEAD, "cannot look up " + key,
                 () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
         return stat.etag();
     }
 
     /** Removes an object; removing one that is not there is not an error. */
     public void remove(String key) {
-        call("cannot remove " + key, () -> {
+        call(Operation.DELETE, "cannot remove " + key, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
@@ -306,14 +296,15 @@ public final class BlobStore {
     }
 
     public InputStream open(String key) {
-        return call("cannot read " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return call(Operation.GET, "cannot read " + key,
+                () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     /** Writes a manifest under {@link ObjectKeys#manifest}; returns its key. */
     public String putManifest(Manifest manifest) {
         String key = ObjectKeys.manifest(manifest.hostId(), manifest.restorePointId(), manifest.agent());
         byte[] json = MessageCodec.encode(manifest);
-        call("cannot write manifest " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+        call(Operation.PUT, "cannot write manifest " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new ByteArrayInputStream(json), (long) json.length, -1L).contentType("application/json").build()));
         return key;
     }
@@ -328,7 +319,7 @@ public final class BlobStore {
 
     /** Keys of every object under a prefix. */
     public List<String> list(String prefix) {
-        return call("cannot list " + prefix, () -> {
+        return call(Operation.LIST, "cannot list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
                 keys.add(r.get().objectName());

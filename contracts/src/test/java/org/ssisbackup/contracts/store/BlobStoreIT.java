@@ -3,6 +3,7 @@ package org.ssisbackup.contracts.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -80,5 +81,29 @@ class BlobStoreIT {
         assertThatThrownBy(() -> down.hasBlob("ab".repeat(32)))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("blob-secret-key-123"));
+    }
+
+    @Test
+    void everyRequestIsCountedByOperationAndResult() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BlobStore counted = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "blobs-counted").countingRequests(registry);
+        counted.ensureBucket();
+        BlobStore.StoredBlob blob = counted.storeBytes("<DTS:Executable/>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (InputStream in = counted.openBlob(blob.sha256())) {
+            in.readAllBytes();
+        }
+        assertThat(counted.hasBlob("cd".repeat(32))).isFalse(); // "not there" is an answer
+        assertThat(counted.list("blobs/")).hasSize(1);
+        counted.remove(blob.key());
+        BlobStore down = BlobStore.connect("http://127.0.0.1:9", "a", "b", "blobs-counted").countingRequests(registry);
+        assertThatThrownBy(() -> down.hasBlob("ab".repeat(32))).isInstanceOf(StoreException.class);
+
+        java.util.Map<String, Double> counts = new java.util.TreeMap<>();
+        registry.find("ssis.s3.requests").counters().forEach(c -> counts.merge(c.getId().getTag("operation") + " "
+                + c.getId().getTag("result"), c.count(), Double::sum));
+        assertThat(counts).containsEntry("bucket ok", 1.0).containsEntry("put ok", 1.0).containsEntry("get ok", 1.0)
+                .containsEntry("list ok", 1.0).containsEntry("delete ok", 1.0).containsEntry("head ConnectException", 1.0)
+                .containsKey("head ok");
+        assertThat(counts.keySet()).allMatch(k -> k.matches("(bucket|head|get|put|copy|delete|list) \\S+"));
     }
 }
