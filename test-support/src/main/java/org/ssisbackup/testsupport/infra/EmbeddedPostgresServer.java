@@ -29,11 +29,34 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** As {@link #start(Path, int)}, with server settings (postgresql.conf names: shared_buffers, work_mem, ...). */
     public static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings) throws IOException {
+        return start(dataDir, port, settings, true);
+    }
+
+    /**
+     * One server for the Spring contexts of a test JVM: stopped when the JVM exits but only after Spring has closed
+     * every application context. zonky's own shutdown hook runs alongside Spring's, so a context still closing could
+     * lose its database and wait out a connection timeout.
+     */
+    public static EmbeddedPostgresServer startStoppedAfterSpringContexts() throws IOException {
+        EmbeddedPostgresServer server = start(null, 0, java.util.Map.of(), false);
+        org.springframework.boot.SpringApplication.getShutdownHandlers().add(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // the JVM is exiting; zonky's process is gone with it
+            }
+        });
+        return server;
+    }
+
+    private static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings, boolean ownShutdownHook)
+            throws IOException {
         Path sockets = Files.createTempDirectory("pg-sock");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // The default socket folder /var/run/postgresql may not exist on a fresh machine.
-                .setServerConfig("unix_socket_directories", sockets.toString());
+                .setServerConfig("unix_socket_directories", sockets.toString())
+                .setRegisterShutdownHook(ownShutdownHook);
         settings.forEach(builder::setServerConfig);
         if (port > 0) {
             builder.setPort(port);

@@ -15,7 +15,7 @@ public final class TestDatabases {
     public static synchronized EmbeddedPostgresServer server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgresServer.start();
+                server = EmbeddedPostgresServer.startStoppedAfterSpringContexts();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }
