@@ -81,9 +81,6 @@ class CatalogRebuildIT {
         return new AdminApi(port, "rebuild-admin-key").post("/api/v1/admin/rebuild");
     }
 
-    private String status(UUID point) {
-        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).optional().orElse(null);
-    }
 
     private String reasons(UUID point) {
         return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(point).query(String.class).single();
@@ -120,14 +117,14 @@ class CatalogRebuildIT {
         assertThat(report.get("unreadable")).singleElement().satisfies(u -> assertThat(u.get("key").asString()).startsWith("manifests/rb-h4/"));
         assertThat(report.get("artifactsAdded").asLong()).isEqualTo(6);
 
-        assertThat(status(whole)).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, whole)).isEqualTo("COMPLETE");
         assertThat(reasons(whole)).contains("rebuilt from manifests");
         assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?").param(whole).query(Long.class).single()).isEqualTo(3);
-        assertThat(status(halfDone)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, halfDone)).isEqualTo("PARTIAL");
         assertThat(reasons(halfDone)).contains("no manifest of this agent");
-        assertThat(status(lostBlob)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, lostBlob)).isEqualTo("PARTIAL");
         assertThat(reasons(lostBlob)).contains("is missing from the bucket");
-        assertThat(status(old)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, old)).isEqualTo("PARTIAL");
         assertThat(reasons(old)).contains("do not name the job's agents");
         assertThat(reasons(known)).isEqualTo("[\"as recorded\"]");
 

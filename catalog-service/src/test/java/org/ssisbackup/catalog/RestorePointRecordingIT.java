@@ -51,12 +51,12 @@ class RestorePointRecordingIT {
         recorder.on(fs);
         recorder.on(fs); // redelivered
         recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of()));
-        assertThat(status(point)).as("one agent still at work").isNull();
+        assertThat(StoredPoints.status(jdbc, point)).as("one agent still at work").isNull();
         recorder.on(msdb);
         AgentJobFinished last = finished(job, point, AgentKind.MSDB, Outcome.SUCCEEDED, 1, List.of());
         recorder.on(last);
         recorder.on(last); // redelivered
-        assertThat(status(point)).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("COMPLETE");
         assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?").param(point).query(Long.class).single())
                 .isEqualTo(3);
         assertThat(jdbc.sql("SELECT count(*) FROM restore_point WHERE id = ?").param(point).query(Long.class).single()).isEqualTo(1);
@@ -69,7 +69,7 @@ class RestorePointRecordingIT {
         recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
         // The agent says it stored 2, the catalog saw 1 (a lost batch): never COMPLETE.
         recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of(), Set.of(AgentKind.FILESYSTEM)));
-        assertThat(status(point)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("PARTIAL");
         assertThat(reasons(point)).contains("FILESYSTEM announced 2 artifacts but the catalog holds 1");
     }
 
@@ -81,18 +81,15 @@ class RestorePointRecordingIT {
         recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 1, List.of()));
         recorder.on(finished(job, point, AgentKind.MSDB, Outcome.FAILED, 0,
                 List.of(new AgentError("(job)", "cannot connect to msdb: Login failed for user 'x'."))));
-        assertThat(status(point)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("PARTIAL");
         assertThat(reasons(point)).contains("Login failed");
 
         UUID point2 = UUID.randomUUID();
         recorder.on(finished(job, point2, AgentKind.MSDB, Outcome.FAILED, 0, List.of(new AgentError("(job)", "down")),
                 Set.of(AgentKind.MSDB)));
-        assertThat(status(point2)).isEqualTo("FAILED");
+        assertThat(StoredPoints.status(jdbc, point2)).isEqualTo("FAILED");
     }
 
-    private String status(UUID point) {
-        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).optional().orElse(null);
-    }
 
     private String reasons(UUID point) {
         return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(point).query(String.class).single();

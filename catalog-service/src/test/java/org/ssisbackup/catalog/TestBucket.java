@@ -1,6 +1,11 @@
 package org.ssisbackup.catalog;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.store.BlobStore;
 import org.ssisbackup.testsupport.infra.EmbeddedS3;
 
 /** The bucket of a catalog under test: an in-memory s3proxy, and the catalog's settings pointing at it. */
@@ -23,5 +28,11 @@ public final class TestBucket {
         r.add("ssisbackup.catalog.s3.access-key", s3::accessKey);
         r.add("ssisbackup.catalog.s3.secret-key", s3::secretKey);
         r.add("ssisbackup.catalog.s3.bucket", () -> bucket);
+    }
+
+    /** Stores {@code content} in the bucket and describes it as the file-system package at {@code path}. */
+    public static Artifact upload(BlobStore store, String path, String content) {
+        BlobStore.StoredBlob b = store.storeBytes(content.getBytes(StandardCharsets.UTF_8));
+        return new Artifact(path, ArtifactKind.FS_PACKAGE, b.size(), b.sha256(), b.key(), Map.of());
     }
 }

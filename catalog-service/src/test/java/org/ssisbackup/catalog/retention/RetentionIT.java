@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -31,13 +30,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
+import org.ssisbackup.catalog.StoredPoints;
 import org.ssisbackup.catalog.TestBucket;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
-import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageMeta;
@@ -104,10 +103,6 @@ class RetentionIT {
 
     final PolicyRef nightly = new PolicyRef(UUID.randomUUID(), "nightly", new RetentionRule(3, null, null, null, null), "Europe/Berlin");
 
-    private Artifact upload(String path, String content) {
-        BlobStore.StoredBlob b = store.storeBytes(content.getBytes(StandardCharsets.UTF_8));
-        return new Artifact(path, ArtifactKind.FS_PACKAGE, b.size(), b.sha256(), b.key(), Map.of());
-    }
 
     /** One agent's whole backup of HOST at {@code at}: artifacts, manifest, job end. */
     private UUID backup(Instant at, PolicyRef policy, Artifact... artifacts) {
@@ -138,9 +133,6 @@ class RetentionIT {
         return jdbc.sql("SELECT count(*) FROM restore_point WHERE host_id = ?").param(HOST).query(Long.class).single();
     }
 
-    private String status(UUID point) {
-        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).optional().orElse(null);
-    }
 
     @Test
     void oneBucketChangingRunAtATimeAcrossCatalogInstances() throws Exception {
@@ -168,19 +160,19 @@ class RetentionIT {
     void expiresByThePolicysRuleDeletesBlobsAfterTheGracePeriodAndProtectsBackupsInFlight() throws Exception {
         store.ensureBucket();
         Instant day0 = clock.instant().minus(Duration.ofDays(20));
-        Artifact shared = upload("C:\\ETL\\Shared.dtsConfig", "shared by every point");
+        Artifact shared = TestBucket.upload(store, "C:\\ETL\\Shared.dtsConfig", "shared by every point");
         List<UUID> nightlyPoints = new ArrayList<>();
         List<Artifact> unique = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            Artifact own = upload("C:\\ETL\\Load.dtsx", "version " + i);
+            Artifact own = TestBucket.upload(store, "C:\\ETL\\Load.dtsx", "version " + i);
             unique.add(own);
             nightlyPoints.add(backup(day0.plus(Duration.ofDays(i)), nightly, shared, own));
         }
         List<UUID> adHoc = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            adHoc.add(backup(day0.plus(Duration.ofDays(10 + i)), null, shared, upload("C:\\adhoc.bat", "ad hoc " + i)));
+            adHoc.add(backup(day0.plus(Duration.ofDays(10 + i)), null, shared, TestBucket.upload(store, "C:\\adhoc.bat", "ad hoc " + i)));
         }
-        Artifact orphan = upload("(none)", "uploaded by a job that never finished");
+        Artifact orphan = TestBucket.upload(store, "(none)", "uploaded by a job that never finished");
         assertThat(points()).isEqualTo(11);
 
         // Maintenance calls need the admin key: none or a wrong one is refused, nothing changes.
@@ -211,7 +203,7 @@ class RetentionIT {
         assertThat(pass.get("pointsExpired").asLong()).isEqualTo(6);
         assertThat(pass.get("blobsDeleted").asLong()).isZero();
         assertThat(points()).isEqualTo(5);
-        assertThat(status(nightlyPoints.get(0))).isNull();
+        assertThat(StoredPoints.status(jdbc, nightlyPoints.get(0))).isNull();
         assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(0), AgentKind.FILESYSTEM))).isFalse();
         assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(7), AgentKind.FILESYSTEM))).isTrue();
         assertThat(store.hasBlob(unique.get(0).sha256())).isTrue();
@@ -244,23 +236,23 @@ class RetentionIT {
         // The backup in flight finishes: COMPLETE, its blob is there.
         recorder.on(new AgentJobFinished(new MessageMeta(1, UUID.randomUUID(), inFlightJob, HOST, clock.instant()), AgentKind.FILESYSTEM,
                 inFlight, Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 0, 0, null, List.of(), List.of(), nightly));
-        assertThat(status(inFlight)).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, inFlight)).isEqualTo("COMPLETE");
 
         // A backup that saw blob 1 before the sweep deleted it, and reports it only now: it cannot be COMPLETE. One that
         // reuses blob 2 after uploading it again is.
         UUID late = backup(clock.instant(), nightly, unique.get(1));
-        assertThat(status(late)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, late)).isEqualTo("PARTIAL");
         assertThat(jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(late).query(String.class).single())
                 .contains("was deleted by retention while this backup ran");
         store.storeBytes("version 2".getBytes(StandardCharsets.UTF_8));
-        assertThat(status(backup(clock.instant(), nightly, unique.get(2)))).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, backup(clock.instant(), nightly, unique.get(2)))).isEqualTo("COMPLETE");
 
         // A rebuild finds the expired point's manifest if it was left behind, and does not bring it back.
         store.putManifest(new Manifest(1, HOST, UUID.randomUUID(), nightlyPoints.get(0), AgentKind.FILESYSTEM, Outcome.SUCCEEDED,
                 day0, List.of(shared), List.of(), List.of(), Set.of(AgentKind.FILESYSTEM), nightly));
         JsonNode rebuild = post("/api/v1/admin/rebuild");
         assertThat(rebuild.get("restorePointsExpired").asInt()).isEqualTo(1);
-        assertThat(status(nightlyPoints.get(0))).isNull();
+        assertThat(StoredPoints.status(jdbc, nightlyPoints.get(0))).isNull();
 
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

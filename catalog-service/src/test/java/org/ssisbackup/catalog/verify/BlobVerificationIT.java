@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -30,13 +29,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.AdminApi;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.catalog.StoredPoints;
 import org.ssisbackup.catalog.TestBucket;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
-import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
@@ -84,10 +83,6 @@ class BlobVerificationIT {
     @LocalServerPort
     int port;
 
-    private Artifact upload(String path, String content) {
-        BlobStore.StoredBlob b = store.storeBytes(content.getBytes(StandardCharsets.UTF_8));
-        return new Artifact(path, ArtifactKind.FS_PACKAGE, b.size(), b.sha256(), b.key(), Map.of());
-    }
 
     private UUID point(Artifact... artifacts) {
         UUID job = UUID.randomUUID();
@@ -102,17 +97,14 @@ class BlobVerificationIT {
         return new AdminApi(port, "verify-admin-key").post("/api/v1/admin/verification?share=" + share);
     }
 
-    private String status(UUID point) {
-        return jdbc.sql("SELECT status FROM restore_point WHERE id = ?").param(point).query(String.class).single();
-    }
 
     @Test
     void corruptAndMissingBlobsMarkThePointsThatNeedThem() throws Exception {
         store.ensureBucket();
-        Artifact a = upload("C:\\ETL\\A.dtsx", "package a");
-        Artifact b = upload("C:\\ETL\\B.dtsx", "package b");
-        Artifact c = upload("C:\\ETL\\C.dtsConfig", "config c");
-        Artifact d = upload("C:\\ETL\\D.dtsx", "package d");
+        Artifact a = TestBucket.upload(store, "C:\\ETL\\A.dtsx", "package a");
+        Artifact b = TestBucket.upload(store, "C:\\ETL\\B.dtsx", "package b");
+        Artifact c = TestBucket.upload(store, "C:\\ETL\\C.dtsConfig", "config c");
+        Artifact d = TestBucket.upload(store, "C:\\ETL\\D.dtsx", "package d");
         UUID needsB = point(a, b);
         UUID needsC = point(c, a);
         UUID fine = point(a, d);
@@ -138,10 +130,10 @@ class BlobVerificationIT {
         assertThat(report.get("results").get("CORRUPT").asLong()).isEqualTo(1);
         assertThat(report.get("results").get("MISSING").asLong()).isEqualTo(1);
         assertThat(report.get("restorePointsMarked").asLong()).isEqualTo(3);
-        assertThat(status(needsB)).isEqualTo("PARTIAL");
-        assertThat(status(needsBtoo)).isEqualTo("PARTIAL");
-        assertThat(status(needsC)).isEqualTo("PARTIAL");
-        assertThat(status(fine)).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, needsB)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, needsBtoo)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, needsC)).isEqualTo("PARTIAL");
+        assertThat(StoredPoints.status(jdbc, fine)).isEqualTo("COMPLETE");
         JsonNode view = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/api/v1/restore-points/" + needsB)).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(view.get("damaged").asBoolean()).isTrue();
@@ -160,7 +152,7 @@ class BlobVerificationIT {
         BlobVerification.Report outage = offline.run(1);
         assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
         assertThat(outage.restorePointsMarked()).isZero();
-        assertThat(status(fine)).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, fine)).isEqualTo("COMPLETE");
 
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
