@@ -45,6 +45,8 @@ public class RetentionPass {
     /** Reports list this many items of each kind; the counts are always whole. */
     static final int LISTED = 1000;
     private static final int BATCH = 500;
+    /** When a legal hold (no end date) or a refused deletion is looked at again. */
+    private static final java.time.Duration LOOK_AGAIN = java.time.Duration.ofDays(1);
     /**
      * The given SHA-256s ({@code ?}, a text array) that no artifact names. One index probe each, stopping at the first
      * artifact: as NOT EXISTS the planner may pick an anti-join that reads every artifact of the fleet. The array is
@@ -361,11 +363,10 @@ public class RetentionPass {
                 }
                 if (o.lockedAt(now)) {
                     // Object lock: never try to delete before the lock ends (a legal hold has no end: look again in a day).
-                    Instant until = o.retainUntil() != null && o.retainUntil().isAfter(now) ? o.retainUntil() : now.plus(java.time.Duration.ofDays(1));
                     heldCount++;
                     addListed(held, new Blob(sha, o.size(), o.legalHold() ? "legal hold" : "object lock until " + o.retainUntil()));
                     if (!dryRun) {
-                        jdbc.sql("UPDATE unreferenced_blob SET locked_until = ? WHERE sha256 = ?").params(Timestamp.from(until), sha).update();
+                        holdUntil(sha, o.retainUntil() != null && o.retainUntil().isAfter(now) ? o.retainUntil() : now.plus(LOOK_AGAIN));
                     }
                     continue;
                 }
@@ -376,8 +377,7 @@ public class RetentionPass {
                         heldCount++;
                         if (BlobStore.isRefusal(e)) {
                             addListed(held, new Blob(sha, o.size(), "the bucket refused the deletion: " + e.getMessage()));
-                            jdbc.sql("UPDATE unreferenced_blob SET locked_until = ? WHERE sha256 = ?")
-                                    .params(Timestamp.from(now.plus(java.time.Duration.ofDays(1))), sha).update();
+                            holdUntil(sha, now.plus(LOOK_AGAIN));
                         } else {
                             errors.add(key + ": not deleted: " + e.getMessage());
                         }
@@ -396,6 +396,11 @@ public class RetentionPass {
             jdbc.sql("DELETE FROM deleted_blob WHERE deleted_at < ?").param(Timestamp.from(now.minus(settings.tombstoneTtl()))).update();
         }
         return heldCount;
+    }
+
+    /** A locked blob (or one the bucket refused to delete) is not tried again before {@code until}. */
+    private void holdUntil(String sha, Instant until) {
+        jdbc.sql("UPDATE unreferenced_blob SET locked_until = ? WHERE sha256 = ?").params(Timestamp.from(until), sha).update();
     }
 
     private void forget(UUID passId, Instant now, String sha, String key, long size, String detail) {
