@@ -5,13 +5,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.ssisbackup.contracts.store.Sha256;
 
 /**
  * Authenticates a request carrying {@code X-API-Key}: a configured key makes the caller its name with its role; a
@@ -27,7 +27,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     private final List<Known> keys;
 
     ApiKeyFilter(List<ApiSecurityProperties.ApiKey> keys) {
-        this.keys = keys.stream().map(k -> new Known(sha256(k.key()), k.name(), ApiRoles.authorities(k.role()))).toList();
+        this.keys = keys.stream().map(k -> new Known(Sha256.digestOf(k.key()), k.name(), ApiRoles.authorities(k.role()))).toList();
     }
 
     @Override
@@ -38,7 +38,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] digest = sha256(presented);
+        byte[] digest = Sha256.digestOf(presented);
         Known match = null;
         for (Known k : keys) {
             if (MessageDigest.isEqual(k.digest(), digest)) {
@@ -53,13 +53,5 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         SecurityContextHolder.getContext().setAuthentication(
                 UsernamePasswordAuthenticationToken.authenticated(match.name(), null, match.authorities()));
         chain.doFilter(request, response);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

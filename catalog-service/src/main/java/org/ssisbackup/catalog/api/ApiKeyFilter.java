@@ -5,14 +5,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.ssisbackup.catalog.CatalogProperties;
+import org.ssisbackup.contracts.store.Sha256;
 
 /**
  * Keys of the catalog's API, in {@code X-API-Key}. The maintenance calls ({@code /api/v1/admin/**}: rebuild, retention,
@@ -30,8 +29,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
     private final byte[] read;
 
     ApiKeyFilter(CatalogProperties properties) {
-        this.admin = digestOf(properties.adminApiKey());
-        this.read = digestOf(properties.readApiKey());
+        this.admin = configured(properties.adminApiKey());
+        this.read = configured(properties.readApiKey());
         if (admin == null) {
             log.warn("no ssisbackup.catalog.admin-api-key (CATALOG_ADMIN_API_KEY): /api/v1/admin (rebuild, retention, verification)"
                     + " refuses every call; scheduled retention and verification still run");
@@ -51,7 +50,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String presented = request.getHeader(HEADER);
-        byte[] digest = presented == null ? null : sha256(presented);
+        byte[] digest = presented == null ? null : Sha256.digestOf(presented);
         if (request.getRequestURI().startsWith("/api/v1/admin")) {
             if (admin == null) {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "maintenance calls are off: set ssisbackup.catalog.admin-api-key");
@@ -72,15 +71,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return expected != null && presented != null && MessageDigest.isEqual(expected, presented);
     }
 
-    private static byte[] digestOf(String key) {
-        return key == null || key.isBlank() ? null : sha256(key);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** A configured key's digest; null when none is set. */
+    private static byte[] configured(String key) {
+        return key == null || key.isBlank() ? null : Sha256.digestOf(key);
     }
 }

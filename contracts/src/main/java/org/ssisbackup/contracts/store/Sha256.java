@@ -34,6 +34,11 @@ public final class Sha256 {
         return new Digest(HexFormat.of().formatHex(md.digest()), size);
     }
 
+    /** The raw digest of a text's UTF-8 bytes (API keys are kept and compared as these, never as themselves). */
+    public static byte[] digestOf(String text) {
+        return BlobStore.sha256().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private Sha256() {
     }
 }
