@@ -174,7 +174,7 @@ public final class BlobStore {
      */
     public void putBlob(Path file, String expectedSha256, long size) {
         String key = ObjectKeys.blob(expectedSha256);
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
             call(Operation.PUT, "cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                     .stream(in, size, PART_SIZE).contentType("application/octet-stream").build()));
@@ -220,7 +220,7 @@ public final class BlobStore {
      * hash exists yet. The blob holds exactly these bytes, so no re-hash is needed on the way up.
      */
     public StoredBlob storeBytes(byte[] bytes) {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         String hex = HexFormat.of().formatHex(md.digest(bytes));
         if (hasBlob(hex)) {
             return new StoredBlob(hex, bytes.length, false);
@@ -333,14 +333,6 @@ public final class BlobStore {
             remove(key);
         } catch (StoreException ignored) {
             // The caller reports the original failure; a leftover is caught by verification.
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

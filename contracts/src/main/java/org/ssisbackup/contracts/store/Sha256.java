@@ -22,7 +22,7 @@ public final class Sha256 {
 
     /** Copies {@code in} to {@code out} while hashing it. */
     public static Digest copy(InputStream in, OutputStream out) throws IOException {
-        MessageDigest md = BlobStore.sha256();
+        MessageDigest md = newDigest();
         byte[] buf = new byte[64 * 1024];
         long size = 0;
         int n;
@@ -36,7 +36,16 @@ public final class Sha256 {
 
     /** The raw digest of a text's UTF-8 bytes (API keys are kept and compared as these, never as themselves). */
     public static byte[] digestOf(String text) {
-        return BlobStore.sha256().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return newDigest().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A fresh SHA-256 digest. Here, not in BlobStore: services without the MinIO SDK (the orchestrator) hash keys too. */
+    static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Sha256() {
