@@ -104,11 +104,16 @@ class ObjectLockIT {
         return new BlobStore(client, "locked-bucket");
     }
 
+    static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+
     private String blob(String sha, Instant retainUntil, boolean legalHold) {
         Map<String, String> h = new java.util.HashMap<>();
         h.put("Content-Length", "1234");
         h.put("ETag", "\"0123456789abcdef0123456789abcdef\"");
-        h.put("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(30)));
+        // HTTP dates have a two-digit day ("Tue, 03 Nov 2026"); RFC_1123_DATE_TIME prints one digit for days 1-9, which the
+        // SDK's parser refuses, so this test failed whenever 30 days ago fell on the 1st-9th of a month.
+        h.put("Last-Modified", HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(30)));
         if (retainUntil != null) {
             h.put("x-amz-object-lock-mode", "COMPLIANCE");
             h.put("x-amz-object-lock-retain-until-date", DateTimeFormatter.ISO_INSTANT.format(retainUntil));
