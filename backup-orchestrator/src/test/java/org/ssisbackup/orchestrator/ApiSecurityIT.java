@@ -26,7 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.testkit.infra.TestDatabases;
 
 /**
  * The API's authentication and roles, on the running orchestrator: no credential and a wrong key get 401; a viewer
@@ -34,14 +34,13 @@ import org.ssisbackup.testsupport.infra.TestDatabases;
  * by another key get 401; monitoring endpoints stay open. A restore needs the operator role, and while the catalog cannot
  * be asked about its restore point it is refused with 503 and the reason, nothing dispatched.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.orchestrator.security.api-keys[0].name=ops-key",
-        "ssisbackup.orchestrator.security.api-keys[0].key=operator-secret-1",
-        "ssisbackup.orchestrator.security.api-keys[0].role=operator",
-        "ssisbackup.orchestrator.security.api-keys[1].name=dash-key",
-        "ssisbackup.orchestrator.security.api-keys[1].key=viewer-secret-2",
-        "ssisbackup.orchestrator.security.api-keys[1].role=viewer",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.security.api-keys[0].name=ops-key",
+        "ssisbackup.security.api-keys[0].key=operator-secret-1",
+        "ssisbackup.security.api-keys[0].role=operator",
+        "ssisbackup.security.api-keys[1].name=dash-key",
+        "ssisbackup.security.api-keys[1].key=viewer-secret-2",
+        "ssisbackup.security.api-keys[1].role=viewer",
         "ssisbackup.orchestrator.catalog-url=http://127.0.0.1:1"})
 @EmbeddedKafka(partitions = 1)
 class ApiSecurityIT {

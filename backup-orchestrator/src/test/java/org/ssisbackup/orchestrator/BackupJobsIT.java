@@ -25,12 +25,12 @@ import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.orchestrator.job.BackupJobs;
-import org.ssisbackup.testsupport.infra.TestDatabases;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.orchestrator.backup.BackupJobs;
+import org.ssisbackup.testkit.infra.TestDatabases;
+import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /** The job state machine on real PostgreSQL and a real broker: dispatch, duplicates, out-of-order events, timeouts. */
-@SpringBootTest(properties = {OrchestratorApplication.CONFIG_NAME, "server.port=0",
+@SpringBootTest(properties = {"server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.orchestrator.agent-timeout=3s", "ssisbackup.orchestrator.agent-timeouts.MSDB=1h", "ssisbackup.orchestrator.timeout-sweep=500ms",
         "ssisbackup.orchestrator.retry-delay=0s"})
@@ -48,12 +48,12 @@ class BackupJobsIT {
     @Autowired
     EmbeddedKafkaBroker broker;
     @Autowired
-    org.ssisbackup.orchestrator.policy.Policies policies;
+    org.ssisbackup.orchestrator.policy.PolicyRepository policies;
 
     @Test
     void dispatchesOneCommandPerHostAndAgentKeyedByHost() throws Exception {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.COMMANDS)) {
-            BackupJobs.NewJob job = jobs.start(List.of("h1", "h2"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test");
+            BackupJobs.NewJob job = jobs.start(List.of("h1", "h2"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test", null);
             assertThat(job.state().name()).isEqualTo("DISPATCHED");
             await().atMost(Duration.ofSeconds(20)).until(() -> probe.seen(Topics.COMMANDS,
                     s -> MessageCodec.decodeCommand(s.value()).meta().jobId().equals(job.jobId())).size() == 4);
@@ -70,12 +70,12 @@ class BackupJobsIT {
 
     @Test
     void duplicatesAndOutOfOrderEventsDoNotMoveAStateBackwards() {
-        BackupJobs.NewJob job = jobs.start(List.of("h3"), Set.of(BackupScope.FILESYSTEM), "test");
+        BackupJobs.NewJob job = jobs.start(List.of("h3"), Set.of(BackupScope.FILESYSTEM), "test", null);
         UUID id = job.jobId();
         AgentJobFinished done = new AgentJobFinished(MessageMeta.create(id, "h3"), AgentKind.FILESYSTEM,
                 job.hosts().get(0).restorePointId(), Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 3, 30, 30, "m", List.of());
         jobs.on(done); // finished arrives before accepted
-        jobs.on(new JobAccepted(MessageMeta.create(id, "h3"), AgentKind.FILESYSTEM, "1"));
+        jobs.on(new JobAccepted(MessageMeta.create(id, "h3"), AgentKind.FILESYSTEM, "1", JobAccepted.JobType.BACKUP));
         jobs.on(done);
         assertThat(agentState(id)).isEqualTo("SUCCEEDED");
         assertThat(jobState(id)).isEqualTo("SUCCEEDED");
@@ -85,7 +85,7 @@ class BackupJobsIT {
 
     @Test
     void anAgentThatNeverAnswersTimesOutAndTheJobCloses() {
-        BackupJobs.NewJob job = jobs.start(List.of("silent-host"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test");
+        BackupJobs.NewJob job = jobs.start(List.of("silent-host"), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM), "test", null);
         UUID id = job.jobId();
         jobs.on(new AgentJobFinished(MessageMeta.create(id, "silent-host"), AgentKind.MSDB, job.hosts().get(0).restorePointId(),
                 Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 1, 1, "m", List.of()));
@@ -103,9 +103,9 @@ class BackupJobsIT {
 
     @Test
     void aCancelledJobEndsCancelledAndLateAnswersChangeNothing() {
-        BackupJobs.NewJob job = jobs.start(List.of("c1", "c2"), Set.of(BackupScope.FILESYSTEM), "test");
+        BackupJobs.NewJob job = jobs.start(List.of("c1", "c2"), Set.of(BackupScope.FILESYSTEM), "test", null);
         UUID id = job.jobId();
-        jobs.on(new JobAccepted(MessageMeta.create(id, "c1"), AgentKind.FILESYSTEM, "1"));
+        jobs.on(new JobAccepted(MessageMeta.create(id, "c1"), AgentKind.FILESYSTEM, "1", JobAccepted.JobType.BACKUP));
         assertThat(jobs.cancel(id, "alice")).contains(org.ssisbackup.orchestrator.job.JobState.CANCELLED);
         assertThat(jobState(id)).isEqualTo("CANCELLED");
         assertThat(jdbc.sql("SELECT errors::text FROM job_agent WHERE job_id = ? AND host_id = 'c1'").param(id)

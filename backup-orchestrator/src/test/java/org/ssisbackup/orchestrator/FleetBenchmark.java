@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.testkit.infra.TestDatabases;
 
 /**
  * The fleet benchmark (not a test: run it with {@code bench/fleet.sh}): {@code -Dfleet.hosts} simulated hosts (two agents
@@ -39,10 +39,9 @@ import org.ssisbackup.testsupport.infra.TestDatabases;
  * Measures how long the heartbeats take to register, the request, dispatching every command, closing the job, and
  * the JVM's heap (after GC, before and after; peak during). Writes a Markdown table to target/fleet-benchmark.md.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.orchestrator.security.api-keys[0].name=bench", "ssisbackup.orchestrator.security.api-keys[0].key=bench-key",
-        "ssisbackup.orchestrator.security.api-keys[0].role=operator",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.security.api-keys[0].name=bench", "ssisbackup.security.api-keys[0].key=bench-key",
+        "ssisbackup.security.api-keys[0].role=operator",
         "ssisbackup.orchestrator.max-concurrent-hosts=${fleet.limit:200}",
         "logging.level.org.ssisbackup=WARN"})
 @EmbeddedKafka(partitions = 3)

@@ -27,18 +27,17 @@ import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
-import org.ssisbackup.testsupport.infra.TestDatabases;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.testkit.infra.TestDatabases;
+import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /**
  * The fleet registry on a real broker and PostgreSQL: hosts appear from their agents' heartbeats, turn DEGRADED and
  * UNREACHABLE when agents fall silent, are labelled and selected by label through the API, a malformed heartbeat is
  * dead-lettered with its reason while the consumer goes on, and the fleet's gauges are exported.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
-        "ssisbackup.orchestrator.security.api-keys[0].name=it-operator",
-        "ssisbackup.orchestrator.security.api-keys[0].key=it-operator-key",
-        "ssisbackup.orchestrator.security.api-keys[0].role=operator",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"ssisbackup.security.api-keys[0].name=it-operator",
+        "ssisbackup.security.api-keys[0].key=it-operator-key",
+        "ssisbackup.security.api-keys[0].role=operator",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.orchestrator.fleet-metrics-interval=300ms"})
 @EmbeddedKafka(partitions = 1)

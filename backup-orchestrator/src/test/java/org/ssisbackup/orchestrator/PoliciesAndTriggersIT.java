@@ -27,8 +27,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
-import org.ssisbackup.testsupport.infra.TestDatabases;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.testkit.infra.TestDatabases;
+import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /**
  * Policies, schedules, CloudEvents triggers and concurrency limits on a real broker and PostgreSQL, with simulated
@@ -36,10 +36,9 @@ import org.ssisbackup.testsupport.kafka.TopicProbe;
  * selector picks; structured and binary CloudEvents, coalescing, duplicates, and rejections to the dead-letter topic;
  * a burst of 1,000 triggers whose backups never exceed the fleet-wide and per-policy limits; cancelling a job.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {OrchestratorApplication.CONFIG_NAME,
-        "ssisbackup.orchestrator.security.api-keys[0].name=it-operator",
-        "ssisbackup.orchestrator.security.api-keys[0].key=it-operator-key",
-        "ssisbackup.orchestrator.security.api-keys[0].role=operator",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"ssisbackup.security.api-keys[0].name=it-operator",
+        "ssisbackup.security.api-keys[0].key=it-operator-key",
+        "ssisbackup.security.api-keys[0].role=operator",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.orchestrator.schedule-tick=300ms",
         "ssisbackup.orchestrator.max-concurrent-hosts=40",

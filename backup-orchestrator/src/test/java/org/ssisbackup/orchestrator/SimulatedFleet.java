@@ -77,7 +77,7 @@ final class SimulatedFleet implements AutoCloseable {
 
     private void answer(BackupCommand b, Duration work) {
         String host = b.meta().hostId();
-        send(Topics.EVENTS, new JobAccepted(MessageMeta.create(b.meta().jobId(), host), b.agent(), "simulated"));
+        send(Topics.EVENTS, new JobAccepted(MessageMeta.create(b.meta().jobId(), host), b.agent(), "simulated", JobAccepted.JobType.BACKUP));
         if (!work.isZero()) {
             try {
                 Thread.sleep(work.toMillis());

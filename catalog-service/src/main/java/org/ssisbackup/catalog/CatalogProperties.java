@@ -9,11 +9,10 @@ import org.ssisbackup.contracts.RetentionRule;
  *                     (verification) and deletes what retention lets go
  * @param retention    how restore points expire and blobs are deleted
  * @param verification how stored blobs are re-read and checked
- * @param adminApiKey  the key ({@code X-API-Key}) of the maintenance calls under /api/v1/admin; none: they are refused
- * @param readApiKey   the key of the queries (the admin key is taken too); none: they answer without a key
+ * (Who may call the API is {@code ssisbackup.security}, as for every service.)
  */
 @ConfigurationProperties("ssisbackup.catalog")
-public record CatalogProperties(S3 s3, Retention retention, Verification verification, String adminApiKey, String readApiKey) {
+public record CatalogProperties(S3 s3, Retention retention, Verification verification) {
     public CatalogProperties {
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;

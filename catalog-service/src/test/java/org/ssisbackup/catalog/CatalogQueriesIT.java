@@ -24,7 +24,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.query.CatalogQueries;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.testkit.infra.TestDatabases;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,13 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
  * keyset paging, one point with its artifacts, a package's versions across the fleet, the diff of two points, the
  * fleet's newest point per host, the OpenAPI document, and the catalog's gauges.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.metrics-interval=300ms"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.metrics-interval=300ms",
+        "ssisbackup.security.api-keys[0].name=reader", "ssisbackup.security.api-keys[0].key=" + CatalogQueriesIT.READ_KEY,
+        "ssisbackup.security.api-keys[0].role=viewer"})
 @EmbeddedKafka(partitions = 1)
 class CatalogQueriesIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final String READ_KEY = "queries-read-key";
 
     @DynamicPropertySource
     static void db(DynamicPropertyRegistry r) throws Exception {
@@ -83,14 +85,14 @@ class CatalogQueriesIT {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-Key", READ_KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private int status(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", READ_KEY).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 

@@ -22,9 +22,9 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.TestDatabases;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,8 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * manifests do not name the job's agents come back PARTIAL with the reason; an unreadable manifest is reported; known
  * points are left alone; a second rebuild adds nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.admin-api-key=rebuild-admin-key"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=rebuild-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
 @EmbeddedKafka(partitions = 1)
 class CatalogRebuildIT {
     static final EmbeddedS3 S3 = TestBucket.start("rebuild-access", "rebuild-secret");

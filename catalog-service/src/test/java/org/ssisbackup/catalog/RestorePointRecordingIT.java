@@ -23,10 +23,10 @@ import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.testkit.infra.TestDatabases;
 
 /** The catalog's recording rules on real PostgreSQL: never COMPLETE with a missing artifact; idempotent. */
-@SpringBootTest(properties = {CatalogApplication.CONFIG_NAME, "server.port=0",
+@SpringBootTest(properties = {"server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
 @EmbeddedKafka(partitions = 1)
 class RestorePointRecordingIT {

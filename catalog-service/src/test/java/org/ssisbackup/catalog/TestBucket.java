@@ -5,8 +5,8 @@ import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /** The bucket of a catalog under test: an in-memory s3proxy, and the catalog's settings pointing at it. */
 public final class TestBucket {

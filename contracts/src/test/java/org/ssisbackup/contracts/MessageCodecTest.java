@@ -20,13 +20,16 @@ class MessageCodecTest {
         List<VersionedMessage> messages = List.of(
                 new BackupCommand(MessageMeta.create(job, "sql01"), AgentKind.MSDB, point,
                         Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Set.of(BackupScope.MSDB, BackupScope.FILESYSTEM)),
-                new JobAccepted(MessageMeta.create(job, "sql01"), AgentKind.FILESYSTEM, "0.1.0"),
+                new JobAccepted(MessageMeta.create(job, "sql01"), AgentKind.FILESYSTEM, "0.1.0", JobAccepted.JobType.BACKUP),
                 new ArtifactsStored(MessageMeta.create(job, "sql01"), AgentKind.FILESYSTEM, point,
                         List.of(new Artifact("C:/x.dtsx", ArtifactKind.FS_PACKAGE, 3, SHA, ObjectKeys.blob(SHA), Map.of("k", "v")))),
                 new ConfigReferencesFound(MessageMeta.create(job, "sql01"), AgentKind.MSDB, point,
                         List.of(new ConfigReference("\\ETL\\Load", 1, "C:\\c.dtsConfig"))),
                 new AgentJobFinished(MessageMeta.create(job, "sql01"), AgentKind.MSDB, point, Set.of(AgentKind.MSDB),
-                        Outcome.PARTIALLY_FAILED, 4, 100, 50, null, List.of(new AgentError("\\p", "unreadable"))));
+                        Outcome.PARTIALLY_FAILED, 4, 100, 50, null, List.of(new AgentError("\\p", "unreadable"))),
+                new RestoreCommand(MessageMeta.create(job, "sql02"), AgentKind.MSDB, "sql01", point,
+                        new RestoreOptions(Set.of(BackupScope.SSISDB), List.of("\\ETL\\**"), "D:\\Restore", OverwritePolicy.IF_CHANGED,
+                                true, "\\Restored", true)));
         for (VersionedMessage m : messages) {
             byte[] json = MessageCodec.encode(m);
             assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"" + m.getClass().getSimpleName() + "\"");
@@ -46,10 +49,10 @@ class MessageCodecTest {
         assertThatThrownBy(() -> MessageCodec.decodeCommand("{\"type\":\"BackupCommand\",\"agents\":[],\"scope\":[]}".getBytes()))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("meta");
         String future = MessageCodec.encodeToString(new JobAccepted(
-                new MessageMeta(99, UUID.randomUUID(), job, "sql01", java.time.Instant.now()), AgentKind.MSDB, "x"));
+                new MessageMeta(99, UUID.randomUUID(), job, "sql01", java.time.Instant.now()), AgentKind.MSDB, "x", null));
         assertThatThrownBy(() -> MessageCodec.decodeEvent(future.getBytes()))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("schema version 99");
-        String badHost = MessageCodec.encodeToString(new JobAccepted(MessageMeta.create(job, "../etc"), AgentKind.MSDB, "x"));
+        String badHost = MessageCodec.encodeToString(new JobAccepted(MessageMeta.create(job, "../etc"), AgentKind.MSDB, "x", null));
         assertThatThrownBy(() -> MessageCodec.decodeEvent(badHost.getBytes()))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("host id");
         String noPoint = MessageCodec.encodeToString(new BackupCommand(MessageMeta.create(job, "h"), AgentKind.MSDB, point,
@@ -60,7 +63,7 @@ class MessageCodecTest {
 
     @Test
     void newerMinorFieldsAreIgnored() {
-        String json = MessageCodec.encodeToString(new JobAccepted(MessageMeta.create(job, "sql01"), AgentKind.MSDB, "1"))
+        String json = MessageCodec.encodeToString(new JobAccepted(MessageMeta.create(job, "sql01"), AgentKind.MSDB, "1", null))
                 .replace("{\"type\"", "{\"addedLater\":true,\"type\"");
         assertThat(MessageCodec.decodeEvent(json.getBytes())).isInstanceOf(JobAccepted.class);
     }

@@ -34,16 +34,15 @@ import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.Sha256;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.SampleHost;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /** The fs-agent on a real KRaft broker and a real S3 server (s3proxy), backing up the sample host. */
-@SpringBootTest(properties = {FsAgentApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.fs.host-id=sql01", "server.port=0"})
+@SpringBootTest(properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.agent.host-id=sql01", "server.port=0"})
 @EmbeddedKafka(partitions = 1)
 class FsAgentIT {
     static final Path HOST;
@@ -62,10 +61,10 @@ class FsAgentIT {
     static void props(DynamicPropertyRegistry r) {
         r.add("ssisbackup.fs.service-config", () -> HOST.resolve(SampleHost.SERVICE_CONFIG).toString());
         r.add("ssisbackup.fs.drive-roots.C", HOST::toString);
-        r.add("ssisbackup.fs.s3.endpoint", S3::endpoint);
-        r.add("ssisbackup.fs.s3.access-key", S3::accessKey);
-        r.add("ssisbackup.fs.s3.secret-key", S3::secretKey);
-        r.add("ssisbackup.fs.s3.bucket", () -> "it-bucket");
+        r.add("ssisbackup.agent.s3.endpoint", S3::endpoint);
+        r.add("ssisbackup.agent.s3.access-key", S3::accessKey);
+        r.add("ssisbackup.agent.s3.secret-key", S3::secretKey);
+        r.add("ssisbackup.agent.s3.bucket", () -> "it-bucket");
     }
 
     @AfterAll
@@ -234,7 +233,8 @@ class FsAgentIT {
                                            OverwritePolicy overwrite, boolean dryRun) throws Exception {
         UUID job = UUID.randomUUID();
         probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new RestoreCommand(MessageMeta.create(job, "sql01"),
-                AgentKind.FILESYSTEM, "sql01", point, include, target, overwrite, dryRun)), Map.of());
+                AgentKind.FILESYSTEM, "sql01", point, new org.ssisbackup.contracts.RestoreOptions(null, include, target, overwrite, dryRun,
+                        null, null))), Map.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
                 .anyMatch(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job)));
         return events(probe).stream().filter(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job))

@@ -1,17 +1,17 @@
 package org.ssisbackup.msdbagent;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+import org.ssisbackup.agent.wiring.AgentRuntimeConfiguration;
 
 /** The msdb agent: one per SQL Server instance, talking to msdb through mssql-jdbc. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(AgentRuntimeConfiguration.class)
 public class MsdbAgentApplication {
-    /** Its configuration file is msdb-agent.yml, so the four services can share one class path in system tests. */
-    public static final String CONFIG_NAME = "spring.config.name=msdb-agent";
-
     public static void main(String[] args) {
-        new SpringApplicationBuilder(MsdbAgentApplication.class).properties(CONFIG_NAME).run(args);
+        SpringApplication.run(MsdbAgentApplication.class, args);
     }
 }

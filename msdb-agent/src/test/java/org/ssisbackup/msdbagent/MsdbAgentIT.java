@@ -32,18 +32,17 @@ import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.SampleHost;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
-import org.ssisbackup.testsupport.msdb.DtsxSeed;
-import org.ssisbackup.testsupport.msdb.MsdbModel;
-import org.ssisbackup.testsupport.msdb.MsdbStandIn;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.kafka.TopicProbe;
+import org.ssisbackup.testkit.msdb.DtsxSeed;
+import org.ssisbackup.testkit.msdb.MsdbModel;
+import org.ssisbackup.testkit.msdb.MsdbStandIn;
 
 /** The msdb agent through the real mssql-jdbc driver against the msdb stand-in, on a real broker and S3. */
-@SpringBootTest(properties = {MsdbAgentApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.msdb.host-id=sql01", "server.port=0", "ssisbackup.msdb.username=ssis_backup",
+@SpringBootTest(properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "ssisbackup.agent.host-id=sql01", "server.port=0", "ssisbackup.msdb.username=ssis_backup",
         "ssisbackup.msdb.query-timeout=5s"})
 @EmbeddedKafka(partitions = 1)
 class MsdbAgentIT {
@@ -66,10 +65,10 @@ class MsdbAgentIT {
     static void props(DynamicPropertyRegistry r) {
         r.add("ssisbackup.msdb.jdbc-url", MSDB::jdbcUrl);
         r.add("ssisbackup.msdb.password", () -> PASSWORD);
-        r.add("ssisbackup.msdb.s3.endpoint", S3::endpoint);
-        r.add("ssisbackup.msdb.s3.access-key", S3::accessKey);
-        r.add("ssisbackup.msdb.s3.secret-key", S3::secretKey);
-        r.add("ssisbackup.msdb.s3.bucket", () -> "it-bucket");
+        r.add("ssisbackup.agent.s3.endpoint", S3::endpoint);
+        r.add("ssisbackup.agent.s3.access-key", S3::accessKey);
+        r.add("ssisbackup.agent.s3.secret-key", S3::secretKey);
+        r.add("ssisbackup.agent.s3.bucket", () -> "it-bucket");
     }
 
     @AfterAll
@@ -129,7 +128,7 @@ class MsdbAgentIT {
     @Test
     void packagesSsisdbAndANativeBackupInOneJobThroughTheCommandsTopic() throws Exception {
         MSDB.model().nativeBackups().defaultDirectory(Files.createTempDirectory("msdb-native"));
-        org.ssisbackup.testsupport.msdb.SsisdbCatalog catalog = MSDB.model().enableSsisdb();
+        org.ssisbackup.testkit.msdb.SsisdbCatalog catalog = MSDB.model().enableSsisdb();
         if (catalog.folderId("Sales") == null) {
             catalog.createFolder("Sales", "");
             catalog.deployProject("Sales", "Orders", SsisdbCaptureIT.ispac("Orders", 10_000));
@@ -163,8 +162,8 @@ class MsdbAgentIT {
 
             UUID restore = UUID.randomUUID();
             probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
-                    MessageMeta.create(restore, "sql01"), AgentKind.MSDB, "sql01", point, List.of("\\Cleanup"), null,
-                    org.ssisbackup.contracts.OverwritePolicy.NEVER, false, null, false)), Map.of());
+                    MessageMeta.create(restore, "sql01"), AgentKind.MSDB, "sql01", point, new org.ssisbackup.contracts.RestoreOptions(
+                    null, List.of("\\Cleanup"), null, org.ssisbackup.contracts.OverwritePolicy.NEVER, false, null, false))), Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
                     .anyMatch(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f && f.meta().jobId().equals(restore)));
             org.ssisbackup.contracts.RestoreFinished done = events(probe).stream()

@@ -31,14 +31,19 @@ import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.command.CommandIntake;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
+import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
-import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
  * msdb backup and restore through the real mssql-jdbc driver, against the TDS stand-in (or a real SQL Server with
@@ -93,19 +98,16 @@ class MsdbBackupRestoreIT {
     }
 
     private MsdbAgentProperties properties(String user, String password, TestMsdb target) {
-        return new MsdbAgentProperties("msdb-it", target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5), null,
-                new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
+        return new MsdbAgentProperties(target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5), null);
     }
 
-    private BackupJobRunner runner(String user, String password, TestMsdb target) {
+    private CommandIntake runner(String user, String password, TestMsdb target) {
         MsdbConnector connector = new MsdbConnector(properties(user, password, target));
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
-                new MsdbPackageExporter(connector, store, metrics), r -> { },
-                new MsdbPackageRestorer("msdb-it", store, connector, metrics));
+        return MsdbTestAgent.of(store, events::add, registry, new MsdbPackageExporter(connector, store, metrics), connector, metrics);
     }
 
-    private BackupJobRunner admin() {
+    private CommandIntake admin() {
         return runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, msdb);
     }
 
@@ -114,9 +116,9 @@ class MsdbBackupRestoreIT {
         return new BackupCommand(MessageMeta.create(job, "msdb-it"), AgentKind.MSDB, point, Set.of(AgentKind.MSDB), Set.of(BackupScope.MSDB));
     }
 
-    private UUID backup(BackupJobRunner runner) {
+    private UUID backup(CommandIntake runner) {
         UUID point = UUID.randomUUID();
-        BackupJobRunner.JobReport report = runner.run(backupCommand(point));
+        BackupReport report = runner.runBackup(backupCommand(point));
         assertThat(report.outcome()).as("errors %s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         return point;
     }
@@ -127,8 +129,8 @@ class MsdbBackupRestoreIT {
 
     private static RestoreCommand restoreCommand(UUID point, List<String> include, String targetFolder, OverwritePolicy overwrite,
                                                  boolean dryRun, boolean roles) {
-        return new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, "msdb-it", point, include,
-                null, overwrite, dryRun, targetFolder, roles);
+        return new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, "msdb-it", point,
+                new RestoreOptions(null, include, null, overwrite, dryRun, targetFolder, roles));
     }
 
     @Test
@@ -159,13 +161,13 @@ class MsdbBackupRestoreIT {
 
         msdb.deletePackage("Big", sub);
         // A dry run says what it would write and writes nothing.
-        RestoreFinished dry = admin().runRestore(restoreCommand(point, List.of("/" + top + "/**"), null, OverwritePolicy.NEVER, true, false));
+        RestoreFinished dry = admin().runRestore(restoreCommand(point, List.of("/" + top + "/**"), null, OverwritePolicy.NEVER, true, false)).finished();
         assertThat(dry.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(dry.written()).containsExactly("\\" + top + "\\Staging\\Big");
         assertThat(dry.skipped()).extracting(AgentError::path).containsExactly("\\" + top + "\\Small");
         assertThat(msdb.row("Big", sub)).isEmpty();
 
-        RestoreFinished done = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\**"), null, OverwritePolicy.NEVER, false, false));
+        RestoreFinished done = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\**"), null, OverwritePolicy.NEVER, false, false)).finished();
         assertThat(done.outcome()).as("%s", done).isEqualTo(Outcome.SUCCEEDED);
         assertThat(done.written()).containsExactly("\\" + top + "\\Staging\\Big");
         assertThat(done.skipped()).singleElement().satisfies(e -> assertThat(e.reason()).contains("overwrite is NEVER"));
@@ -189,18 +191,18 @@ class MsdbBackupRestoreIT {
 
         msdb.putPackage("A", etl, dtsx("A", "<!-- changed -->"), UUID.randomUUID(), UUID.randomUUID(), 2);
         RestoreFinished ifChanged = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\*"), null,
-                OverwritePolicy.IF_CHANGED, false, false));
+                OverwritePolicy.IF_CHANGED, false, false)).finished();
         assertThat(ifChanged.written()).containsExactly("\\" + top + "\\ETL\\A");
         assertThat(ifChanged.skipped()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("unchanged"));
         assertThat((byte[]) msdb.row("A", etl).orElseThrow().get("packagedata")).isEqualTo(dtsx("A", ""));
         assertThat(msdb.row("A", etl).orElseThrow().get("verbuild")).isEqualTo(1);
 
         RestoreFinished always = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\*"), null,
-                OverwritePolicy.ALWAYS, false, false));
+                OverwritePolicy.ALWAYS, false, false)).finished();
         assertThat(always.written()).hasSize(2);
 
         RestoreFinished elsewhere = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\**"), "\\Restored-" + top,
-                OverwritePolicy.NEVER, false, false));
+                OverwritePolicy.NEVER, false, false)).finished();
         assertThat(elsewhere.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(elsewhere.written()).contains("\\Restored-" + top + "\\" + top + "\\ETL\\A", "\\Restored-" + top + "\\" + top + "\\ETL\\B")
                 .noneMatch(p -> p.contains("Other"));
@@ -222,7 +224,7 @@ class MsdbBackupRestoreIT {
                         .containsEntry("readrolesid", HexFormat.of().formatHex(readSid)));
 
         msdb.deletePackage("Secured", topId);
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Secured"), null, OverwritePolicy.NEVER, false, true));
+        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Secured"), null, OverwritePolicy.NEVER, false, true)).finished();
         assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
         assertThat((byte[]) msdb.row("Secured", topId).orElseThrow().get("readrolesid")).isEqualTo(readSid);
     }
@@ -238,7 +240,7 @@ class MsdbBackupRestoreIT {
                 .stream(new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L).build());
         msdb.deletePackage("Fragile", topId);
 
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Fragile"), null, OverwritePolicy.ALWAYS, false, false));
+        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Fragile"), null, OverwritePolicy.ALWAYS, false, false)).finished();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.failed()).singleElement().satisfies(e -> assertThat(e.reason()).contains("do not match their SHA-256"));
         assertThat(msdb.row("Fragile", topId)).isEmpty();
@@ -252,7 +254,7 @@ class MsdbBackupRestoreIT {
         msdb.createLogin("ssis_reader_it", "Reader-it-pw-1", "db_ssisoperator");
 
         RestoreFinished r = runner("ssis_reader_it", "Reader-it-pw-1", msdb)
-                .runRestore(restoreCommand(point, List.of("\\" + top + "\\Guarded"), null, OverwritePolicy.NEVER, false, false));
+                .runRestore(restoreCommand(point, List.of("\\" + top + "\\Guarded"), null, OverwritePolicy.NEVER, false, false)).finished();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.failed()).singleElement().satisfies(e -> assertThat(e.reason()).contains("permission denied").contains("db_ssisadmin"));
         assertThat(msdb.row("Guarded", topId)).isEmpty();
@@ -261,7 +263,7 @@ class MsdbBackupRestoreIT {
 
     @Test
     void aFailedLoginFailsTheJobWithTheReasonAndNoPassword() {
-        BackupJobRunner.JobReport report = runner(TestMsdb.ADMIN, "Wrong-password-9", msdb).run(backupCommand(UUID.randomUUID()));
+        BackupReport report = runner(TestMsdb.ADMIN, "Wrong-password-9", msdb).runBackup(backupCommand(UUID.randomUUID()));
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("login failed").doesNotContain("Wrong-password-9");
         assertThat(registry.get("ssis.msdb.failures").tag("reason", "login_failed").counter().count()).isEqualTo(1);
@@ -272,7 +274,7 @@ class MsdbBackupRestoreIT {
         assumeTrue(msdb.isStandIn(), "a stalled statement is injected by the stand-in");
         msdb.putPackage("P", topId, dtsx("P", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
         msdb.standIn().stallWhen(sql -> sql.contains("packagedata"));
-        BackupJobRunner.JobReport report = admin().run(backupCommand(UUID.randomUUID()));
+        BackupReport report = admin().runBackup(backupCommand(UUID.randomUUID()));
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("timeout").contains("query-timeout");
         assertThat(registry.get("ssis.msdb.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
@@ -293,12 +295,11 @@ class MsdbBackupRestoreIT {
             });
             accept.setDaemon(true);
             accept.start();
-            MsdbConnector connector = new MsdbConnector(new MsdbAgentProperties("msdb-it",
-                    "jdbc:sqlserver://127.0.0.1:" + hung.getLocalPort() + ";encrypt=false", TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
-                    Duration.ofSeconds(2), Duration.ofSeconds(2), null, null));
-            BackupJobRunner runner = new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
-                    new MsdbPackageExporter(connector, store, new MsdbMetrics(registry, "msdb-it")), r -> { });
-            BackupJobRunner.JobReport report = runner.run(backupCommand(UUID.randomUUID()));
+            MsdbConnector connector = new MsdbConnector(new MsdbAgentProperties("jdbc:sqlserver://127.0.0.1:" + hung.getLocalPort() + ";encrypt=false", TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, Duration.ofSeconds(2), Duration.ofSeconds(2), null));
+            MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
+            CommandIntake runner = MsdbTestAgent.of(store, events::add, registry, new MsdbPackageExporter(connector, store, metrics),
+                    connector, metrics);
+            BackupReport report = runner.runBackup(backupCommand(UUID.randomUUID()));
             assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(report.errors().toString()).contains("timeout").doesNotContain(TestMsdb.ADMIN_PASSWORD);
             assertThat(registry.get("ssis.msdb.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
@@ -312,7 +313,7 @@ class MsdbBackupRestoreIT {
         UUID point = backup(admin());
         msdb.deletePackage("P", topId);
         msdb.standIn().dropConnectionWhen(sql -> sql.contains("putpackage"));
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false));
+        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false)).finished();
         assertThat(r.outcome()).isNotEqualTo(Outcome.SUCCEEDED);
         assertThat(r.failed().toString()).contains("connection");
         assertThat(registry.get("ssis.msdb.failures").tag("reason", "connection_lost").counter().count()).isPositive();
@@ -324,7 +325,7 @@ class MsdbBackupRestoreIT {
         msdb.putPackage("Good", topId, dtsx("Good", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
         msdb.putPackage("Broken", topId, dtsx("Broken", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
         msdb.standIn().model().findPackage("Broken", topId).put("packagedata", null);
-        BackupJobRunner.JobReport report = admin().run(backupCommand(UUID.randomUUID()));
+        BackupReport report = admin().runBackup(backupCommand(UUID.randomUUID()));
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(report.errors()).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("\\" + top + "\\Broken");
@@ -371,9 +372,9 @@ class MsdbBackupRestoreIT {
             UUID folder = old.addFolder(new UUID(0, 0), "Legacy");
             byte[] pkg = dtsx("Old", "");
             old.putPackage("Old", folder, pkg, UUID.randomUUID(), UUID.randomUUID(), 3);
-            BackupJobRunner runner = runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, old);
+            CommandIntake runner = runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, old);
             UUID point = UUID.randomUUID();
-            BackupJobRunner.JobReport report = runner.run(backupCommand(point));
+            BackupReport report = runner.runBackup(backupCommand(point));
             assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
             Manifest m = manifest(point);
             assertThat(m.artifacts()).filteredOn(a -> a.logicalPath().equals("\\Legacy\\Old")).singleElement()
@@ -381,7 +382,7 @@ class MsdbBackupRestoreIT {
             assertThat(m.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("SQL Server 2005"));
 
             old.deletePackage("Old", folder);
-            RestoreFinished r = runner.runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false));
+            RestoreFinished r = runner.runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false)).finished();
             assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
             assertThat((byte[]) old.row("Old", folder).orElseThrow().get("packagedata")).isEqualTo(pkg);
         }

@@ -29,15 +29,20 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.Sha256;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.command.CommandIntake;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
+import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
  * The native msdb backup (scope MSDB_NATIVE) through mssql-jdbc and a real S3 server: BACKUP ... COPY_ONLY,
@@ -86,18 +91,16 @@ class MsdbNativeBackupIT {
         msdb.close();
     }
 
-    private BackupJobRunner runner(String user, String password, MsdbAgentProperties.NativeBackup settings) {
-        MsdbAgentProperties properties = new MsdbAgentProperties("msdb-it", msdb.url(), user, password, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), settings, new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
+    private CommandIntake runner(String user, String password, MsdbAgentProperties.NativeBackup settings) {
+        MsdbAgentProperties properties = new MsdbAgentProperties(msdb.url(), user, password, Duration.ofSeconds(10), Duration.ofSeconds(5), settings);
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
-                new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+        return MsdbTestAgent.of(store, events::add, registry, new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
-                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), r -> { });
+                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), connector, metrics);
     }
 
-    private BackupJobRunner operator(MsdbAgentProperties.NativeBackup settings) {
+    private CommandIntake operator(MsdbAgentProperties.NativeBackup settings) {
         return runner(OPERATOR, OPERATOR_PASSWORD, settings);
     }
 
@@ -107,17 +110,17 @@ class MsdbNativeBackupIT {
                 System.getProperty("mssql.backup-agent-dir"), null, null);
     }
 
-    private static BackupJobRunner.JobReport backup(BackupJobRunner runner, BackupScope... scope) {
-        return runner.run(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
+    private static BackupReport backup(CommandIntake runner, BackupScope... scope) {
+        return runner.runBackup(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
                 Set.of(AgentKind.MSDB), Set.of(scope)));
     }
 
-    private Artifact nativeArtifact(BackupJobRunner.JobReport report) {
+    private Artifact nativeArtifact(BackupReport report) {
         return store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB)).artifacts().stream()
                 .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP).findFirst().orElseThrow();
     }
 
-    private UUID pointOf(BackupJobRunner.JobReport report) {
+    private UUID pointOf(BackupReport report) {
         return events.stream().filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
                 .map(e -> ((org.ssisbackup.contracts.AgentJobFinished) e).restorePointId()).findFirst().orElseThrow();
     }
@@ -136,7 +139,7 @@ class MsdbNativeBackupIT {
             msdb.standIn().model().nativeBackups().fillerBytes(40L * 1024 * 1024);
             msdb.standIn().model().nativeBackups().edition("Enterprise Edition (64-bit)", 3);
         }
-        BackupJobRunner.JobReport report = backup(operator(disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(operator(disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
 
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Artifact backup = nativeArtifact(report);
@@ -163,7 +166,7 @@ class MsdbNativeBackupIT {
     @Test
     void aNativeBackupAloneReleasesTheFsAgentAtOnce() throws Exception {
         assumeTrue(msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null, "a real server needs -Dmssql.backup-dir");
-        BackupJobRunner.JobReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(report.artifacts()).isEqualTo(1);
         assertThat(events).filteredOn(e -> e instanceof ConfigReferencesFound).singleElement()
@@ -174,19 +177,19 @@ class MsdbNativeBackupIT {
     void anEditionWithoutCompressionWritesUncompressedWithAWarning() throws Exception {
         assumeTrue(msdb.isStandIn(), "the edition is the stand-in's");
         msdb.standIn().model().nativeBackups().edition("Web Edition (64-bit)", 2);
-        BackupJobRunner.JobReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(nativeArtifact(report).metadata()).containsEntry("compressed", "false").containsEntry("options", "COPY_ONLY, CHECKSUM");
         assertThat(finished(report).warnings().toString()).contains("cannot compress");
 
         msdb.standIn().model().nativeBackups().edition("Express Edition (64-bit)", 4);
-        BackupJobRunner.JobReport express = backup(operator(disk()), BackupScope.MSDB_NATIVE);
+        BackupReport express = backup(operator(disk()), BackupScope.MSDB_NATIVE);
         assertThat(express.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(finished(express).warnings()).isEmpty(); // Express is known: compression is not even tried
         assertThat(msdb.standIn().model().nativeBackups().backupsTaken()).isEqualTo(2);
     }
 
-    private org.ssisbackup.contracts.AgentJobFinished finished(BackupJobRunner.JobReport report) {
+    private org.ssisbackup.contracts.AgentJobFinished finished(BackupReport report) {
         return events.stream().filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
                 .map(e -> (org.ssisbackup.contracts.AgentJobFinished) e).findFirst().orElseThrow();
     }
@@ -194,7 +197,7 @@ class MsdbNativeBackupIT {
     @Test
     void withoutBackupPermissionThePackagesAreStillCaptured() throws Exception {
         assumeTrue(msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null, "a real server needs -Dmssql.backup-dir");
-        BackupJobRunner.JobReport report = backup(runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, disk()),
+        BackupReport report = backup(runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, disk()),
                 BackupScope.MSDB, BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(report.errors()).singleElement().satisfies(e -> {
@@ -210,7 +213,7 @@ class MsdbNativeBackupIT {
     void aDamagedBackupFailsVerificationAndIsNeitherStoredNorLeftBehind() throws Exception {
         assumeTrue(msdb.isStandIn(), "damage is injected by the stand-in");
         msdb.standIn().model().nativeBackups().damageBackups(true);
-        BackupJobRunner.JobReport report = backup(operator(disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(operator(disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(report.errors()).singleElement().satisfies(e -> assertThat(e.reason()).contains("Damage to the backup set"));
         assertThat(store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB)).artifacts())
@@ -222,13 +225,13 @@ class MsdbNativeBackupIT {
     void aMissingDirectoryOrOneTheAgentCannotSeeIsAClearFailure() throws Exception {
         assumeTrue(msdb.isStandIn(), "directories are the stand-in's");
         Path missing = serverDir.resolve("no-such-dir");
-        BackupJobRunner.JobReport report = backup(operator(new MsdbAgentProperties.NativeBackup(missing.toString(), null, null, null)),
+        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(missing.toString(), null, null, null)),
                 BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("Cannot open backup device").contains("no-such-dir");
 
         Path elsewhere = Files.createTempDirectory("agent-view");
-        BackupJobRunner.JobReport unseen = backup(operator(new MsdbAgentProperties.NativeBackup(serverDir.toString(),
+        BackupReport unseen = backup(operator(new MsdbAgentProperties.NativeBackup(serverDir.toString(),
                 elsewhere.toString(), null, null)), BackupScope.MSDB_NATIVE);
         assertThat(unseen.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(unseen.errors().toString()).contains("native-backup.agent-directory");
@@ -241,7 +244,7 @@ class MsdbNativeBackupIT {
         assumeTrue(msdb.isStandIn(), "BACKUP TO URL needs an https S3 endpoint SQL Server trusts; the stand-in models it");
         String prefix = "s3://127.0.0.1:" + s3.port() + "/" + store.bucket();
         msdb.standIn().model().nativeBackups().addCredential(prefix, s3.accessKey(), s3.secretKey());
-        BackupJobRunner.JobReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
+        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
                 BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Artifact backup = nativeArtifact(report);
@@ -257,7 +260,7 @@ class MsdbNativeBackupIT {
     void toUrlWithoutACredentialOrOnAnOlderServerFailsAndLeavesNothingStaged() throws Exception {
         assumeTrue(msdb.isStandIn(), "the stand-in models the server's credentials");
         String prefix = "s3://127.0.0.1:" + s3.port() + "/" + store.bucket();
-        BackupJobRunner.JobReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
+        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
                 BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("Cannot open backup device").doesNotContain(s3.secretKey());
@@ -268,7 +271,7 @@ class MsdbNativeBackupIT {
             TestMsdb current = msdb;
             msdb = old;
             try {
-                BackupJobRunner.JobReport r2005 = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
+                BackupReport r2005 = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
                         BackupScope.MSDB_NATIVE);
                 assertThat(r2005.outcome()).isEqualTo(Outcome.FAILED);
                 assertThat(r2005.errors().toString()).contains("needs SQL Server 2022").contains("9.00");

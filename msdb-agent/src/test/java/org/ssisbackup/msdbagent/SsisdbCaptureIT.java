@@ -34,19 +34,23 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.command.CommandIntake;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
+import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
-import org.ssisbackup.msdbagent.restore.MsdbPackageRestorer;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.msdb.SsisdbCatalog;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.msdb.SsisdbCatalog;
 
 /**
  * SSISDB capture (scope SSISDB) through mssql-jdbc against the stand-in's catalog and a real S3 server: each
@@ -100,39 +104,36 @@ class SsisdbCaptureIT {
         return out.toByteArray();
     }
 
-    private BackupJobRunner runner() {
+    private CommandIntake runner() {
         return runner(msdb);
     }
 
-    private BackupJobRunner runner(TestMsdb server) {
-        MsdbAgentProperties properties = new MsdbAgentProperties("msdb-it", server.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD,
-                Duration.ofSeconds(10), Duration.ofSeconds(5), null,
-                new MsdbAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), store.bucket()));
+    private CommandIntake runner(TestMsdb server) {
+        MsdbAgentProperties properties = new MsdbAgentProperties(server.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, Duration.ofSeconds(10), Duration.ofSeconds(5), null);
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return new BackupJobRunner(AgentKind.MSDB, "msdb-it", "test", store, events::add,
-                new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+        return MsdbTestAgent.of(store, events::add, registry, new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
-                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), r -> { },
-                new MsdbPackageRestorer("msdb-it", store, connector, metrics));
+                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), connector, metrics);
     }
 
     private RestoreFinished restore(TestMsdb server, UUID point, OverwritePolicy overwrite, boolean dryRun) {
         return runner(server).runRestore(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB,
-                "msdb-it", point, List.of(), null, overwrite, dryRun, null, false));
+                "msdb-it", point, new org.ssisbackup.contracts.RestoreOptions(null, List.of(), null, overwrite, dryRun, null, false)))
+                .finished();
     }
 
-    private BackupJobRunner.JobReport backup() {
-        return runner().run(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
+    private BackupReport backup() {
+        return runner().runBackup(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
                 Set.of(AgentKind.MSDB), Set.of(BackupScope.SSISDB)));
     }
 
-    private AgentJobFinished finished(BackupJobRunner.JobReport report) {
+    private AgentJobFinished finished(BackupReport report) {
         return events.stream().filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
                 .map(AgentJobFinished.class::cast).findFirst().orElseThrow();
     }
 
-    private Map<String, Artifact> artifacts(BackupJobRunner.JobReport report) {
+    private Map<String, Artifact> artifacts(BackupReport report) {
         Manifest m = store.readManifest(ObjectKeys.manifest("msdb-it", finished(report).restorePointId(), AgentKind.MSDB));
         return m.artifacts().stream().collect(Collectors.toMap(Artifact::logicalPath, a -> a));
     }
@@ -158,7 +159,7 @@ class SsisdbCaptureIT {
         catalog.setObjectParameterValue(loadsId, 20, "Loads", "ApiKey", "String", true, "Param-Secret-88", null);
         catalog.createEnvironmentReference(loadsId, "R", null, "Prod");
 
-        BackupJobRunner.JobReport report = backup();
+        BackupReport report = backup();
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Map<String, Artifact> artifacts = artifacts(report);
         assertThat(artifacts.keySet()).containsExactlyInAnyOrder("SSISDB\\Finance\\Loads", "SSISDB\\Finance\\Loads:parameters",
@@ -198,7 +199,7 @@ class SsisdbCaptureIT {
         assertThat(registry.get("ssis.ssisdb.projects.captured").counter().count()).isEqualTo(2);
 
         // Unchanged: nothing is uploaded again.
-        BackupJobRunner.JobReport again = backup();
+        BackupReport again = backup();
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.bytesUploaded()).isZero();
         assertThat(registry.get("ssis.ssisdb.projects.deduplicated").counter().count()).isEqualTo(2);
@@ -211,7 +212,7 @@ class SsisdbCaptureIT {
         byte[] loads = ispac("Loads", 200_000);
         long loadsId = catalog.deployProject("Finance", "Loads", loads);
         catalog.setObjectParameterValue(loadsId, 20, "Loads", "BatchSize", "Int32", false, "5000", null);
-        BackupJobRunner.JobReport report = backup();
+        BackupReport report = backup();
         assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
         UUID point = finished(report).restorePointId();
 
@@ -248,7 +249,7 @@ class SsisdbCaptureIT {
         catalog.deployProject("Ops", "Locked", ispac("Locked", 100));
         catalog.deployProject("Ops", "Open", ispac("Open", 100));
         catalog.makeUnreadable("Ops", "Locked");
-        BackupJobRunner.JobReport report = backup();
+        BackupReport report = backup();
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(report.errors()).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("SSISDB\\Ops\\Locked");
@@ -259,7 +260,7 @@ class SsisdbCaptureIT {
 
     @Test
     void anInstanceWithoutSsisdbSaysSo() {
-        BackupJobRunner.JobReport report = backup();
+        BackupReport report = backup();
         assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(report.artifacts()).isZero();
         assertThat(finished(report).warnings().toString()).contains("no SSISDB catalog");

@@ -13,9 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.ssisbackup.testsupport.msdb.MsdbModel;
-import org.ssisbackup.testsupport.msdb.MsdbStandIn;
-import org.ssisbackup.testsupport.msdb.SqlType;
+import org.ssisbackup.testkit.msdb.MsdbModel;
+import org.ssisbackup.testkit.msdb.MsdbStandIn;
+import org.ssisbackup.testkit.msdb.SqlType;
 
 /**
  * The msdb the msdb agent's integration tests run against: the TDS stand-in by default, or a real SQL Server when

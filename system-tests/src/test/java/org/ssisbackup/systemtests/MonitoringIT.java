@@ -41,7 +41,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
+import org.ssisbackup.testkit.kafka.TopicProbe;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,7 +74,7 @@ class MonitoringIT {
     @BeforeAll
     static void start() throws Exception {
         stack = new SystemStack(Map.of("ssisbackup.orchestrator.fleet-metrics-interval", "1s", "ssisbackup.catalog.metrics-interval", "1s",
-                "ssisbackup.heartbeat-interval", "2s"));
+                "ssisbackup.agent.heartbeat-interval", "2s"));
         String key = SystemStack.API_KEY;
         // The host gets labels and a nightly policy (so it has an allowed backup age), then one backup runs.
         assertThat(send("PUT", stack.orchestrator + "/api/v1/hosts/" + SystemStack.HOST + "/labels", "{\"labels\":{\"env\":\"system\"}}", key)

@@ -6,25 +6,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.fsagent.FsAgentApplication;
-import org.ssisbackup.msdbagent.MsdbAgentApplication;
-import org.ssisbackup.orchestrator.OrchestratorApplication;
-import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.SampleHost;
-import org.ssisbackup.testsupport.msdb.DtsxSeed;
-import org.ssisbackup.testsupport.msdb.MsdbModel;
-import org.ssisbackup.testsupport.msdb.MsdbStandIn;
+import org.ssisbackup.testkit.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.msdb.DtsxSeed;
+import org.ssisbackup.testkit.msdb.MsdbModel;
+import org.ssisbackup.testkit.msdb.MsdbStandIn;
+import org.ssisbackup.testkit.process.ServiceProcess;
 
 /**
- * The whole product on real parts, in one JVM: a KRaft broker, s3proxy, PostgreSQL, the msdb stand-in and a sample SSIS
- * host, with the four services started as their operators would start them (settings as command-line arguments) for
- * host {@value #HOST}. Each service listens on a free port.
+ * The whole product on real parts: a KRaft broker, s3proxy, PostgreSQL, the msdb stand-in and a sample SSIS host in this
+ * JVM, and the four services each in a process of its own, started from the jars the build made, as operators start
+ * them (settings as command-line arguments) for host {@value #HOST}. Each service listens on a free port.
  */
 final class SystemStack implements AutoCloseable {
     static final String HOST = "sql01";
@@ -38,14 +37,18 @@ final class SystemStack implements AutoCloseable {
     final EmbeddedPostgresServer postgres;
     final MsdbStandIn msdb;
     final Path hostRoot;
+    final Path logs;
+    final ServiceProcess orchestratorProcess;
+    final ServiceProcess catalogProcess;
+    final ServiceProcess fsAgentProcess;
+    final ServiceProcess msdbAgentProcess;
     final String orchestrator;
     final String catalog;
     final String fsAgent;
     final String msdbAgent;
-    private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
 
     /** @param extra settings for every service (each takes only its own) */
-    SystemStack(Map<String, Object> extra) throws Exception {
+    SystemStack(Map<String, String> extra) throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
         kafka.afterPropertiesSet();
         s3 = EmbeddedS3.startInMemory("system-access", "system-secret-key");
@@ -54,61 +57,70 @@ final class SystemStack implements AutoCloseable {
         DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
         msdb = new MsdbStandIn(model).addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin").start(0);
         hostRoot = SampleHost.copyHostTo(Files.createTempDirectory("host"));
+        logs = Files.createDirectories(Path.of(System.getProperty("ssisbackup.logs", "target/service-logs"))
+                .resolve(Long.toString(System.currentTimeMillis())));
 
-        Map<String, Object> common = new HashMap<>();
+        Map<String, String> common = new HashMap<>();
         common.put("spring.cloud.stream.kafka.binder.brokers", kafka.getBrokersAsString());
-        common.put("server.port", "0");
         common.putAll(extra);
-        Map<String, Object> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
+        Map<String, String> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
                 "secret-key", s3.secretKey(), "bucket", "ssis-backups");
 
-        Map<String, Object> cat = new HashMap<>(common);
+        Map<String, String> cat = new HashMap<>(common);
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
         s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
-        cat.put("ssisbackup.catalog.admin-api-key", CATALOG_ADMIN_KEY);
-        cat.put("ssisbackup.catalog.read-api-key", VIEWER_KEY); // as the local stack: the viewer key reads the catalog
-        catalog = url(start(CatalogApplication.class, CatalogApplication.CONFIG_NAME, cat));
+        keys(cat, new String[][] {{"admin", CATALOG_ADMIN_KEY, "admin"}, {"reader", VIEWER_KEY, "viewer"}});
 
-        Map<String, Object> orch = new HashMap<>(common);
+        Map<String, String> orch = new HashMap<>(common);
         orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
         orch.put("spring.datasource.username", postgres.user());
-        orch.put("ssisbackup.orchestrator.catalog-url", catalog);
         orch.put("ssisbackup.orchestrator.catalog-api-key", VIEWER_KEY);
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].name", "system-test");
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].key", API_KEY);
-        orch.put("ssisbackup.orchestrator.security.api-keys[0].role", "operator");
-        orch.put("ssisbackup.orchestrator.security.api-keys[1].name", "system-test-viewer");
-        orch.put("ssisbackup.orchestrator.security.api-keys[1].key", VIEWER_KEY);
-        orch.put("ssisbackup.orchestrator.security.api-keys[1].role", "viewer");
-        orchestrator = url(start(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME, orch));
+        keys(orch, new String[][] {{"system-test", API_KEY, "operator"}, {"system-test-viewer", VIEWER_KEY, "viewer"}});
 
-        Map<String, Object> fs = new HashMap<>(common);
-        fs.put("ssisbackup.fs.host-id", HOST);
+        Map<String, String> fs = new HashMap<>(common);
+        fs.put("ssisbackup.agent.host-id", HOST);
         fs.put("ssisbackup.fs.service-config", hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
         fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
-        s3Props.forEach((k, v) -> fs.put("ssisbackup.fs.s3." + k, v));
-        fsAgent = url(start(FsAgentApplication.class, FsAgentApplication.CONFIG_NAME, fs));
+        s3Props.forEach((k, v) -> fs.put("ssisbackup.agent.s3." + k, v));
 
-        Map<String, Object> md = new HashMap<>(common);
-        md.put("ssisbackup.msdb.host-id", HOST);
+        Map<String, String> md = new HashMap<>(common);
+        md.put("ssisbackup.agent.host-id", HOST);
         md.put("ssisbackup.msdb.jdbc-url", msdb.jdbcUrl());
         md.put("ssisbackup.msdb.username", "ssis_backup");
         md.put("ssisbackup.msdb.password", MSDB_PASSWORD);
-        s3Props.forEach((k, v) -> md.put("ssisbackup.msdb.s3." + k, v));
-        msdbAgent = url(start(MsdbAgentApplication.class, MsdbAgentApplication.CONFIG_NAME, md));
+        s3Props.forEach((k, v) -> md.put("ssisbackup.agent.s3." + k, v));
+
+        // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
+        catalogProcess = ServiceProcess.start("catalog-service", "catalog-service", cat, logs);
+        catalog = catalogProcess.url();
+        orch.put("ssisbackup.orchestrator.catalog-url", catalog);
+        ExecutorService starting = Executors.newFixedThreadPool(3);
+        try {
+            Future<ServiceProcess> o = starting.submit(start("backup-orchestrator", orch));
+            Future<ServiceProcess> f = starting.submit(start("fs-agent", fs));
+            Future<ServiceProcess> m = starting.submit(start("msdb-agent", md));
+            orchestratorProcess = o.get();
+            fsAgentProcess = f.get();
+            msdbAgentProcess = m.get();
+        } finally {
+            starting.shutdown();
+        }
+        orchestrator = orchestratorProcess.url();
+        fsAgent = fsAgentProcess.url();
+        msdbAgent = msdbAgentProcess.url();
     }
 
-    private ConfigurableApplicationContext start(Class<?> app, String configName, Map<String, Object> props) {
-        // As command-line arguments: they outrank the service's own yml, as an operator's flags would.
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).properties(configName).run(args);
-        apps.add(ctx);
-        return ctx;
+    private Callable<ServiceProcess> start(String module, Map<String, String> settings) {
+        return () -> ServiceProcess.start(module, module, settings, logs);
     }
 
-    private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+    private static void keys(Map<String, String> settings, String[][] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            settings.put("ssisbackup.security.api-keys[" + i + "].name", keys[i][0]);
+            settings.put("ssisbackup.security.api-keys[" + i + "].key", keys[i][1]);
+            settings.put("ssisbackup.security.api-keys[" + i + "].role", keys[i][2]);
+        }
     }
 
     /** The four services' base URLs, orchestrator first. */
@@ -116,10 +128,17 @@ final class SystemStack implements AutoCloseable {
         return List.of(orchestrator, catalog, fsAgent, msdbAgent);
     }
 
+    List<ServiceProcess> processes() {
+        return List.of(orchestratorProcess, catalogProcess, fsAgentProcess, msdbAgentProcess);
+    }
+
     @Override
     public void close() throws Exception {
-        for (int i = apps.size() - 1; i >= 0; i--) {
-            apps.get(i).close();
+        List<ServiceProcess> all = new ArrayList<>(List.of(fsAgentProcess, msdbAgentProcess, orchestratorProcess, catalogProcess));
+        for (ServiceProcess p : all) {
+            if (p != null) {
+                p.stop();
+            }
         }
         if (msdb != null) msdb.close();
         if (postgres != null) postgres.close();

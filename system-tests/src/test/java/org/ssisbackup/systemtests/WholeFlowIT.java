@@ -21,11 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.ssisbackup.contracts.Topics;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.SampleHost;
-import org.ssisbackup.testsupport.kafka.TopicProbe;
-import org.ssisbackup.testsupport.msdb.MsdbStandIn;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.kafka.TopicProbe;
+import org.ssisbackup.testkit.msdb.MsdbStandIn;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -144,6 +144,9 @@ class WholeFlowIT {
             JsonNode restored = get(orchestrator + "/api/v1/restores/" + restoreId);
             assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
             assertThat(restored.get("agents").get(0).get("result").get("written").get(0).asString()).isEqualTo(monthEnd.toString());
+            // The API answers in its own types, never the agents' wire envelopes.
+            assertThat(restored.get("agents").get(0).get("result").has("meta")).isFalse();
+            assertThat(restored.get("agents").get(0).get("result").has("type")).isFalse();
             assertThat(Files.readAllBytes(monthEnd)).isEqualTo(monthEndBytes);
             assertThat(post(orchestrator + "/api/v1/restores", "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}")
                     .statusCode()).isEqualTo(404);

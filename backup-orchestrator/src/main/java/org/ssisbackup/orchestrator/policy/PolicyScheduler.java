@@ -1,16 +1,14 @@
 package org.ssisbackup.orchestrator.policy;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.orchestrator.job.BackupJobs;
+import org.ssisbackup.orchestrator.backup.BackupJobs;
 
 /**
  * Runs policies whose scheduled time has come. Each run is claimed by moving the policy's {@code next_run_at} forward
@@ -21,12 +19,12 @@ import org.ssisbackup.orchestrator.job.BackupJobs;
 class PolicyScheduler {
     private static final Logger log = LoggerFactory.getLogger(PolicyScheduler.class);
 
-    private final JdbcClient jdbc;
+    private final PolicyRepository policies;
     private final BackupJobs jobs;
     private final FleetRegistry fleet;
 
-    PolicyScheduler(JdbcClient jdbc, BackupJobs jobs, FleetRegistry fleet) {
-        this.jdbc = jdbc;
+    PolicyScheduler(PolicyRepository policies, BackupJobs jobs, FleetRegistry fleet) {
+        this.policies = policies;
         this.jobs = jobs;
         this.fleet = fleet;
     }
@@ -34,13 +32,9 @@ class PolicyScheduler {
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.schedule-tick:10s}")
     public void runDuePolicies() {
         Instant now = Instant.now();
-        List<Policy> due = jdbc.sql("SELECT * FROM policy WHERE enabled AND next_run_at <= ? ORDER BY next_run_at")
-                .param(Timestamp.from(now)).query().listOfRows().stream().map(Policies::policy).toList();
-        for (Policy p : due) {
+        for (Policy p : policies.due(now)) {
             Instant next = p.nextRunAfter(now);
-            int claimed = jdbc.sql("UPDATE policy SET next_run_at = ? WHERE id = ? AND next_run_at = ?")
-                    .params(next == null ? null : Timestamp.from(next), p.id(), Timestamp.from(p.nextRunAt())).update();
-            if (claimed == 0) {
+            if (!policies.claimRun(p, next)) {
                 continue; // another orchestrator took this run
             }
             List<String> hosts = fleet.hostIds(LabelSelector.parse(p.selector()));

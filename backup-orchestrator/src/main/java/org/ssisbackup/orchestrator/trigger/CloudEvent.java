@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 public record CloudEvent(String id, String source, String type, String subject) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static CloudEvent from(Message<byte[]> message) {
+    public static CloudEvent from(Message<byte[]> message) {
         Map<String, Object> headers = message.getHeaders();
         if (headers.containsKey("ce_specversion")) {
             return validated(text(headers.get("ce_specversion")), text(headers.get("ce_id")), text(headers.get("ce_source")),

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.orchestrator.job.BackupJobs;
-import org.ssisbackup.orchestrator.policy.Policies;
+import org.ssisbackup.orchestrator.backup.BackupJobs;
+import org.ssisbackup.orchestrator.policy.PolicyRepository;
 import org.ssisbackup.orchestrator.policy.Policy;
 
 /**
@@ -31,16 +31,16 @@ import org.ssisbackup.orchestrator.policy.Policy;
 public class EventTriggers {
     private static final Logger log = LoggerFactory.getLogger(EventTriggers.class);
 
-    private final JdbcClient jdbc;
+    private final TriggerRepository repository;
     private final TriggerProperties properties;
-    private final Policies policies;
+    private final PolicyRepository policies;
     private final FleetRegistry fleet;
     private final BackupJobs jobs;
     private final MeterRegistry registry;
 
-    public EventTriggers(JdbcClient jdbc, TriggerProperties properties, Policies policies, FleetRegistry fleet, BackupJobs jobs,
+    public EventTriggers(TriggerRepository repository, TriggerProperties properties, PolicyRepository policies, FleetRegistry fleet, BackupJobs jobs,
                          MeterRegistry registry) {
-        this.jdbc = jdbc;
+        this.repository = repository;
         this.properties = properties;
         this.policies = policies;
         this.fleet = fleet;
@@ -74,20 +74,14 @@ public class EventTriggers {
                 throw reject(e, "selector '" + mapping.hosts() + "' of event type '" + e.type() + "' matches no host");
             }
         }
-        int fresh = jdbc.sql("INSERT INTO trigger_event (source, id, type, subject, received_at) VALUES (?, ?, ?, ?, now())"
-                + " ON CONFLICT DO NOTHING").params(e.source(), e.id(), e.type(), e.subject()).update();
-        if (fresh == 0) {
+        if (!repository.remember(e)) {
             count(e, "duplicate");
             return Result.DUPLICATE;
         }
-        Timestamp fireAt = Timestamp.from(Instant.now().plus(properties.coalesceWindow()));
+        Instant fireAt = Instant.now().plus(properties.coalesceWindow());
         boolean coalesced = false;
         for (String host : hosts) {
-            Integer events = jdbc.sql("""
-                    INSERT INTO trigger_pending (policy_id, host_id, first_at, fire_at, events) VALUES (?, ?, now(), ?, 1)
-                    ON CONFLICT (policy_id, host_id) DO UPDATE SET events = trigger_pending.events + 1
-                    RETURNING events""").params(policy.id(), host, fireAt).query(Integer.class).single();
-            coalesced |= events > 1;
+            coalesced |= repository.queue(policy.id(), host, fireAt) > 1;
         }
         count(e, coalesced ? "coalesced" : "queued");
         return coalesced ? Result.COALESCED : Result.QUEUED;
@@ -96,16 +90,11 @@ public class EventTriggers {
     /** Starts the triggered backups whose window has closed: one job per policy with all its due hosts. */
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.triggers.tick:2s}")
     public void startDue() {
-        Map<UUID, List<String>> byPolicy = new LinkedHashMap<>();
-        jdbc.sql("DELETE FROM trigger_pending WHERE fire_at <= now() RETURNING policy_id, host_id").query().listOfRows()
-                .forEach(r -> byPolicy.computeIfAbsent((UUID) r.get("policy_id"), k -> new java.util.ArrayList<>())
-                        .add((String) r.get("host_id")));
-        byPolicy.forEach((policyId, hosts) -> policies.find(policyId.toString()).ifPresent(p -> {
+        repository.takeDue().forEach((policyId, hosts) -> policies.find(policyId.toString()).ifPresent(p -> {
             BackupJobs.NewJob job = jobs.start(hosts.stream().sorted().toList(), p.scopes(), "event", p.id());
             log.info("policy {}: event-triggered job {} for {} hosts", p.name(), job.jobId(), hosts.size());
         }));
-        jdbc.sql("DELETE FROM trigger_event WHERE received_at < ?").param(Timestamp.from(Instant.now().minus(Duration.ofDays(7))))
-                .update();
+        repository.forgetEventsBefore(Instant.now().minus(Duration.ofDays(7)));
     }
 
     private RejectedTriggerException reject(CloudEvent e, String reason) {

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.ssisbackup.catalog.query.CatalogQueries;
-import org.ssisbackup.contracts.metrics.TaggedGauge;
+import org.ssisbackup.platform.metrics.TaggedGauge;
 
 /**
  * What the catalog holds, as gauges refreshed from PostgreSQL: restore points by host and status, bytes referenced by
@@ -20,15 +20,13 @@ import org.ssisbackup.contracts.metrics.TaggedGauge;
  */
 @Component
 public class CatalogMetrics {
-    private final JdbcClient jdbc;
     private final CatalogQueries queries;
     private final TaggedGauge pointsByHostAndStatus;
     private final TaggedGauge newestAge;
     private final TaggedGauge newestCompleteAge;
     private final AtomicReference<double[]> bytes = new AtomicReference<>(new double[] {0, 0});
 
-    CatalogMetrics(JdbcClient jdbc, CatalogQueries queries, MeterRegistry registry) {
-        this.jdbc = jdbc;
+    CatalogMetrics(CatalogQueries queries, MeterRegistry registry) {
         this.queries = queries;
         this.pointsByHostAndStatus = new TaggedGauge(registry, "ssis.catalog.restore.points", "points",
                 "restore points held, by host and status");
@@ -47,14 +45,10 @@ public class CatalogMetrics {
     @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
     public void refresh() {
         Map<Tags, Number> points = new LinkedHashMap<>();
-        jdbc.sql("SELECT host_id, status, count(*) AS n FROM restore_point GROUP BY host_id, status").query().listOfRows()
-                .forEach(r -> points.put(Tags.of("host", (String) r.get("host_id"), "status", (String) r.get("status")),
-                        (Number) r.get("n")));
+        queries.pointCounts().forEach(c -> points.put(Tags.of("host", c.hostId(), "status", c.status()), c.count()));
         pointsByHostAndStatus.set(points);
-        // From the points' totals and the blob table: scanning every artifact would cost seconds per refresh at fleet scale.
-        double referenced = jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point").query(Double.class).single();
-        double stored = jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob").query(Double.class).single();
-        bytes.set(new double[] {referenced, stored});
+        CatalogQueries.Bytes b = queries.bytes();
+        bytes.set(new double[] {b.referenced(), b.stored()});
         List<CatalogQueries.HostNewest> newest = queries.fleetNewest();
         Map<Tags, Number> age = new LinkedHashMap<>();
         Map<Tags, Number> completeAge = new LinkedHashMap<>();

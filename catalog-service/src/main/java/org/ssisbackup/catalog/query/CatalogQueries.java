@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Service;
+import org.springframework.stereotype.Repository;
 import org.ssisbackup.contracts.MessageCodec;
 
 /**
@@ -20,7 +20,7 @@ import org.ssisbackup.contracts.MessageCodec;
  * does), one point with its artifacts, every stored version of one package across the fleet, the difference between
  * two points, and the fleet's newest point per host.
  */
-@Service
+@Repository
 public class CatalogQueries {
     private final JdbcClient jdbc;
 
@@ -230,5 +230,26 @@ public class CatalogQueries {
                 throw new IllegalArgumentException("not a cursor from this API: " + token);
             }
         }
+    }
+
+    /** Restore points held, by host and status. */
+    public record PointCount(String hostId, String status, long count) {
+    }
+
+    public List<PointCount> pointCounts() {
+        return jdbc.sql("SELECT host_id, status, count(*) AS n FROM restore_point GROUP BY host_id, status")
+                .query((rs, n) -> new PointCount(rs.getString("host_id"), rs.getString("status"), rs.getLong("n"))).list();
+    }
+
+    /**
+     * Bytes the restore points reference (every artifact in every point) and bytes stored (each blob once), from the
+     * points' totals and the blob table: scanning every artifact would cost seconds per refresh at fleet scale.
+     */
+    public record Bytes(double referenced, double stored) {
+    }
+
+    public Bytes bytes() {
+        return new Bytes(jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point").query(Double.class).single(),
+                jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob").query(Double.class).single());
     }
 }

@@ -13,6 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
+import org.ssisbackup.catalog.record.RestorePointRepository;
+import org.ssisbackup.catalog.retention.RetentionRepository;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
@@ -20,8 +22,8 @@ import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.StoreException;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.StoreException;
 
 /**
  * Rebuilds the catalog from the bucket's manifests alone (after losing the database, or to find what it missed): every
@@ -36,14 +38,17 @@ public class CatalogRebuild {
 
     private final BlobStore store;
     private final RestorePointRecorder recorder;
-    private final JdbcClient jdbc;
+    private final RestorePointRepository points;
+    private final RetentionRepository retention;
     private final MaintenanceLock lock;
 
-    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, JdbcClient jdbc, MaintenanceLock lock) {
+    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, RestorePointRepository points, RetentionRepository retention,
+                          MaintenanceLock lock) {
         this.lock = lock;
         this.store = store;
         this.recorder = recorder;
-        this.jdbc = jdbc;
+        this.points = points;
+        this.retention = retention;
     }
 
     public record Unreadable(String key, String reason) {
@@ -79,17 +84,17 @@ public class CatalogRebuild {
             }
         }
         int agentResultsAdded = 0;
-        long artifactsBefore = count("SELECT count(*) FROM artifact");
+        long artifactsBefore = points.countAllArtifacts();
         List<NewPoint> added = new ArrayList<>();
         int known = 0;
         int expired = 0;
         for (Map.Entry<UUID, List<Manifest>> e : byPoint.entrySet()) {
             UUID point = e.getKey();
-            if (count("SELECT count(*) FROM restore_point WHERE id = ?", point) > 0) {
+            if (points.pointExists(point)) {
                 known++;
                 continue;
             }
-            if (count("SELECT count(*) FROM retention_audit WHERE restore_point_id = ? AND action = 'EXPIRE_POINT'", point) > 0) {
+            if (retention.wasExpired(point)) {
                 expired++; // its manifest outlived the expiry (the deletion failed): retention's decision stands
                 continue;
             }
@@ -100,7 +105,7 @@ public class CatalogRebuild {
             Set<AgentKind> jobAgents = EnumSet.noneOf(AgentKind.class);
             manifests.forEach(m -> jobAgents.addAll(m.jobAgents() == null ? Set.of(m.agent()) : m.jobAgents()));
             for (Manifest m : manifests) {
-                if (count("SELECT count(*) FROM agent_result WHERE restore_point_id = ? AND agent = ?", point, m.agent().name()) == 0) {
+                if (!points.hasAgentResult(point, m.agent())) {
                     agentResultsAdded++;
                 }
                 if (!m.artifacts().isEmpty()) {
@@ -137,14 +142,10 @@ public class CatalogRebuild {
                 }
             }
             boolean downgrade = extra.size() > 1;
-            jdbc.sql("UPDATE restore_point SET reasons = reasons || CAST(? AS jsonb),"
-                    + " status = CASE WHEN ? AND status = 'COMPLETE' THEN 'PARTIAL' ELSE status END WHERE id = ?")
-                    .params(MessageCodec.encodeToString(extra), downgrade, point).update();
-            jdbc.sql("SELECT host_id, status, reasons::text AS reasons FROM restore_point WHERE id = ?").param(point).query().listOfRows()
-                    .forEach(r -> added.add(new NewPoint(point, (String) r.get("host_id"), (String) r.get("status"),
-                            MessageCodec.decodeStrings((String) r.get("reasons")))));
+            RestorePointRepository.PointSummary summary = points.addReasons(point, extra, downgrade);
+            added.add(new NewPoint(point, summary.hostId(), summary.status(), summary.reasons()));
         }
-        long artifactsAdded = count("SELECT count(*) FROM artifact") - artifactsBefore;
+        long artifactsAdded = points.countAllArtifacts() - artifactsBefore;
         log.info("catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable", read, added.size(), known,
                 unreadable.size());
         return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
@@ -153,9 +154,5 @@ public class CatalogRebuild {
     /** The envelope of an event replayed from a manifest: its job, host and time, a new message id. */
     private static MessageMeta meta(Manifest m) {
         return new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(), m.createdAt());
-    }
-
-    private long count(String sql, Object... params) {
-        return jdbc.sql(sql).params(params).query(Long.class).single();
     }
 }

@@ -22,9 +22,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.Sha256;
-import org.ssisbackup.contracts.store.StoreException;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
 
 /**
  * Re-reads stored blobs and checks their SHA-256, least recently checked first, so a share of the bucket per run covers
@@ -47,7 +47,7 @@ public class BlobVerification {
                          List<Problem> problems, long restorePointsMarked) {
     }
 
-    private final JdbcClient jdbc;
+    private final VerificationRepository repository;
     private final BlobStore store;
     private final CatalogProperties.Verification settings;
     private final Clock clock;
@@ -56,10 +56,10 @@ public class BlobVerification {
     private final AtomicLong lastRun = new AtomicLong();
     private final MaintenanceLock lock;
 
-    public BlobVerification(JdbcClient jdbc, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry,
+    BlobVerification(VerificationRepository repository, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry,
                             MaintenanceLock lock) {
         this.lock = lock;
-        this.jdbc = jdbc;
+        this.repository = repository;
         this.store = store;
         this.settings = properties.verification();
         this.clock = clock;
@@ -86,7 +86,7 @@ public class BlobVerification {
 
     @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
     void refreshDamaged() {
-        damaged.set(jdbc.sql("SELECT count(*) FROM restore_point WHERE damaged").query(Long.class).single());
+        damaged.set(repository.damagedPoints());
     }
 
     /** Checks {@code share} (0..1] of the distinct blobs the catalog references. */
@@ -99,18 +99,14 @@ public class BlobVerification {
 
     private Report check(double share) {
         Instant now = clock.instant();
-        long stored = jdbc.sql("SELECT count(*) FROM blob").query(Long.class).single();
-        long n = (long) Math.ceil(share * stored);
-        List<Map<String, Object>> picked = jdbc.sql("""
-                SELECT b.sha256, b.size FROM blob b LEFT JOIN blob_check c ON c.sha256 = b.sha256
-                ORDER BY c.checked_at NULLS FIRST, b.sha256 LIMIT ?""").param(n).query().listOfRows();
+        long stored = repository.storedBlobs();
+        List<String> picked = repository.leastRecentlyChecked((long) Math.ceil(share * stored));
         Map<Result, Long> results = new EnumMap<>(Result.class);
         List<Problem> problems = new ArrayList<>();
         long bytesRead = 0;
         long marked = 0;
         int unreadableInARow = 0;
-        for (Map<String, Object> row : picked) {
-            String sha = ((String) row.get("sha256")).trim();
+        for (String sha : picked) {
             Result result;
             String detail = null;
             try (InputStream in = store.openBlob(sha)) {
@@ -135,10 +131,7 @@ public class BlobVerification {
             }
             results.merge(result, 1L, Long::sum);
             counters.get(result).increment();
-            jdbc.sql("""
-                    INSERT INTO blob_check (sha256, checked_at, result, detail) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (sha256) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result, detail = excluded.detail""")
-                    .params(sha, Timestamp.from(now), result.name(), detail).update();
+            repository.recordCheck(sha, now, result, detail);
             if (result == Result.MISSING || result == Result.CORRUPT) {
                 long m = markDamaged(sha, result, detail, now);
                 marked += m;
@@ -160,17 +153,11 @@ public class BlobVerification {
     }
 
     private long markDamaged(String sha, Result result, String detail, Instant now) {
-        List<Map<String, Object>> uses = jdbc.sql("SELECT DISTINCT restore_point_id, agent, logical_path FROM artifact WHERE sha256 = ?")
-                .param(sha).query().listOfRows();
         long marked = 0;
-        for (Map<String, Object> use : uses) {
-            String reason = use.get("agent") + ": " + use.get("logical_path") + ": blob " + sha + " is "
+        for (VerificationRepository.Use use : repository.usesOf(sha)) {
+            String reason = use.agent() + ": " + use.logicalPath() + ": blob " + sha + " is "
                     + result.name().toLowerCase() + " (" + detail + "), found by verification at " + now;
-            marked += jdbc.sql("""
-                    UPDATE restore_point SET damaged = true, status = CASE WHEN status = 'COMPLETE' THEN 'PARTIAL' ELSE status END,
-                        reasons = reasons || jsonb_build_array(CAST(? AS text))
-                    WHERE id = ? AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(reasons) r WHERE r LIKE ?)""")
-                    .params(reason, (UUID) use.get("restore_point_id"), "%blob " + sha + " is %").update();
+            marked += repository.markDamaged(use.restorePointId(), reason, "%blob " + sha + " is %");
         }
         return marked;
     }

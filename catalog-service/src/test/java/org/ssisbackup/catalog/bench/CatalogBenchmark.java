@@ -28,7 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.retention.RetentionPass;
-import org.ssisbackup.testsupport.infra.EmbeddedPostgresServer;
+import org.ssisbackup.testkit.infra.EmbeddedPostgresServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,11 +40,12 @@ import tools.jackson.databind.json.JsonMapper;
  * every 20 days, the same bytes on every host), 10 msdb packages and 30 configuration files of the host's own (one in
  * ten changes every 10 days). Writes Markdown to target/catalog-benchmark.md.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
         "ssisbackup.catalog.retention.orphan-scan=false", "ssisbackup.catalog.metrics-interval=1000d",
-        "spring.datasource.hikari.maximum-pool-size=4", "logging.level.org.ssisbackup=WARN"})
+        "spring.datasource.hikari.maximum-pool-size=4", "logging.level.org.ssisbackup=WARN",
+        "ssisbackup.security.api-keys[0].name=bench", "ssisbackup.security.api-keys[0].key=bench-key",
+        "ssisbackup.security.api-keys[0].role=admin"})
 @EmbeddedKafka(partitions = 1)
 class CatalogBenchmark {
     static final int HOSTS = Integer.getInteger("bench.hosts", 10_000);
@@ -242,7 +243,7 @@ class CatalogBenchmark {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", "bench-key").build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());

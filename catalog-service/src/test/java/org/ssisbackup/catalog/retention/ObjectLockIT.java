@@ -30,8 +30,9 @@ import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.contracts.ObjectKeys;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.S3ObjectStore;
+import org.ssisbackup.testkit.infra.TestDatabases;
 
 /**
  * Buckets with object lock: the sweep reads each blob's lock from its HEAD (through the MinIO SDK) and never asks to
@@ -39,7 +40,7 @@ import org.ssisbackup.testsupport.infra.TestDatabases;
  * locked. s3proxy has no object lock, so the bucket here is a small S3 front that answers HEAD with S3's lock headers
  * and records DELETEs; the catalog's database is real PostgreSQL.
  */
-@SpringBootTest(properties = {CatalogApplication.CONFIG_NAME, "server.port=0",
+@SpringBootTest(properties = {"server.port=0",
         "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-"})
 @EmbeddedKafka(partitions = 1)
@@ -101,7 +102,7 @@ class ObjectLockIT {
         server.start();
         MinioClient client = MinioClient.builder().endpoint("http://127.0.0.1:" + server.getAddress().getPort())
                 .region("us-east-1").credentials("lock-access", "lock-secret").build();
-        return new BlobStore(client, "locked-bucket");
+        return new BlobStore(new S3ObjectStore(client, "locked-bucket"));
     }
 
     static final DateTimeFormatter HTTP_DATE =
@@ -140,9 +141,9 @@ class ObjectLockIT {
         refuse.add(refused);
 
         CatalogProperties props = new CatalogProperties(null,
-                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null, null, null);
-        RetentionPass pass = new RetentionPass(jdbc, dataSource, tx, bucket, props, Clock.systemUTC(), new SimpleMeterRegistry(),
-                new MaintenanceLock(dataSource));
+                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null);
+        RetentionPass pass = new RetentionPass(new RetentionRepository(jdbc, dataSource, tx), bucket, props, Clock.systemUTC(),
+                new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
 
         RetentionPass.Report dry = pass.run(true);
         assertThat(deletes).isEmpty();
@@ -152,7 +153,7 @@ class ObjectLockIT {
         assertThat(deletes).containsExactlyInAnyOrder(expiredLock, free, refused);
         assertThat(deletes).doesNotContain(retained, held);
         assertThat(report.blobsDeleted()).isEqualTo(2);
-        assertThat(report.held()).extracting(RetentionPass.Blob::detail).contains("object lock until " + until, "legal hold")
+        assertThat(report.held()).extracting(BlobSweep.Blob::detail).contains("object lock until " + until, "legal hold")
                 .anyMatch(d -> d.startsWith("the bucket refused the deletion: ") && d.contains("AccessDenied"));
         assertThat(jdbc.sql("SELECT locked_until FROM unreferenced_blob WHERE sha256 = ?").param("a1".repeat(32))
                 .query(Timestamp.class).single().toInstant()).isEqualTo(until);

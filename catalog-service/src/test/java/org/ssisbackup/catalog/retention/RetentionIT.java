@@ -44,9 +44,9 @@ import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.PolicyRef;
 import org.ssisbackup.contracts.RetentionRule;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.TestDatabases;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,14 +56,13 @@ import tools.jackson.databind.json.JsonMapper;
  * unreferenced blob keeps it; one that reused a blob retention then deleted cannot be COMPLETE; orphans go too; every
  * expiry and deletion is audited; a rebuild does not bring expired points back; the metrics count it all.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
         "ssisbackup.catalog.retention.blob-grace=PT48H",
         // keepLast 2 alone: the production default's "monthly 12" would keep the first ad-hoc point whenever the three
         // ad-hoc points (10, 9 and 8 days ago) straddle the end of a month, and the expected counts would depend on the date.
         "ssisbackup.catalog.retention.default-rule.keep-last=2", "ssisbackup.catalog.retention.default-rule.monthly=0",
-        "ssisbackup.catalog.admin-api-key=retention-admin-key"})
+        "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=retention-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
 @EmbeddedKafka(partitions = 1)
 class RetentionIT {
     static final EmbeddedS3 S3 = TestBucket.start("retention-access", "retention-secret");

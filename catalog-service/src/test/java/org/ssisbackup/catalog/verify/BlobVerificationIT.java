@@ -39,9 +39,9 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
-import org.ssisbackup.testsupport.infra.TestDatabases;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.TestDatabases;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,10 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
  * becomes PARTIAL with the reason), the others stay COMPLETE; a share checks the least recently checked blobs first so
  * two half runs cover everything; an unreachable bucket marks nothing; the metrics say it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {CatalogApplication.CONFIG_NAME,
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
         "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
-        "ssisbackup.catalog.admin-api-key=verify-admin-key"})
+        "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=verify-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
 @EmbeddedKafka(partitions = 1)
 class BlobVerificationIT {
     static final EmbeddedS3 S3 = TestBucket.start("verify-access", "verify-secret");
@@ -135,7 +134,8 @@ class BlobVerificationIT {
         assertThat(StoredPoints.status(jdbc, needsC)).isEqualTo("PARTIAL");
         assertThat(StoredPoints.status(jdbc, fine)).isEqualTo("COMPLETE");
         JsonNode view = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/restore-points/" + needsB)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                + "/api/v1/restore-points/" + needsB)).header("X-API-Key", "verify-admin-key").build(),
+                HttpResponse.BodyHandlers.ofString()).body()); // the admin key reads too
         assertThat(view.get("damaged").asBoolean()).isTrue();
         assertThat(view.get("reasons").toString()).contains("C:\\\\ETL\\\\B.dtsx: blob " + b.sha256() + " is corrupt");
 
@@ -145,10 +145,9 @@ class BlobVerificationIT {
                 .single()).isEqualTo(1);
 
         // A bucket that cannot be reached marks nothing: UNREADABLE, reported.
-        BlobStore unreachable = new BlobStore(MinioClient.builder().endpoint("http://127.0.0.1:1").credentials("x", "y").build(),
-                "verify-bucket");
-        BlobVerification offline = new BlobVerification(jdbc, unreachable, new CatalogProperties(null, null, null, null, null), Clock.systemUTC(),
-                new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
+        BlobStore unreachable = BlobStore.connect("http://127.0.0.1:1", "x", "y", "verify-bucket");
+        BlobVerification offline = new BlobVerification(new VerificationRepository(jdbc), unreachable, new CatalogProperties(null, null, null),
+                Clock.systemUTC(), new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
         BlobVerification.Report outage = offline.run(1);
         assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
         assertThat(outage.restorePointsMarked()).isZero();

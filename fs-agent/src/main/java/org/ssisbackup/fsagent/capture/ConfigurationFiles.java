@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.ssisbackup.contracts.ConfigReference;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.ssis.PackageXml;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.ssis.PackageXml;
 
 /**
  * Finds the configuration files packages use: type 1 (the string is the path) and type 5 (the string names an
@@ -36,7 +37,7 @@ public final class ConfigurationFiles {
      * Reads a stored file-system package (whose bytes hash to {@code sha256}) for its references; encrypted or
      * malformed packages are warned about.
      */
-    public void readPackage(Path dtsx, String sha256, BackupJobRunner.CaptureContext ctx) {
+    public void readPackage(Path dtsx, String sha256, CaptureContext ctx) {
         PackageXml.PackageInfo info;
         try {
             info = packageInfos.read(dtsx, sha256);
@@ -55,11 +56,11 @@ public final class ConfigurationFiles {
     }
 
     /** A reference reported by the msdb agent: the package lives in msdb, so a relative path has no base. */
-    public void addMsdbReference(ConfigReference reference, BackupJobRunner.CaptureContext ctx) {
+    public void addMsdbReference(ConfigReference reference, CaptureContext ctx) {
         add(reference, null, ctx);
     }
 
-    private synchronized void add(ConfigReference ref, Path base, BackupJobRunner.CaptureContext ctx) {
+    private synchronized void add(ConfigReference ref, Path base, CaptureContext ctx) {
         String written;
         if (ref.configurationType() == 1) {
             written = ref.target();

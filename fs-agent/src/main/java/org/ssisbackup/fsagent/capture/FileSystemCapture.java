@@ -26,11 +26,13 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.ContentChangedException;
-import org.ssisbackup.contracts.store.StoreException;
-import org.ssisbackup.fsagent.FsAgentProperties;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.ssis.ServiceConfiguration;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.ContentChangedException;
+import org.ssisbackup.storage.StoreException;
+
 
 /**
  * Captures a host's file-system side of SSIS: MsDtsSrvr.ini.xml itself, every file under each
@@ -38,7 +40,7 @@ import org.ssisbackup.fsagent.FsAgentProperties;
  * packages and (in the same job) the host's msdb packages refer to, wherever they are. One file's problem (vanished, unreadable,
  * changed while read) is recorded against that file and the others go on.
  */
-public final class FileSystemCapture implements BackupJobRunner.Capture {
+public final class FileSystemCapture implements Capture {
     /** Files up to this size are read once into memory and hashed and uploaded from there; larger ones stream twice. */
     static final int READ_ONCE_LIMIT = 8 * 1024 * 1024;
 
@@ -68,7 +70,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
     }
 
     @Override
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws InterruptedException {
+    public void capture(BackupCommand command, CaptureContext ctx) throws InterruptedException {
         Path ini = properties.serviceConfig();
         Map<Path, String> roots = new LinkedHashMap<>();
         if (ini == null) {
@@ -132,7 +134,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
      * Hashes and uploads the walked files on {@code upload-parallelism} threads: S3 latency, not the disk, bounds
      * a backup of many small packages.
      */
-    private void storeInParallel(List<Candidate> candidates, ConfigurationFiles configs, BackupJobRunner.CaptureContext ctx)
+    private void storeInParallel(List<Candidate> candidates, ConfigurationFiles configs, CaptureContext ctx)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(properties.uploadParallelism(), r -> {
             Thread t = new Thread(r, "fs-agent-upload");
@@ -162,7 +164,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
     }
 
     private void walk(Path root, String folderName, Set<Path> seen, List<Candidate> candidates,
-                      BackupJobRunner.CaptureContext ctx) {
+                      CaptureContext ctx) {
         if (!Files.isDirectory(root)) {
             ctx.failed(root.toString(), "package folder '" + folderName + "' does not exist or is not a folder");
             return;
@@ -201,7 +203,7 @@ public final class FileSystemCapture implements BackupJobRunner.Capture {
      * looked up again while the agent saw it in the bucket within {@code blob-trust}.
      */
     private Optional<Artifact> store(Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra,
-                                     BackupJobRunner.CaptureContext ctx) {
+                                     CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             Instant now = Instant.now();

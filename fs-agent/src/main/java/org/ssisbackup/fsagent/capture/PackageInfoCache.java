@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ssisbackup.contracts.ssis.PackageXml;
+import org.ssisbackup.ssis.PackageXml;
 
 /**
  * Packages' protection levels and configurations by content hash: parsing a 5 MB package on every backup costs

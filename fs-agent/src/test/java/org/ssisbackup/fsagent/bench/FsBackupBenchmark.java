@@ -21,14 +21,20 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.fsagent.FsAgentProperties;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.fsagent.capture.FsAgentProperties;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.capture.MsdbReferences;
-import org.ssisbackup.fsagent.restore.FileRestorer;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.fsagent.restore.FileRestoreHandler;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.BackupRun;
+import org.ssisbackup.agent.restore.RestoreRun;
+import org.ssisbackup.contracts.RestoreOptions;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
  * Benchmark: the fs-agent's capture and restore against rclone and restic, on the same generated SSIS host and
@@ -66,24 +72,23 @@ public final class FsBackupBenchmark {
         BlobStore store = BlobStore.connect(s3.endpoint(), ACCESS, SECRET, bucket);
         store.ensureBucket();
         Path ini = host.resolve("MsDtsSrvr.ini.xml");
-        FsAgentProperties props = new FsAgentProperties("bench-host", ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null, List.of(), List.of(),
-                new FsAgentProperties.S3(s3.endpoint(), ACCESS, SECRET, bucket));
-        BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "bench-host", "bench", store, m -> { },
-                new FileSystemCapture(props, store, new MsdbReferences("bench-host")), r -> { });
+        FsAgentProperties props = new FsAgentProperties(ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null, List.of(), List.of());
+        AgentIdentity identity = new AgentIdentity(AgentKind.FILESYSTEM, "bench-host", "bench", Set.of(BackupScope.FILESYSTEM));
+        BackupRun runner = new BackupRun(identity, store, m -> { }, new FileSystemCapture(props, store, new MsdbReferences("bench-host")));
         UUID first = UUID.randomUUID();
         long t0 = System.nanoTime();
         check(runner.run(command(first)));
         long t1 = System.nanoTime();
         check(runner.run(command(UUID.randomUUID())));
         long t2 = System.nanoTime();
-        FileRestorer restorer = new FileRestorer("bench-host", store, new HostPaths(Map.of()), new SimpleMeterRegistry(), 4);
-        RestoreFinished r = restorer.restore(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "bench-host"),
-                AgentKind.FILESYSTEM, "bench-host", first, List.of(), restoreTo.toString(), OverwritePolicy.ALWAYS, false));
+        RestoreRun restorer = new RestoreRun(identity, store, m -> { }, List.of(new FileRestoreHandler(store, new HostPaths(Map.of()), 4)));
+        RestoreFinished r = restorer.run(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "bench-host"),
+                AgentKind.FILESYSTEM, "bench-host", first, new RestoreOptions(null, null, restoreTo.toString(), OverwritePolicy.ALWAYS,
+                        false, null, null))).finished();
         long t3 = System.nanoTime();
         if (!r.failed().isEmpty() || !r.refused().isEmpty()) {
             throw new IllegalStateException("restore failed: " + r);
         }
-        runner.close();
         return new Duration[] {Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)};
     }
 
@@ -92,7 +97,7 @@ public final class FsBackupBenchmark {
                 Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM));
     }
 
-    private static void check(BackupJobRunner.JobReport report) {
+    private static void check(BackupReport report) {
         if (report.outcome() != org.ssisbackup.contracts.Outcome.SUCCEEDED) {
             throw new IllegalStateException("backup did not succeed: " + report.errors());
         }

@@ -26,10 +26,14 @@ import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.fsagent.FsAgentProperties;
-import org.ssisbackup.testsupport.infra.EmbeddedS3;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.BackupRun;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.fsagent.capture.FsAgentProperties;
+import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
  * The capture's fault cases against a real S3 server: a file that vanishes, changes while read or cannot be read,
@@ -71,31 +75,32 @@ class FileSystemCaptureIT {
         store.ensureBucket();
     }
 
-    private BackupJobRunner.JobReport backup(BlobStore target, Consumer<Path> beforeRead) {
+    private BackupReport backup(BlobStore target, Consumer<Path> beforeRead) {
         FileSystemCapture capture = new FileSystemCapture(properties(), target, new MsdbReferences("cap-host"), beforeRead);
         return backup(target, capture);
     }
 
-    private BackupJobRunner.JobReport backup(BlobStore target, FileSystemCapture capture) {
-        BackupJobRunner runner = new BackupJobRunner(AgentKind.FILESYSTEM, "cap-host", "test", target, m -> { }, capture, r -> { });
+    private BackupReport backup(BlobStore target, FileSystemCapture capture) {
+        BackupRun runner = new BackupRun(new AgentIdentity(AgentKind.FILESYSTEM, "cap-host", "test", Set.of(BackupScope.FILESYSTEM)),
+                target, m -> { }, capture);
         UUID job = UUID.randomUUID();
         return runner.run(new BackupCommand(MessageMeta.create(job, "cap-host"), AgentKind.FILESYSTEM, job,
                 Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM)));
     }
 
     private FsAgentProperties properties() {
-        return new FsAgentProperties("cap-host", host.resolve("MsDtsSrvr.ini.xml"), List.of(), Map.of(), Map.of(),
-                Duration.ofSeconds(1), 2, null, List.of(), List.of("*.tmp"), new FsAgentProperties.S3(s3.endpoint(), s3.accessKey(), s3.secretKey(), "unused"));
+        return new FsAgentProperties(host.resolve("MsDtsSrvr.ini.xml"), List.of(), Map.of(), Map.of(),
+                Duration.ofSeconds(1), 2, null, List.of(), List.of("*.tmp"));
     }
 
-    private static List<String> reasons(BackupJobRunner.JobReport report) {
+    private static List<String> reasons(BackupReport report) {
         return report.errors().stream().map(e -> e.path() + ": " + e.reason()).toList();
     }
 
     @Test
     void aFileThatVanishesBeforeItIsReadFailsAloneWithItsPath() {
         Path b = host.resolve("Packages/B.dtsx");
-        BackupJobRunner.JobReport report = backup(store, file -> {
+        BackupReport report = backup(store, file -> {
             if (file.equals(b)) {
                 delete(file);
             }
@@ -110,7 +115,7 @@ class FileSystemCaptureIT {
         Path c = host.resolve("Packages/C.dtsx");
         Path large = host.resolve("Packages/extract.raw"); // above the read-once limit: streamed twice
         Files.write(large, new byte[FileSystemCapture.READ_ONCE_LIMIT + 1]);
-        BackupJobRunner.JobReport report = backup(store, file -> {
+        BackupReport report = backup(store, file -> {
             if (file.equals(c) || file.equals(large)) {
                 append(file);
             }
@@ -126,7 +131,7 @@ class FileSystemCaptureIT {
         assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file: chmod cannot simulate this");
         Path a = host.resolve("Packages/A.dtsx");
         Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("---------"));
-        BackupJobRunner.JobReport report = backup(store, file -> { });
+        BackupReport report = backup(store, file -> { });
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(reasons(report)).containsExactly(a + ": unreadable: access denied");
     }
@@ -137,7 +142,7 @@ class FileSystemCaptureIT {
         Path fifo = host.resolve("Packages/feed.pipe");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(p.waitFor()).isZero();
-        BackupJobRunner.JobReport report = backup(store, file -> { });
+        BackupReport report = backup(store, file -> { });
         assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(report.artifacts()).isEqualTo(4);
     }
@@ -148,7 +153,7 @@ class FileSystemCaptureIT {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             unreachable = BlobStore.connect("http://127.0.0.1:" + free.getLocalPort(), "cap-access", "cap-secret-key", "gone");
         }
-        BackupJobRunner.JobReport report = backup(unreachable, file -> { });
+        BackupReport report = backup(unreachable, file -> { });
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors()).filteredOn(e -> !e.path().equals("(job)")).hasSize(4)
                 .allSatisfy(e -> assertThat(e.reason()).startsWith("cannot store: ").contains("Connection refused"));
@@ -166,7 +171,7 @@ class FileSystemCaptureIT {
         assertThat(reads).hasSize(4);
 
         reads.clear();
-        BackupJobRunner.JobReport again = backup(store, capture);
+        BackupReport again = backup(store, capture);
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.artifacts()).isEqualTo(4);
         assertThat(again.artifactsUploaded()).isZero();

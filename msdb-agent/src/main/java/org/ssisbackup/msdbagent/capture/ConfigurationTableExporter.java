@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.ssis.PackageXml;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.StoreException;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.ssis.PackageXml;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 
 /**
@@ -53,7 +54,7 @@ final class ConfigurationTableExporter {
         this.store = store;
     }
 
-    void export(Connection c, List<Use> uses, BackupJobRunner.CaptureContext ctx) {
+    void export(Connection c, List<Use> uses, CaptureContext ctx) {
         if (uses.isEmpty()) {
             return;
         }
@@ -65,7 +66,7 @@ final class ConfigurationTableExporter {
         tables.forEach((table, packages) -> exportTable(c, table, packages, ctx));
     }
 
-    private Optional<Table> locate(Use use, Set<String> thisServer, BackupJobRunner.CaptureContext ctx) {
+    private Optional<Table> locate(Use use, Set<String> thisServer, CaptureContext ctx) {
         List<String> parts = parts(use.configurationString());
         if (parts.size() < 3) {
             ctx.warn(use.packagePath(), "SQL Server configuration string not understood; its table was not exported");
@@ -98,7 +99,7 @@ final class ConfigurationTableExporter {
         return Optional.of(new Table(database, table, parts.get(2)));
     }
 
-    private void exportTable(Connection c, Table t, Set<String> packages, BackupJobRunner.CaptureContext ctx) {
+    private void exportTable(Connection c, Table t, Set<String> packages, CaptureContext ctx) {
         String sql = "SELECT ConfigurationFilter, ConfiguredValue, PackagePath, ConfiguredValueType FROM [" + t.database() + "]."
                 + t.table() + " WHERE ConfigurationFilter = ?";
         StringBuilder csv = new StringBuilder(CSV_HEADER).append("\r\n");

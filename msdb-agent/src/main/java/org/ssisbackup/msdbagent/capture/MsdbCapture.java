@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.Set;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
 
 /**
  * One msdb-agent job: the parts its scope asks for, in order: msdb's packages (first, so the host's fs-agent gets
  * the configuration references early), SSISDB, then the native backup (the slowest). A part that fails is reported
  * under its own name and the other parts still run: a refused BACKUP must not cost the package exports.
  */
-public final class MsdbCapture implements BackupJobRunner.Capture {
+public final class MsdbCapture implements Capture {
     /** Names under which a part's failure is reported. */
     static final String PACKAGES = "(msdb packages)";
     static final String SSISDB = "(SSISDB)";
@@ -20,7 +21,7 @@ public final class MsdbCapture implements BackupJobRunner.Capture {
 
     @FunctionalInterface
     interface Part {
-        void run(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws Exception;
+        void run(BackupCommand command, CaptureContext ctx) throws Exception;
     }
 
     private final BlobStore store;
@@ -40,7 +41,7 @@ public final class MsdbCapture implements BackupJobRunner.Capture {
     }
 
     @Override
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws Exception {
+    public void capture(BackupCommand command, CaptureContext ctx) throws Exception {
         store.ensureBucket();
         Set<BackupScope> scope = command.scope();
         if (scope.contains(BackupScope.MSDB)) {
@@ -57,7 +58,7 @@ public final class MsdbCapture implements BackupJobRunner.Capture {
         }
     }
 
-    private static void run(String name, Part part, BackupCommand command, BackupJobRunner.CaptureContext ctx) {
+    private static void run(String name, Part part, BackupCommand command, CaptureContext ctx) {
         try {
             part.run(command, ctx);
         } catch (Exception e) {

@@ -21,12 +21,13 @@ import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ConfigReference;
 import org.ssisbackup.contracts.MessageCodec;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.ssis.PackageXml;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.Sha256;
-import org.ssisbackup.contracts.store.StoreException;
-import org.ssisbackup.msdbagent.MsdbMetrics;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.ssis.PackageXml;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.FolderTree;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbDialect;
@@ -39,7 +40,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbException;
  * configuration files they use, which the host's fs-agent then captures. SQL Server 2005's tables are
  * detected and read the same way.
  */
-public final class MsdbPackageExporter implements BackupJobRunner.Capture {
+public final class MsdbPackageExporter implements Capture {
     static final String PACKAGE_COLUMNS = "name, id, description, createdate, folderid, ownersid, packageformat, "
             + "packagetype, vermajor, verminor, verbuild, vercomments, verid, isencrypted, readrolesid, writerolesid, "
             + "CAST(packagedata AS varbinary(max)) AS packagedata";
@@ -63,7 +64,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     @Override
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws MsdbException, IOException {
+    public void capture(BackupCommand command, CaptureContext ctx) throws MsdbException, IOException {
         List<ConfigReference> references = new ArrayList<>();
         List<ConfigurationTableExporter.Use> tableUses = new ArrayList<>();
         int timeout = connector.queryTimeoutSeconds();
@@ -103,7 +104,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     /** Role sid (hex) to name, so a restore can set roles by name on another server where the sids differ. */
-    private static Map<String, String> roleNames(Statement s, BackupJobRunner.CaptureContext ctx) {
+    private static Map<String, String> roleNames(Statement s, CaptureContext ctx) {
         Map<String, String> roles = new LinkedHashMap<>();
         try (ResultSet rs = s.executeQuery(ROLES_SQL)) {
             while (rs.next()) {
@@ -116,7 +117,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     private void exportPackage(ResultSet rs, FolderTree folders, Map<String, String> roles, MsdbDialect dialect, Path temp,
-                               BackupJobRunner.CaptureContext ctx, List<ConfigReference> references,
+                               CaptureContext ctx, List<ConfigReference> references,
                                List<ConfigurationTableExporter.Use> tableUses) throws SQLException {
         String name = rs.getString("name");
         Map<String, String> meta = new LinkedHashMap<>();
@@ -168,7 +169,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
 
     private static void readConfigurations(Path packageFile, String logicalPath, boolean encrypted, Map<String, String> meta,
                                            List<ConfigReference> references,
-                                           List<ConfigurationTableExporter.Use> tableUses, BackupJobRunner.CaptureContext ctx) {
+                                           List<ConfigurationTableExporter.Use> tableUses, CaptureContext ctx) {
         if (encrypted) {
             meta.put("warning", "package is encrypted in msdb: stored as bytes, not read");
             ctx.warn(logicalPath, meta.get("warning"));
@@ -195,7 +196,7 @@ public final class MsdbPackageExporter implements BackupJobRunner.Capture {
     }
 
     /** A folder has no bytes of its own; it is kept as a small JSON blob so empty folders restore too. */
-    private void storeFolder(FolderTree.Folder f, String path, BackupJobRunner.CaptureContext ctx) throws IOException {
+    private void storeFolder(FolderTree.Folder f, String path, CaptureContext ctx) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("folderid", f.id().toString());
         meta.put("parentfolderid", f.parent() == null ? "" : f.parent().toString());

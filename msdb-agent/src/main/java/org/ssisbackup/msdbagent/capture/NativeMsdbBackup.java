@@ -17,11 +17,12 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ObjectKeys;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.StoreException;
-import org.ssisbackup.msdbagent.MsdbAgentProperties;
-import org.ssisbackup.msdbagent.MsdbMetrics;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 
@@ -80,7 +81,7 @@ public final class NativeMsdbBackup {
         }
     }
 
-    public void capture(BackupCommand command, BackupJobRunner.CaptureContext ctx) throws MsdbException, IOException {
+    public void capture(BackupCommand command, CaptureContext ctx) throws MsdbException, IOException {
         Instant started = Instant.now();
         String outcome = "failed";
         long bytes = 0;
@@ -115,7 +116,7 @@ public final class NativeMsdbBackup {
     }
 
     private BlobStore.StoredBlob toDisk(Connection c, Server server, BackupCommand command, Map<String, String> meta,
-                                         BackupJobRunner.CaptureContext ctx) throws SQLException, IOException {
+                                         CaptureContext ctx) throws SQLException, IOException {
         String directory = blankToNull(settings.directory());
         if (directory == null) {
             directory = blankToNull(server.defaultBackupDirectory());
@@ -144,7 +145,7 @@ public final class NativeMsdbBackup {
     }
 
     private BlobStore.StoredBlob toUrl(Connection c, Server server, BackupCommand command, Map<String, String> meta,
-                                        BackupJobRunner.CaptureContext ctx) throws SQLException, IOException {
+                                        CaptureContext ctx) throws SQLException, IOException {
         if (server.majorVersion() < 16) {
             throw new IllegalStateException("BACKUP TO URL with S3 needs SQL Server 2022 (16.x); this instance is "
                     + server.version() + ": leave ssisbackup.msdb.native-backup.url empty to back up TO DISK");
@@ -167,7 +168,7 @@ public final class NativeMsdbBackup {
     }
 
     private void backup(Connection c, Server server, String device, String target, Map<String, String> meta,
-                        BackupJobRunner.CaptureContext ctx) throws SQLException {
+                        CaptureContext ctx) throws SQLException {
         boolean compress = server.mayCompress();
         try {
             runBackup(c, device, target, compress);
@@ -216,7 +217,7 @@ public final class NativeMsdbBackup {
         }
     }
 
-    private void removeLocal(Path agentFile, String serverFile, boolean written, BackupJobRunner.CaptureContext ctx) {
+    private void removeLocal(Path agentFile, String serverFile, boolean written, CaptureContext ctx) {
         try {
             if (!Files.deleteIfExists(agentFile) && written) {
                 ctx.warn(LOGICAL_PATH, "the backup file " + serverFile + " may remain on the server: the agent could not see it");

@@ -16,11 +16,12 @@ import java.util.Map;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.MessageCodec;
-import org.ssisbackup.contracts.agent.BackupJobRunner;
-import org.ssisbackup.contracts.store.BlobStore;
-import org.ssisbackup.contracts.store.Sha256;
-import org.ssisbackup.contracts.store.StoreException;
-import org.ssisbackup.msdbagent.MsdbMetrics;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 
@@ -70,7 +71,7 @@ public final class SsisdbProjectExporter {
     private record Project(long id, String folder, String name, Map<String, String> meta) {
     }
 
-    public void capture(BackupJobRunner.CaptureContext ctx) throws MsdbException, IOException {
+    public void capture(CaptureContext ctx) throws MsdbException, IOException {
         int timeout = connector.queryTimeoutSeconds();
         try (Connection c = connector.connect()) {
             if (!catalogExists(c, timeout)) {
@@ -188,7 +189,7 @@ public final class SsisdbProjectExporter {
     }
 
     /** One project's .ispac; a project that cannot be read is reported and the others go on. */
-    private void exportProject(Connection c, Project p, Path temp, int timeout, BackupJobRunner.CaptureContext ctx)
+    private void exportProject(Connection c, Project p, Path temp, int timeout, CaptureContext ctx)
             throws MsdbException, IOException {
         String logicalPath = path(p.folder(), p.name());
         Sha256.Digest digest;
@@ -228,7 +229,7 @@ public final class SsisdbProjectExporter {
         }
     }
 
-    private void exportEnvironments(Connection c, Map<Long, String> folders, int timeout, BackupJobRunner.CaptureContext ctx)
+    private void exportEnvironments(Connection c, Map<Long, String> folders, int timeout, CaptureContext ctx)
             throws SQLException {
         Map<Long, List<Variable>> variables = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT environment_id, name, description, type, sensitive,"
@@ -265,7 +266,7 @@ public final class SsisdbProjectExporter {
         }
     }
 
-    private void storeJson(BackupJobRunner.CaptureContext ctx, String logicalPath, ArtifactKind kind, Object value,
+    private void storeJson(CaptureContext ctx, String logicalPath, ArtifactKind kind, Object value,
                            Map<String, String> meta) {
         try {
             BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(value));

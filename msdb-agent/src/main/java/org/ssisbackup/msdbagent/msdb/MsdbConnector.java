@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
-import org.ssisbackup.msdbagent.MsdbAgentProperties;
+import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 
 /**
  * Opens connections to the instance's msdb through mssql-jdbc. Every standard driver property (integrated or SQL

@@ -1,0 +1,88 @@
+package org.ssisbackup.agent.capture;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.contracts.AgentJobFinished;
+import org.ssisbackup.contracts.ArtifactsStored;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.ConfigReferencesFound;
+import org.ssisbackup.contracts.JobAccepted;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.VersionedMessage;
+import org.ssisbackup.storage.BlobStore;
+
+/**
+ * One agent's part of a backup job, the same for every agent kind: say JobAccepted, run the capture, announce
+ * artifacts in batches as they are stored, write the manifest, say AgentJobFinished with the outcome and the reasons.
+ */
+public final class BackupRun {
+    private static final Logger log = LoggerFactory.getLogger(BackupRun.class);
+
+    private final AgentIdentity identity;
+    private final BlobStore store;
+    private final Consumer<VersionedMessage> publisher;
+    private final Capture capture;
+
+    public BackupRun(AgentIdentity identity, BlobStore store, Consumer<VersionedMessage> publisher, Capture capture) {
+        this.identity = identity;
+        this.store = store;
+        this.publisher = publisher;
+        this.capture = capture;
+    }
+
+    /** Runs one job to its end and reports it; never throws. */
+    public BackupReport run(BackupCommand command) {
+        Instant started = Instant.now();
+        UUID jobId = command.meta().jobId();
+        String hostId = identity.hostId();
+        CaptureContext ctx = new CaptureContext(batch -> publisher.accept(
+                new ArtifactsStored(MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), batch)),
+                refs -> publisher.accept(new ConfigReferencesFound(MessageMeta.create(jobId, hostId), identity.kind(),
+                        command.restorePointId(), refs)));
+        String manifestKey = null;
+        Outcome outcome;
+        try {
+            publisher.accept(new JobAccepted(MessageMeta.create(jobId, hostId), identity.kind(), identity.version(),
+                    JobAccepted.JobType.BACKUP));
+            capture.capture(command, ctx);
+            ctx.flush();
+            outcome = Outcome.of(!ctx.errors().isEmpty(), !ctx.artifacts().isEmpty());
+            manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
+                    command.restorePointId(), identity.kind(), outcome, Instant.now(), ctx.artifacts(), ctx.errors(),
+                    ctx.warnings(), command.agents(), command.policy()));
+        } catch (Exception e) {
+            // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
+            // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
+            log.warn("{} job {} failed: {}", identity.kind(), jobId, e.toString());
+            ctx.failed("(job)", reason(e));
+            outcome = Outcome.FAILED;
+        }
+        AgentJobFinished finished = new AgentJobFinished(MessageMeta.create(jobId, hostId), identity.kind(),
+                command.restorePointId(), command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(),
+                manifestKey, ctx.errors(), ctx.warnings(), command.policy());
+        try {
+            publisher.accept(finished);
+        } catch (RuntimeException e) {
+            log.error("{} job {}: cannot report the end of the job: {}", identity.kind(), jobId, e.toString());
+        }
+        BackupReport report = new BackupReport(jobId, hostId, identity.kind(), outcome, ctx.artifacts().size(),
+                ctx.bytesScanned(), ctx.bytesUploaded(), ctx.artifactsUploaded(), ctx.errors(),
+                Duration.between(started, Instant.now()));
+        log.info("{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)", identity.kind(), jobId, hostId, outcome,
+                report.artifacts(), report.bytesUploaded(), report.errors().size());
+        return report;
+    }
+
+    /** A failure as an admin reads it: its type and message (which never hold secrets or contents). */
+    public static String reason(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

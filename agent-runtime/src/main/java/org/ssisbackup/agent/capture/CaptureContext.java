@@ -1,0 +1,98 @@
+package org.ssisbackup.agent.capture;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ConfigReference;
+
+/**
+ * What a capture reports while it works, safe to call from several threads. Stored items are announced in batches
+ * of {@link #BATCH_SIZE} as they come (a host of thousands of files sends a few dozen messages, not thousands).
+ */
+public final class CaptureContext {
+    public static final int BATCH_SIZE = 200;
+
+    private final Consumer<List<Artifact>> batchSink;
+    private final Consumer<List<ConfigReference>> referenceSink;
+    private final List<Artifact> artifacts = new ArrayList<>();
+    private final List<AgentError> errors = new ArrayList<>();
+    private final List<AgentError> warnings = new ArrayList<>();
+    private final List<Artifact> pending = new ArrayList<>();
+    private long announced;
+    private long bytesScanned;
+    private long bytesUploaded;
+    private long artifactsUploaded;
+
+    public CaptureContext(Consumer<List<Artifact>> batchSink, Consumer<List<ConfigReference>> referenceSink) {
+        this.batchSink = batchSink;
+        this.referenceSink = referenceSink;
+    }
+
+    /** Configuration files the host's other agent should capture in the same job. */
+    public void configReferencesFound(List<ConfigReference> references) {
+        referenceSink.accept(List.copyOf(references));
+    }
+
+    /** An item whose bytes are in the bucket. */
+    public synchronized void stored(Artifact artifact, boolean uploadedNow) {
+        artifacts.add(artifact);
+        pending.add(artifact);
+        bytesScanned += artifact.size();
+        if (uploadedNow) {
+            bytesUploaded += artifact.size();
+            artifactsUploaded++;
+        }
+        if (pending.size() >= BATCH_SIZE) {
+            flush();
+        }
+    }
+
+    /** An item that could not be captured, with a reason fit for an admin (no secrets, no contents). */
+    public synchronized void failed(String path, String reason) {
+        errors.add(new AgentError(path, reason));
+    }
+
+    /** Something an admin should know that does not make the capture fail. */
+    public synchronized void warn(String path, String reason) {
+        warnings.add(new AgentError(path, reason));
+    }
+
+    /** Announces what is not announced yet. */
+    public synchronized void flush() {
+        if (!pending.isEmpty()) {
+            batchSink.accept(List.copyOf(pending));
+            announced += pending.size();
+            pending.clear();
+        }
+    }
+
+    public synchronized List<Artifact> artifacts() {
+        return List.copyOf(artifacts);
+    }
+
+    public synchronized List<AgentError> errors() {
+        return List.copyOf(errors);
+    }
+
+    public synchronized List<AgentError> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    synchronized long announced() {
+        return announced;
+    }
+
+    synchronized long bytesScanned() {
+        return bytesScanned;
+    }
+
+    synchronized long bytesUploaded() {
+        return bytesUploaded;
+    }
+
+    synchronized long artifactsUploaded() {
+        return artifactsUploaded;
+    }
+}

@@ -1,0 +1,11 @@
+package org.ssisbackup.agent.command;
+
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.restore.RestoreRun;
+
+/** Told how each job ended: the agent's metrics, in one place for every agent kind. */
+public interface JobListener {
+    void backupFinished(BackupReport report);
+
+    void restoreFinished(RestoreRun.RestoreReport report);
+}

@@ -1,0 +1,107 @@
+package org.ssisbackup.agent.restore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.capture.BackupRun;
+import org.ssisbackup.contracts.AgentError;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.JobAccepted;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreFinished;
+import org.ssisbackup.contracts.VersionedMessage;
+import org.ssisbackup.storage.BlobStore;
+
+/**
+ * One agent's part of a restore, the same for every agent kind: say JobAccepted, read the source host's manifest of
+ * this agent's kind, hand each {@link RestoreHandler} the selected items of its kinds, report RestoreFinished.
+ */
+public final class RestoreRun {
+    private static final Logger log = LoggerFactory.getLogger(RestoreRun.class);
+
+    private final AgentIdentity identity;
+    private final BlobStore store;
+    private final Consumer<VersionedMessage> publisher;
+    private final List<RestoreHandler> handlers;
+
+    public RestoreRun(AgentIdentity identity, BlobStore store, Consumer<VersionedMessage> publisher, List<RestoreHandler> handlers) {
+        this.identity = identity;
+        this.store = store;
+        this.publisher = publisher;
+        this.handlers = List.copyOf(handlers);
+    }
+
+    /** How a restore ended, for the agent's metrics: what it reported and the bytes it really wrote. */
+    public record RestoreReport(RestoreFinished finished, long bytesWritten, Duration duration) {
+    }
+
+    /** Runs one restore to its end and reports it; never throws. */
+    public RestoreReport run(RestoreCommand command) {
+        Instant started = Instant.now();
+        UUID jobId = command.meta().jobId();
+        RestoreContext ctx = null;
+        try {
+            publisher.accept(new JobAccepted(MessageMeta.create(jobId, identity.hostId()), identity.kind(), identity.version(),
+                    JobAccepted.JobType.RESTORE));
+            Manifest manifest = store.readManifest(ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(),
+                    identity.kind()));
+            ctx = new RestoreContext(command, manifest);
+            Set<ArtifactKind> handled = EnumSet.noneOf(ArtifactKind.class);
+            for (RestoreHandler handler : handlers) {
+                handled.addAll(handler.kinds());
+                RestoreContext c = ctx;
+                List<Artifact> items = manifest.artifacts().stream()
+                        .filter(a -> handler.kinds().contains(a.kind()) && c.selects(a)).toList();
+                if (!items.isEmpty()) {
+                    try {
+                        handler.restore(items, ctx);
+                    } catch (Exception e) {
+                        // What the handler wrote before it stopped stays written and reported.
+                        log.warn("{} restore {} stopped: {}", identity.kind(), jobId, e.toString());
+                        ctx.failed("(restore)", BackupRun.reason(e));
+                    }
+                }
+            }
+            for (Artifact a : manifest.artifacts()) {
+                if (!handled.contains(a.kind()) && ctx.selects(a)) {
+                    ctx.skipped(a.logicalPath(), "this " + identity.label() + " agent does not restore " + a.kind() + " items");
+                }
+            }
+        } catch (Exception e) {
+            log.warn("{} restore {} failed: {}", identity.kind(), jobId, e.toString());
+            if (ctx == null) {
+                RestoreFinished failed = new RestoreFinished(MessageMeta.create(jobId, identity.hostId()), identity.kind(),
+                        command.restorePointId(), Outcome.FAILED, command.options().isDryRun(), List.of(), List.of(), List.of(),
+                        List.of(new AgentError("(restore)", BackupRun.reason(e))));
+                report(failed);
+                return new RestoreReport(failed, 0, Duration.between(started, Instant.now()));
+            }
+            ctx.failed("(restore)", BackupRun.reason(e));
+        }
+        RestoreFinished finished = new RestoreFinished(MessageMeta.create(jobId, identity.hostId()), identity.kind(),
+                command.restorePointId(), ctx.outcome(), ctx.dryRun(), ctx.written(), ctx.skippedItems(), ctx.refusedItems(),
+                ctx.failedItems());
+        report(finished);
+        return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
+    }
+
+    private void report(RestoreFinished finished) {
+        try {
+            publisher.accept(finished);
+        } catch (RuntimeException e) {
+            log.error("{} restore {}: cannot report its end: {}", identity.kind(), finished.meta().jobId(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.ssisbackup.agent.wiring;
+
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentProperties;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.command.CommandIntake;
+import org.ssisbackup.agent.heartbeat.HeartbeatSender;
+import org.ssisbackup.agent.metrics.AgentMetrics;
+import org.ssisbackup.agent.restore.RestoreHandler;
+import org.ssisbackup.platform.messaging.OutboundMessages;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.S3ObjectStore;
+
+/**
+ * The Spring wiring both agents share: the bucket, the command intake on {@code ssis.backup.commands} (function
+ * {@code backupCommands}), events and heartbeats out, the agent metrics. An agent brings its {@link AgentIdentity},
+ * its {@link Capture} and its {@link RestoreHandler}s; the Kafka bindings are in {@code agent-runtime.yml}, which
+ * each agent imports.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AgentProperties.class)
+public class AgentRuntimeConfiguration {
+    static final String EVENTS_BINDING = "events-out-0";
+    static final String HEARTBEATS_BINDING = "heartbeats-out-0";
+
+    @Bean
+    BlobStore blobStore(AgentProperties properties, MeterRegistry registry) {
+        AgentProperties.S3 s3 = properties.s3();
+        return new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket())
+                .countingRequests(registry));
+    }
+
+    /** Events go to ssis.backup.events; a message the broker refuses is an exception, never a silent loss. */
+    @Bean(destroyMethod = "close")
+    CommandIntake commandIntake(AgentIdentity identity, BlobStore store, StreamBridge bridge, Capture capture,
+                                List<RestoreHandler> restoreHandlers, MeterRegistry registry) {
+        return new CommandIntake(identity, store, OutboundMessages.publisher(bridge::send, EVENTS_BINDING), capture,
+                restoreHandlers, new AgentMetrics(registry, identity.hostId(), identity.label()));
+    }
+
+    /** The commands topic: every host's commands arrive; the intake keeps this host's, of this agent's kind. */
+    @Bean
+    Consumer<Message<byte[]>> backupCommands(CommandIntake intake) {
+        return message -> intake.onCommand(message.getPayload());
+    }
+
+    /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */
+    @Bean(destroyMethod = "close")
+    HeartbeatSender heartbeats(AgentIdentity identity, AgentProperties properties, CommandIntake intake, StreamBridge bridge) {
+        return new HeartbeatSender(identity, properties.heartbeatInterval(),
+                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING), intake::lastReport);
+    }
+}

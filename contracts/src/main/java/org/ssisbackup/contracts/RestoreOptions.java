@@ -1,0 +1,83 @@
+package org.ssisbackup.contracts;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a restore writes and how, declared once for the REST request, the orchestrator's record and the command.
+ *
+ * @param scope        which parts of the point (empty: all of them); each scope is a set of artifact kinds, so
+ *                     {@code SSISDB} restores projects and never msdb packages
+ * @param include      globs over logical paths (empty: everything; msdb paths like {@code \ETL\**})
+ * @param targetPath   a file-system root under which files land instead of their original paths (absolute)
+ * @param overwrite    what happens to an item that already exists (default {@link OverwritePolicy#NEVER})
+ * @param dryRun       report what would be written, write nothing
+ * @param targetFolder an msdb folder (such as {@code \Restored}) under which msdb folders and packages land
+ * @param restoreRoles set msdb packages' read and write roles as they were
+ */
+public record RestoreOptions(@OptionalField Set<BackupScope> scope, @OptionalField List<String> include,
+                             @OptionalField String targetPath, @OptionalField OverwritePolicy overwrite,
+                             @OptionalField Boolean dryRun, @OptionalField String targetFolder,
+                             @OptionalField Boolean restoreRoles) {
+
+    /** At most this many include globs. */
+    public static final int MAX_INCLUDES = 1_000;
+    static final int MAX_PATH = 1024;
+    private static final Pattern ABSOLUTE = Pattern.compile("([A-Za-z]:[\\\\/]|\\\\\\\\[^\\\\/]+[\\\\/][^\\\\/]+|/).*");
+
+    /** Checks everything a restore will act on: a message or request that fails here is refused before any work. */
+    public RestoreOptions {
+        scope = scope == null ? Set.of() : Set.copyOf(scope);
+        include = include == null ? List.of() : List.copyOf(include);
+        overwrite = overwrite == null ? OverwritePolicy.NEVER : overwrite;
+        dryRun = Boolean.TRUE.equals(dryRun);
+        restoreRoles = Boolean.TRUE.equals(restoreRoles);
+        if (include.size() > MAX_INCLUDES) {
+            throw new IllegalArgumentException("at most " + MAX_INCLUDES + " include globs, not " + include.size());
+        }
+        include.forEach(LogicalPathGlob::compile);
+        if (targetPath != null) {
+            requirePrintable("targetPath", targetPath);
+            if (!ABSOLUTE.matcher(targetPath).matches()) {
+                throw new IllegalArgumentException("targetPath must be absolute (C:\\Restore, \\\\server\\share\\x or /restore), not '"
+                        + LogicalPathGlob.printable(targetPath) + "'");
+            }
+            if (java.util.Arrays.stream(targetPath.split("[\\\\/]")).anyMatch(".."::equals)) {
+                throw new IllegalArgumentException("targetPath must not have a '..' segment");
+            }
+        }
+        if (targetFolder != null) {
+            requirePrintable("targetFolder", targetFolder);
+        }
+    }
+
+    private static void requirePrintable(String name, String value) {
+        if (value.isEmpty() || value.length() > MAX_PATH || value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(name + " must be 1-" + MAX_PATH + " characters without control characters");
+        }
+    }
+
+    /** The include globs, compiled. */
+    public List<LogicalPathGlob> includeGlobs() {
+        return include.stream().map(LogicalPathGlob::compile).toList();
+    }
+
+    /** Everything, to the original places, never overwriting. */
+    public static RestoreOptions defaults() {
+        return new RestoreOptions(null, null, null, null, null, null, null);
+    }
+
+    /** Whether an item of this kind is in the restore's scope. */
+    public boolean covers(ArtifactKind kind) {
+        return scope.isEmpty() || scope.contains(kind.scope());
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    public boolean restoresRoles() {
+        return restoreRoles;
+    }
+}

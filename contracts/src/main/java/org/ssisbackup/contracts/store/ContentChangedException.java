@@ -1,8 +1,0 @@
-package org.ssisbackup.contracts.store;
-
-/** A source changed between hashing and uploading; nothing was kept under the old hash. */
-public class ContentChangedException extends StoreException {
-    public ContentChangedException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,77 @@
+package org.ssisbackup.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RestoreOptionsTest {
+
+    static RestoreOptions withPath(String targetPath) {
+        return new RestoreOptions(null, null, targetPath, null, null, null, null);
+    }
+
+    @Test
+    void defaultsRestoreEverythingToItsPlaceNeverOverwriting() {
+        RestoreOptions o = RestoreOptions.defaults();
+        assertThat(o.scope()).isEmpty();
+        assertThat(o.include()).isEmpty();
+        assertThat(o.overwrite()).isEqualTo(OverwritePolicy.NEVER);
+        assertThat(o.isDryRun()).isFalse();
+        assertThat(o.covers(ArtifactKind.MSDB_PACKAGE)).isTrue();
+    }
+
+    @Test
+    void aScopeCoversOnlyItsKinds() {
+        RestoreOptions ssisdb = new RestoreOptions(Set.of(BackupScope.SSISDB), null, null, null, null, null, null);
+        assertThat(ssisdb.covers(ArtifactKind.SSISDB_PROJECT)).isTrue();
+        assertThat(ssisdb.covers(ArtifactKind.MSDB_PACKAGE)).isFalse();
+        assertThat(ssisdb.covers(ArtifactKind.MSDB_FOLDER)).isFalse();
+        RestoreOptions nativeOnly = new RestoreOptions(Set.of(BackupScope.MSDB_NATIVE), null, null, null, null, null, null);
+        assertThat(nativeOnly.covers(ArtifactKind.MSDB_DATABASE_BACKUP)).isTrue();
+        assertThat(nativeOnly.covers(ArtifactKind.MSDB_PACKAGE)).isFalse();
+    }
+
+    @Test
+    void targetPathsMustBeAbsoluteWithoutControlCharactersOrParentSegments() {
+        for (String ok : List.of("C:\\Restore", "d:/restore/x", "\\\\files01\\ssis\\restore", "/tmp/restored")) {
+            assertThat(withPath(ok).targetPath()).isEqualTo(ok);
+        }
+        for (String bad : List.of("", "restore", "../../etc", "C:relative", "\\\\server", "/tmp/a\u0000b", "/tmp/\nx",
+                "/srv/../etc", "C:\\Restore\\..\\Windows", "/" + "a".repeat(2000))) {
+            assertThatThrownBy(() -> withPath(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("targetPath");
+        }
+    }
+
+    @Test
+    void invalidGlobsAndTooManyOfThemAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new RestoreOptions(null, List.of("["), null, null, null, null, null))
+                .hasMessageContaining("'[' without a closing ']'");
+        assertThatThrownBy(() -> new RestoreOptions(null, List.of("{a,"), null, null, null, null, null))
+                .hasMessageContaining("without a closing '}'");
+        assertThatThrownBy(() -> new RestoreOptions(null, Collections.nCopies(RestoreOptions.MAX_INCLUDES + 1, "*"), null, null,
+                null, null, null)).hasMessageContaining("at most");
+    }
+
+    @Test
+    void overwriteIsReadAsPeopleWriteIt() {
+        assertThat(OverwritePolicy.parse("ifChanged")).isEqualTo(OverwritePolicy.IF_CHANGED);
+        assertThat(OverwritePolicy.parse("if-changed")).isEqualTo(OverwritePolicy.IF_CHANGED);
+        assertThat(OverwritePolicy.parse("IF_CHANGED")).isEqualTo(OverwritePolicy.IF_CHANGED);
+        assertThat(OverwritePolicy.parse(" Always ")).isEqualTo(OverwritePolicy.ALWAYS);
+        assertThatThrownBy(() -> OverwritePolicy.parse("sometimes")).hasMessageContaining("never, ifChanged or always");
+    }
+
+    @Test
+    void aCommandWithAHostileTargetPathIsMalformedNotRun() {
+        String json = MessageCodec.encodeToString(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "sql01"),
+                AgentKind.FILESYSTEM, "sql01", UUID.randomUUID(), withPath("/restore"))).replace("/restore", "../../etc");
+        assertThatThrownBy(() -> MessageCodec.decodeCommand(json.getBytes()))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("targetPath must be absolute");
+    }
+}

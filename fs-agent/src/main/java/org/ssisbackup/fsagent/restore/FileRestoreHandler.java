@@ -1,0 +1,148 @@
+package org.ssisbackup.fsagent.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ssisbackup.agent.restore.RestoreContext;
+import org.ssisbackup.agent.restore.RestoreHandler;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.fsagent.capture.HostPaths;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
+
+/**
+ * Restores files of a restore point, to their original paths or under another root. Every item's bytes are
+ * downloaded to a temporary file beside the destination and checked against their SHA-256 before an atomic
+ * rename puts them in place, so a destination never holds bytes the restore point does not vouch for. A path
+ * that would leave the target root (through {@code ..}, a drive, or a symbolic link) is refused and reported.
+ */
+public final class FileRestoreHandler implements RestoreHandler {
+    private final BlobStore store;
+    private final HostPaths hostPaths;
+    private final int parallelism;
+
+    public FileRestoreHandler(BlobStore store, HostPaths hostPaths, int parallelism) {
+        this.store = store;
+        this.hostPaths = hostPaths;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public Set<ArtifactKind> kinds() {
+        return Set.of(ArtifactKind.FS_PACKAGE, ArtifactKind.CONFIG_FILE, ArtifactKind.SERVICE_CONFIG, ArtifactKind.FS_FILE);
+    }
+
+    @Override
+    public void restore(List<Artifact> items, RestoreContext ctx) throws InterruptedException {
+        String targetPath = ctx.options().targetPath();
+        Path root = targetPath == null ? null : Path.of(targetPath).toAbsolutePath().normalize();
+        // Downloads run in parallel (S3 latency bounds a restore of many small packages); decisions stay per item.
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "fs-agent-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (Artifact a : items) {
+                String logical = a.logicalPath().replace('\\', '/');
+                Optional<String> refusal = refusal(logical, root);
+                if (refusal.isPresent()) {
+                    ctx.refused(a.logicalPath(), refusal.get());
+                    continue;
+                }
+                Optional<Path> dest = destination(a.logicalPath(), logical, root);
+                if (dest.isEmpty()) {
+                    ctx.refused(a.logicalPath(), "its drive is not mapped on this agent");
+                    continue;
+                }
+                work.add(pool.submit(() -> restoreOne(a, dest.get(), root, ctx)));
+            }
+            for (Future<?> f : work) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    ctx.failed("(restore)", "unexpected: " + e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void restoreOne(Artifact a, Path target, Path root, RestoreContext ctx) {
+        try {
+            boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+            if (!ctx.mayWrite(target.toString(), exists,
+                    () -> Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) ? Sha256.of(target).hex() : null, a.sha256())) {
+                return;
+            }
+            if (!ctx.dryRun()) {
+                Files.createDirectories(target.getParent());
+                if (root != null && !target.getParent().toRealPath().startsWith(root.toRealPath())) {
+                    ctx.refused(a.logicalPath(), "a symbolic link would take it out of " + root);
+                    return;
+                }
+                write(a, target);
+            }
+            ctx.written(target.toString(), a.size());
+        } catch (IOException | StoreException e) {
+            ctx.failed(target.toString(), e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Why a manifest path may not be restored, if it may not. */
+    static Optional<String> refusal(String logical, Path root) {
+        for (String segment : logical.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return Optional.of("path has a '" + segment + "' segment");
+            }
+        }
+        if (root == null && !isAbsolute(logical)) {
+            return Optional.of("not an absolute path: nowhere to restore it without a target path");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Path> destination(String original, String logical, Path root) {
+        if (root == null) {
+            return hostPaths.resolve(original, Path.of("/"));
+        }
+        // Re-rooted: C:/ETL/x.dtsConfig lands at <root>/C/ETL/x.dtsConfig, /srv/a at <root>/srv/a.
+        String relative = logical.replaceFirst("^([A-Za-z]):/", "$1/").replaceFirst("^/+", "");
+        Path dest = root.resolve(relative).normalize();
+        return dest.startsWith(root) && !dest.equals(root) ? Optional.of(dest) : Optional.empty();
+    }
+
+    private void write(Artifact a, Path target) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".ssis-restore-", ".tmp");
+        try {
+            store.download(a.sha256(), tmp);
+            String modified = a.metadata().get("lastModified");
+            if (modified != null) {
+                Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static boolean isAbsolute(String p) {
+        return p.startsWith("/") || p.matches("^[A-Za-z]:/.*");
+    }
+}

@@ -1,0 +1,337 @@
+package org.ssisbackup.msdbagent.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.ssisbackup.agent.restore.RestoreContext;
+import org.ssisbackup.agent.restore.RestoreHandler;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.msdbagent.msdb.FolderTree;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.msdb.MsdbDialect;
+import org.ssisbackup.msdbagent.msdb.MsdbException;
+
+/**
+ * Restores msdb folders and packages of a restore point the way dtutil and SSMS write them: missing folders with
+ * {@code sp_ssis_addfolder}, packages with {@code sp_ssis_putpackage} keeping their ids, version fields and
+ * dates, roles with {@code sp_ssis_setpackageroles} when asked ({@code sp_dts_*} on SQL Server 2005). A package's
+ * bytes are downloaded and their SHA-256 checked before anything is written. Under a target folder the tree is
+ * re-rooted ({@code \ETL\Load} to {@code \Restored\ETL\Load}). msdb sets a new package's owner to the restoring
+ * login; the original owner sid stays in the manifest.
+ */
+public final class MsdbRestoreHandler implements RestoreHandler {
+    private final BlobStore store;
+    private final MsdbConnector connector;
+    private final MsdbMetrics metrics;
+
+    public MsdbRestoreHandler(BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
+        this.store = store;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    /** One restore's connection and what it has learnt about the target msdb. */
+    private record Session(Connection connection, MsdbDialect dialect, FolderTree tree, Set<UUID> plannedFolders,
+                           RestoreContext ctx, boolean reRooted) {
+    }
+
+    @Override
+    public Set<ArtifactKind> kinds() {
+        return Set.of(ArtifactKind.MSDB_FOLDER, ArtifactKind.MSDB_PACKAGE);
+    }
+
+    @Override
+    public void restore(List<Artifact> items, RestoreContext ctx) throws MsdbException {
+        String target = targetFolder(ctx.options().targetFolder());
+        List<Artifact> packages = items.stream().filter(a -> a.kind() == ArtifactKind.MSDB_PACKAGE).toList();
+        // Folders above a selected package come too (with their original ids), selected or not.
+        List<Artifact> folders = ctx.manifest().artifacts().stream()
+                .filter(a -> a.kind() == ArtifactKind.MSDB_FOLDER)
+                .filter(a -> ctx.selects(a) || packages.stream().anyMatch(p -> isUnder(p, a)))
+                .sorted(Comparator.comparingInt(a -> FolderTree.segments(a.logicalPath()).size())).toList();
+        int timeout = connector.queryTimeoutSeconds();
+        try (Connection conn = connector.connect()) {
+            MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
+            Session s = new Session(conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, !target.isEmpty());
+            try {
+                for (Artifact f : folders) {
+                    Optional<String> refusal = refusal(f.logicalPath());
+                    if (refusal.isPresent()) {
+                        ctx.refused(f.logicalPath(), refusal.get());
+                        continue;
+                    }
+                    String path = target + f.logicalPath();
+                    try {
+                        folder(s, path, uuid(f.metadata().get("folderid")));
+                    } catch (SQLException e) {
+                        lostConnection(e);
+                        MsdbException failure = MsdbException.of("cannot create folder", e);
+                        metrics.failure(failure.reason());
+                        ctx.failed(path, failure.getMessage());
+                    }
+                }
+                for (Artifact p : packages) {
+                    restorePackage(s, p, target);
+                }
+            } catch (SQLException e) {
+                // The connection is gone: what was written stays written and is reported; the rest is not tried.
+                MsdbException failure = MsdbException.of("restore stopped", e);
+                metrics.failure(failure.reason());
+                ctx.failed("(msdb)", failure.getMessage());
+            }
+        } catch (MsdbException e) {
+            metrics.failure(e.reason());
+            throw e;
+        } catch (SQLException e) {
+            MsdbException failure = MsdbException.of("restore stopped", e);
+            metrics.failure(failure.reason());
+            throw failure;
+        }
+    }
+
+    private void restorePackage(Session s, Artifact a, String target) throws SQLException {
+        Map<String, String> m = a.metadata();
+        Optional<String> refusal = refusal(a.logicalPath());
+        String name = m.get("name");
+        if (refusal.isEmpty() && (name == null || name.isEmpty() || name.contains("\\"))) {
+            refusal = Optional.of("package name is empty or has a '\\'");
+        }
+        if (refusal.isPresent()) {
+            s.ctx().refused(a.logicalPath(), refusal.get());
+            return;
+        }
+        String folderPath = target + ("\\".equals(m.get("folderPath")) ? "" : m.getOrDefault("folderPath", ""));
+        String dest = folderPath + "\\" + name;
+        Path temp = null;
+        try {
+            temp = Files.createTempFile("msdb-restore", ".bin");
+            UUID folderId = folder(s, folderPath.isEmpty() ? "\\" : folderPath, null);
+            Optional<String> existing = s.plannedFolders().contains(folderId) ? Optional.empty() : existingSha256(s, name, folderId);
+            if (!s.ctx().mayWrite(dest, existing.isPresent(), existing::get, a.sha256())) {
+                return;
+            }
+            Sha256.Digest digest = store.download(a.sha256(), temp);
+            if (!s.ctx().dryRun()) {
+                putPackage(s, name, folderId, m, temp, digest.size());
+                if (s.ctx().options().restoresRoles()) {
+                    setRoles(s, name, folderId, m);
+                }
+                metrics.packageRestored(digest.size());
+            }
+            s.ctx().written(dest, digest.size());
+        } catch (SQLException e) {
+            lostConnection(e);
+            MsdbException failure = MsdbException.of("cannot write package", e);
+            metrics.failure(failure.reason());
+            s.ctx().failed(dest, failure.getMessage());
+        } catch (IOException | StoreException e) {
+            s.ctx().failed(dest, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException ignored) {
+            // a leftover temporary file in the system's temporary folder; the agent's start sweeps its own
+        }
+    }
+
+    /**
+     * The id of the folder at {@code path}, creating what is missing on the way (only planning it in a dry run).
+     * A folder restored to its original place keeps its original id when that id is free.
+     */
+    private UUID folder(Session s, String path, UUID originalId) throws SQLException {
+        UUID cur = FolderTree.ROOT;
+        List<String> segments = FolderTree.segments(path);
+        StringBuilder at = new StringBuilder();
+        for (int i = 0; i < segments.size(); i++) {
+            String name = segments.get(i);
+            at.append('\\').append(name);
+            Optional<UUID> existing = s.tree().child(cur, name);
+            if (existing.isPresent()) {
+                cur = existing.get();
+                continue;
+            }
+            boolean leaf = i == segments.size() - 1;
+            UUID id = leaf && originalId != null && !s.reRooted() && !s.tree().contains(originalId) ? originalId : UUID.randomUUID();
+            if (s.ctx().dryRun()) {
+                s.plannedFolders().add(id);
+            } else {
+                try (PreparedStatement ps = s.connection().prepareStatement("EXEC " + s.dialect().procedure("addfolder")
+                        + " @parentfolderid = ?, @name = ?, @folderid = ?")) {
+                    ps.setQueryTimeout(connector.queryTimeoutSeconds());
+                    ps.setString(1, cur.toString());
+                    ps.setString(2, name);
+                    ps.setString(3, id.toString());
+                    ps.execute();
+                }
+            }
+            s.tree().add(id, cur, name);
+            s.ctx().written(at + "\\ (folder)", 0);
+            cur = id;
+        }
+        return cur;
+    }
+
+    private Optional<String> existingSha256(Session s, String name, UUID folderId) throws SQLException, IOException {
+        try (PreparedStatement ps = s.connection().prepareStatement("SELECT CAST(packagedata AS varbinary(max)) AS packagedata FROM "
+                + s.dialect().packagesTable() + " WHERE name = ? AND folderid = ?")) {
+            ps.setQueryTimeout(connector.queryTimeoutSeconds());
+            ps.setString(1, name);
+            ps.setString(2, folderId.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                try (InputStream in = rs.getBinaryStream("packagedata")) {
+                    return Optional.of(in == null ? "" : Sha256.copy(in, OutputStream.nullOutputStream()).hex());
+                }
+            }
+        }
+    }
+
+    private void putPackage(Session s, String name, UUID folderId, Map<String, String> m, Path bytes, long size)
+            throws SQLException, IOException {
+        String sql = "EXEC " + s.dialect().procedure("putpackage") + " @name = ?, @id = ?, @description = ?, @createdate = ?,"
+                + " @folderid = ?, @packagedata = ?, @packageformat = ?, @packagetype = ?, @vermajor = ?, @verminor = ?,"
+                + " @verbuild = ?, @vercomments = ?, @verid = ?";
+        try (PreparedStatement ps = s.connection().prepareStatement(sql); InputStream in = Files.newInputStream(bytes)) {
+            ps.setQueryTimeout(connector.queryTimeoutSeconds());
+            ps.setString(1, name);
+            ps.setString(2, m.get("id"));
+            setNullable(ps, 3, m.get("description"));
+            String created = m.get("createdate");
+            ps.setTimestamp(4, Timestamp.valueOf(created == null || created.isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(created)));
+            ps.setString(5, folderId.toString());
+            ps.setBinaryStream(6, in, size);
+            ps.setInt(7, integer(m, "packageformat"));
+            ps.setInt(8, integer(m, "packagetype"));
+            ps.setInt(9, integer(m, "vermajor"));
+            ps.setInt(10, integer(m, "verminor"));
+            ps.setInt(11, integer(m, "verbuild"));
+            setNullable(ps, 12, m.get("vercomments"));
+            ps.setString(13, m.get("verid"));
+            ps.execute();
+        }
+    }
+
+    /** Roles by name (the sids differ between servers); a role known only by sid is looked up in the target. */
+    private void setRoles(Session s, String name, UUID folderId, Map<String, String> m) throws SQLException {
+        String read = roleName(s, m.get("readrole"), m.get("readrolesid"));
+        String write = roleName(s, m.get("writerole"), m.get("writerolesid"));
+        try (PreparedStatement ps = s.connection().prepareStatement("EXEC " + s.dialect().procedure("setpackageroles")
+                + " @name = ?, @folderid = ?, @readrole = ?, @writerole = ?")) {
+            ps.setQueryTimeout(connector.queryTimeoutSeconds());
+            ps.setString(1, name);
+            ps.setString(2, folderId.toString());
+            setNullable(ps, 3, read);
+            setNullable(ps, 4, write);
+            ps.execute();
+        }
+    }
+
+    private String roleName(Session s, String name, String sidHex) throws SQLException {
+        if (name != null && !name.isEmpty()) {
+            return name;
+        }
+        if (sidHex == null || sidHex.isEmpty()) {
+            return null;
+        }
+        try (PreparedStatement ps = s.connection().prepareStatement(
+                "SELECT name FROM msdb.sys.database_principals WHERE sid = ? AND type = 'R'")) {
+            ps.setQueryTimeout(connector.queryTimeoutSeconds());
+            ps.setBytes(1, HexFormat.of().parseHex(sidHex));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            }
+        }
+        throw new SQLException("role with sid 0x" + sidHex + " does not exist in the target msdb; roles not set", "42000", 15151);
+    }
+
+    /** A lost connection ends the whole restore: every later item would fail the same way. */
+    private static void lostConnection(SQLException e) throws SQLException {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) {
+            throw e;
+        }
+    }
+
+    static String targetFolder(String requested) {
+        if (requested == null || requested.isBlank() || requested.equals("\\")) {
+            return "";
+        }
+        String t = requested.replace('/', '\\');
+        if (!t.startsWith("\\")) {
+            t = "\\" + t;
+        }
+        t = t.replaceAll("\\\\+$", "");
+        if (refusal(t).isPresent()) {
+            throw new IllegalArgumentException("target folder '" + requested + "' is not an msdb folder path: " + refusal(t).get());
+        }
+        return t;
+    }
+
+    /** Why an msdb path from a manifest may not be restored, if it may not. */
+    static Optional<String> refusal(String logical) {
+        if (!logical.startsWith("\\")) {
+            return Optional.of("not an msdb path (must start with '\\')");
+        }
+        String[] segments = logical.substring(1).split("\\\\", -1);
+        for (String seg : segments) {
+            if (seg.isEmpty()) return Optional.of("path has an empty folder name");
+            if (seg.equals(".") || seg.equals("..")) return Optional.of("path has a '" + seg + "' segment");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isUnder(Artifact pkg, Artifact folder) {
+        return pkg.logicalPath().toLowerCase(Locale.ROOT).startsWith(folder.logicalPath().toLowerCase(Locale.ROOT) + "\\");
+    }
+
+    private static UUID uuid(String s) {
+        return s == null || s.isEmpty() ? null : UUID.fromString(s);
+    }
+
+    private static int integer(Map<String, String> m, String key) {
+        String v = m.get(key);
+        return v == null || v.isEmpty() ? 0 : Integer.parseInt(v);
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
+        if (v == null || v.isEmpty()) {
+            ps.setNull(i, Types.NVARCHAR);
+        } else {
+            ps.setString(i, v);
+        }
+    }
+}

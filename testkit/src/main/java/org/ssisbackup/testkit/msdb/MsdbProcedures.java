@@ -1,0 +1,168 @@
+package org.ssisbackup.testkit.msdb;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The stored procedures of msdb and SSISDB the stand-in models, with SQL Server's names, parameter names and order:
+ * arguments may be positional or named, and permissions are checked as SQL Server checks them.
+ */
+final class MsdbProcedures {
+    private final MsdbModel model;
+    private final StandInSql.SessionContext session;
+
+    MsdbProcedures(MsdbModel model, StandInSql.SessionContext session) {
+        this.model = model;
+        this.session = session;
+    }
+
+    /** The procedures, with SQL Server's parameter order; arguments may be positional or named. */
+    StandInSql.Result call(String proc, List<Object> positional, Map<String, Object> named) {
+        String p = proc.toLowerCase(Locale.ROOT);
+        if (model.isSqlServer2005() && p.startsWith("sp_ssis_") || !model.isSqlServer2005() && p.startsWith("sp_dts_")) {
+            throw new StandInSqlException(2812, "Could not find stored procedure '" + proc + "'.");
+        }
+        String op = p.replaceFirst("^sp_(ssis|dts)_", "");
+        Args a;
+        switch (op) {
+            case "get_project" -> {
+                a = new Args(positional, named, "folder_name", "project_name");
+                byte[] ispac = model.ssisdb("catalog.get_project").getProject(a.string("folder_name"), a.string("project_name"));
+                List<Object[]> rows = new ArrayList<>();
+                rows.add(new Object[] {ispac});
+                return StandInSql.Result.rows(List.of("project_stream"), List.of(SqlType.varbinaryMax()), rows);
+            }
+            case "create_folder" -> {
+                requireRole("ssis_admin", proc);
+                a = new Args(positional, named, "folder_name", "folder_id");
+                model.ssisdb("catalog.create_folder").createFolder(a.string("folder_name"), "");
+                return StandInSql.Result.status(0);
+            }
+            case "deploy_project" -> {
+                requireRole("ssis_admin", proc);
+                a = new Args(positional, named, "folder_name", "project_name", "project_stream", "operation_id");
+                Object stream = a.raw("project_stream");
+                model.ssisdb("catalog.deploy_project").deployProject(a.string("folder_name"), a.string("project_name"),
+                        stream instanceof byte[] b ? b : null);
+                return StandInSql.Result.status(0);
+            }
+            case "listfolders" -> {
+                a = new Args(positional, named, "parentfolderid");
+                UUID parent = a.uuid("parentfolderid");
+                return folderRows(model.select(model.foldersTable(),
+                        r -> java.util.Objects.equals(r.get("parentfolderid"), parent)));
+            }
+            case "getfolder" -> {
+                a = new Args(positional, named, "name", "parentfolderid");
+                UUID id = model.getFolder(a.uuid("parentfolderid"), a.string("name"));
+                return folderRows(id == null ? List.of() : model.select(model.foldersTable(), r -> id.equals(r.get("folderid"))));
+            }
+            case "addfolder" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "parentfolderid", "name", "folderid");
+                model.addFolder(a.uuid("parentfolderid"), a.string("name"), a.uuid("folderid"));
+                return StandInSql.Result.status(0);
+            }
+            case "putpackage" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "name", "id", "description", "createdate", "folderid", "packagedata",
+                        "packageformat", "packagetype", "vermajor", "verminor", "verbuild", "vercomments", "verid");
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (String col : a.names) {
+                    if (a.has(col)) {
+                        values.put(col, SqlValues.convert(a.raw(col), MsdbModel.PACKAGE_COLUMNS.get(col)));
+                    }
+                }
+                model.putPackage(values, session.callerSid());
+                return StandInSql.Result.status(0);
+            }
+            case "setpackageroles" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "name", "folderid", "readrole", "writerole");
+                model.setPackageRoles(a.string("name"), a.uuid("folderid"), a.optionalString("readrole"),
+                        a.optionalString("writerole"));
+                return StandInSql.Result.status(0);
+            }
+            case "getpackage" -> {
+                a = new Args(positional, named, "name", "folderid");
+                Map<String, Object> pkg = model.findPackage(a.string("name"), a.uuid("folderid"));
+                List<Object[]> rows = new ArrayList<>();
+                if (pkg != null) {
+                    rows.add(new Object[] {pkg.get("packagedata")});
+                }
+                return StandInSql.Result.rows(List.of("packagedata"), List.of(SqlType.varbinaryMax()), rows);
+            }
+            case "checkexists" -> {
+                a = new Args(positional, named, "name", "folderid");
+                boolean exists = model.findPackage(a.string("name"), a.uuid("folderid")) != null;
+                return StandInSql.Result.status(exists ? 1 : 0);
+            }
+            case "deletepackage" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "name", "folderid");
+                model.deletePackage(a.string("name"), a.uuid("folderid"));
+                return StandInSql.Result.status(0);
+            }
+            default -> throw new StandInSqlException(2812, "Could not find stored procedure '" + proc + "'.");
+        }
+    }
+
+    private void requireRole(String role, String proc) {
+        if (!session.isRoleMember(role)) {
+            throw new StandInSqlException(229, 14, "The EXECUTE permission was denied on the object '" + proc
+                    + "', database 'msdb', schema 'dbo'.");
+        }
+    }
+
+    private static StandInSql.Result folderRows(List<Map<String, Object>> folders) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Map<String, Object> f : folders) {
+            rows.add(new Object[] {f.get("folderid"), f.get("parentfolderid"), f.get("foldername")});
+        }
+        return StandInSql.Result.rows(List.of("folderid", "parentfolderid", "foldername"),
+                List.of(SqlType.UNIQUEIDENTIFIER, SqlType.UNIQUEIDENTIFIER, SqlType.nvarchar(128)), rows);
+    }
+
+    /** Procedure arguments by SQL Server's parameter order, positional or named ({@code @name = value}). */
+    private static final class Args {
+        final List<String> names;
+        final Map<String, Object> values = new LinkedHashMap<>();
+
+        Args(List<Object> positional, Map<String, Object> named, String... names) {
+            this.names = List.of(names);
+            for (int i = 0; i < positional.size() && i < names.length; i++) {
+                values.put(names[i], positional.get(i));
+            }
+            named.forEach((k, v) -> values.put(k.replaceFirst("^@", ""), v));
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        Object raw(String name) {
+            return values.get(name);
+        }
+
+        String string(String name) {
+            Object v = values.get(name);
+            if (v == null) {
+                throw new StandInSqlException(201, "Procedure expects parameter '@" + name + "', which was not supplied.");
+            }
+            return v.toString();
+        }
+
+        String optionalString(String name) {
+            Object v = values.get(name);
+            return v == null ? null : v.toString();
+        }
+
+        UUID uuid(String name) {
+            return (UUID) SqlValues.convert(values.get(name), SqlType.UNIQUEIDENTIFIER);
+        }
+    }
+}
