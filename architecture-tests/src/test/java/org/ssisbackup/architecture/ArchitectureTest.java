@@ -21,16 +21,22 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(location -> !location.contains("/testkit/") && !location.contains("ssis-backup-testkit"))
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(
+                        location -> !location.contains("/testkit/") && !location.contains("ssis-backup-testkit"))
                 .importPackages("org.ssisbackup");
     }
 
     @Test
     void contractsAreOnlyTheWireSchemaAndDependOnNothingButJackson() {
-        classes().that().resideInAPackage("org.ssisbackup.contracts..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("org.ssisbackup.contracts..", "java..",
-                        "com.fasterxml.jackson.annotation..", "tools.jackson..")
+        classes()
+                .that()
+                .resideInAPackage("org.ssisbackup.contracts..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.ssisbackup.contracts..", "java..", "com.fasterxml.jackson.annotation..", "tools.jackson..")
                 .check(production);
     }
 
@@ -41,34 +47,55 @@ class ArchitectureTest {
 
     @Test
     void controllersDoNotTouchJdbc() {
-        noClasses().that().areAnnotatedWith(RestController.class).or().areAnnotatedWith(Controller.class)
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..")
+        noClasses()
+                .that()
+                .areAnnotatedWith(RestController.class)
+                .or()
+                .areAnnotatedWith(Controller.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..")
                 .check(production);
     }
 
     @Test
     void agentsDependOnNeitherTheOrchestratorNorTheCatalog() {
-        noClasses().that().resideInAnyPackage("org.ssisbackup.agent..", "org.ssisbackup.fsagent..", "org.ssisbackup.msdbagent..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.ssisbackup.orchestrator..", "org.ssisbackup.catalog..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.ssisbackup.agent..", "org.ssisbackup.fsagent..", "org.ssisbackup.msdbagent..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.ssisbackup.orchestrator..", "org.ssisbackup.catalog..")
                 .check(production);
     }
 
     @Test
     void servicesDoNotReachIntoEachOther() {
-        noClasses().that().resideInAPackage("org.ssisbackup.orchestrator..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.ssisbackup.catalog..", "org.ssisbackup.storage..",
-                        "io.minio..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.ssisbackup.orchestrator..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.ssisbackup.catalog..", "org.ssisbackup.storage..", "io.minio..")
                 .because("the orchestrator never touches the bucket and asks the catalog over its REST API")
                 .check(production);
-        noClasses().that().resideInAPackage("org.ssisbackup.catalog..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.ssisbackup.orchestrator..", "org.ssisbackup.agent..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.ssisbackup.catalog..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.ssisbackup.orchestrator..", "org.ssisbackup.agent..")
                 .check(production);
     }
 
     @Test
     void theBucketIsReachedOnlyThroughStorage() {
-        noClasses().that().resideOutsideOfPackage("org.ssisbackup.storage..")
-                .should().dependOnClassesThat().resideInAPackage("io.minio..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.ssisbackup.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.minio..")
                 .check(production);
     }
 }

@@ -13,9 +13,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param catalogApiKey the key ({@code X-API-Key}) the catalog's queries take, when it has one (its read or admin key)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
-public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, Integer missedBeats, Integer maxConcurrentHosts,
-                                     Duration retryDelay, java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts,
-                                     String catalogApiKey) {
+public record OrchestratorProperties(
+        Duration agentTimeout,
+        String catalogUrl,
+        Integer missedBeats,
+        Integer maxConcurrentHosts,
+        Duration retryDelay,
+        java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts,
+        String catalogApiKey) {
     public OrchestratorProperties {
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
@@ -27,8 +32,9 @@ public record OrchestratorProperties(Duration agentTimeout, String catalogUrl, I
 
     @Override
     public String toString() {
-        return "OrchestratorProperties[agentTimeout=" + agentTimeout + ", catalogUrl=" + catalogUrl + ", missedBeats=" + missedBeats
-                + ", maxConcurrentHosts=" + maxConcurrentHosts + ", retryDelay=" + retryDelay + ", agentTimeouts=" + agentTimeouts + "]";
+        return "OrchestratorProperties[agentTimeout=" + agentTimeout + ", catalogUrl=" + catalogUrl + ", missedBeats="
+                + missedBeats + ", maxConcurrentHosts=" + maxConcurrentHosts + ", retryDelay=" + retryDelay
+                + ", agentTimeouts=" + agentTimeouts + "]";
     }
 
     /** How long an agent of this kind may take over its part of a job, from when its command is sent. */

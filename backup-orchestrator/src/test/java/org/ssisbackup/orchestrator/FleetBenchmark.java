@@ -39,11 +39,16 @@ import org.ssisbackup.testkit.infra.TestDatabases;
  * Measures how long the heartbeats take to register, the request, dispatching every command, closing the job, and
  * the JVM's heap (after GC, before and after; peak during). Writes a Markdown table to target/fleet-benchmark.md.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.security.api-keys[0].name=bench", "ssisbackup.security.api-keys[0].key=bench-key",
-        "ssisbackup.security.api-keys[0].role=operator",
-        "ssisbackup.orchestrator.max-concurrent-hosts=${fleet.limit:200}",
-        "logging.level.org.ssisbackup=WARN"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.security.api-keys[0].name=bench",
+            "ssisbackup.security.api-keys[0].key=bench-key",
+            "ssisbackup.security.api-keys[0].role=operator",
+            "ssisbackup.orchestrator.max-concurrent-hosts=${fleet.limit:200}",
+            "logging.level.org.ssisbackup=WARN"
+        })
 @EmbeddedKafka(partitions = 3)
 class FleetBenchmark {
     static final int HOSTS = Integer.getInteger("fleet.hosts", 1000);
@@ -56,17 +61,25 @@ class FleetBenchmark {
 
     @Autowired
     EmbeddedKafkaBroker broker;
+
     @Autowired
     FleetRegistry fleet;
+
     @Autowired
     JdbcClient jdbc;
+
     @LocalServerPort
     int port;
 
     private String post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", "bench-key")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("X-API-Key", "bench-key")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -80,10 +93,15 @@ class FleetBenchmark {
         try (SimulatedFleet agents = new SimulatedFleet(broker.getBrokersAsString(), Duration.ZERO)) {
             long t = System.nanoTime();
             agents.heartbeats(hosts, Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM), Duration.ofMinutes(5));
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> fleet.hosts(LabelSelector.ALL, FleetRegistry.HostState.REACHABLE).size() == HOSTS);
+            await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.hosts(LabelSelector.ALL, FleetRegistry.HostState.REACHABLE)
+                                    .size()
+                            == HOSTS);
             double register = seconds(t);
-            post("/api/v1/policies", "{\"name\":\"fleet\",\"scope\":[\"MSDB\",\"FILESYSTEM\"],\"retention\":{\"keepLast\":7}}");
+            post(
+                    "/api/v1/policies",
+                    "{\"name\":\"fleet\",\"scope\":[\"MSDB\",\"FILESYSTEM\"],\"retention\":{\"keepLast\":7}}");
 
             System.gc();
             long heapBefore = memory.getHeapMemoryUsage().getUsed();
@@ -104,21 +122,46 @@ class FleetBenchmark {
             String response = post("/api/v1/backups", "{\"policy\":\"fleet\"}");
             double request = seconds(t);
             UUID job = UUID.fromString(response.replaceAll(".*\"jobId\":\"([^\"]+)\".*", "$1"));
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.sql(
-                    "SELECT count(*) FROM job_agent WHERE job_id = ? AND state = 'PENDING'").param(job).query(Long.class).single() == 0);
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> jdbc.sql("SELECT count(*) FROM job_agent WHERE job_id = ? AND state = 'PENDING'")
+                                    .param(job)
+                                    .query(Long.class)
+                                    .single()
+                            == 0);
             double dispatched = seconds(t);
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.sql(
-                    "SELECT finished_at IS NOT NULL FROM backup_job WHERE id = ?").param(job).query(Boolean.class).single());
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> jdbc.sql("SELECT finished_at IS NOT NULL FROM backup_job WHERE id = ?")
+                            .param(job)
+                            .query(Boolean.class)
+                            .single());
             double closed = seconds(t);
             sampling.set(false);
             sampler.join();
-            String state = jdbc.sql("SELECT state FROM backup_job WHERE id = ?").param(job).query(String.class).single();
+            String state = jdbc.sql("SELECT state FROM backup_job WHERE id = ?")
+                    .param(job)
+                    .query(String.class)
+                    .single();
             System.gc();
             long heapAfter = memory.getHeapMemoryUsage().getUsed();
-            report.append(String.format("| %d | %d | %s | %.1f | %.2f | %.1f | %.1f | %d / %d / %d |%n", HOSTS, 2 * HOSTS,
-                    System.getProperty("fleet.limit", "200"), register, request, dispatched, closed,
-                    heapBefore >> 20, peak.get() >> 20, heapAfter >> 20));
-            report.append("state: ").append(state).append(", commands answered: ").append(agents.answered()).append('\n');
+            report.append(String.format(
+                    "| %d | %d | %s | %.1f | %.2f | %.1f | %.1f | %d / %d / %d |%n",
+                    HOSTS,
+                    2 * HOSTS,
+                    System.getProperty("fleet.limit", "200"),
+                    register,
+                    request,
+                    dispatched,
+                    closed,
+                    heapBefore >> 20,
+                    peak.get() >> 20,
+                    heapAfter >> 20));
+            report.append("state: ")
+                    .append(state)
+                    .append(", commands answered: ")
+                    .append(agents.answered())
+                    .append('\n');
         }
         Path out = Path.of("target", "fleet-benchmark.md");
         Files.writeString(out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

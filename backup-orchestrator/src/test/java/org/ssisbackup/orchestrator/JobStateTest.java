@@ -38,7 +38,8 @@ class JobStateTest {
 
     @Test
     void terminalStatesAreTheLastFive() {
-        assertThat(List.of(JobState.values())).filteredOn(JobState::isTerminal)
+        assertThat(List.of(JobState.values()))
+                .filteredOn(JobState::isTerminal)
                 .containsExactly(SUCCEEDED, PARTIALLY_FAILED, FAILED, TIMED_OUT, CANCELLED);
         for (Outcome o : Outcome.values()) {
             assertThat(JobState.of(o).isTerminal()).isTrue();

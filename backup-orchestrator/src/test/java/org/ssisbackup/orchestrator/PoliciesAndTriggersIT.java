@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -36,19 +34,23 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
  * selector picks; structured and binary CloudEvents, coalescing, duplicates, and rejections to the dead-letter topic;
  * a burst of 1,000 triggers whose backups never exceed the fleet-wide and per-policy limits; cancelling a job.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"ssisbackup.security.api-keys[0].name=it-operator",
-        "ssisbackup.security.api-keys[0].key=it-operator-key",
-        "ssisbackup.security.api-keys[0].role=operator",
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.orchestrator.schedule-tick=300ms",
-        "ssisbackup.orchestrator.max-concurrent-hosts=40",
-        "ssisbackup.orchestrator.triggers.coalesce-window=2s",
-        "ssisbackup.orchestrator.triggers.tick=300ms",
-        "ssisbackup.orchestrator.triggers.events[com.example.ssis.deployment.completed].policy=after-deployment",
-        "ssisbackup.orchestrator.triggers.events[com.example.burst].policy=burst",
-        "ssisbackup.orchestrator.triggers.events[com.example.team-release].policy=after-deployment",
-        "ssisbackup.orchestrator.triggers.events[com.example.team-release].hosts=team=release",
-        "ssisbackup.orchestrator.triggers.events[com.example.orphan].policy=no-such-policy"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "ssisbackup.security.api-keys[0].name=it-operator",
+            "ssisbackup.security.api-keys[0].key=it-operator-key",
+            "ssisbackup.security.api-keys[0].role=operator",
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.orchestrator.schedule-tick=300ms",
+            "ssisbackup.orchestrator.max-concurrent-hosts=40",
+            "ssisbackup.orchestrator.triggers.coalesce-window=2s",
+            "ssisbackup.orchestrator.triggers.tick=300ms",
+            "ssisbackup.orchestrator.triggers.events[com.example.ssis.deployment.completed].policy=after-deployment",
+            "ssisbackup.orchestrator.triggers.events[com.example.burst].policy=burst",
+            "ssisbackup.orchestrator.triggers.events[com.example.team-release].policy=after-deployment",
+            "ssisbackup.orchestrator.triggers.events[com.example.team-release].hosts=team=release",
+            "ssisbackup.orchestrator.triggers.events[com.example.orphan].policy=no-such-policy"
+        })
 @EmbeddedKafka(partitions = 1)
 class PoliciesAndTriggersIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -61,17 +63,23 @@ class PoliciesAndTriggersIT {
 
     @Autowired
     EmbeddedKafkaBroker broker;
+
     @Autowired
     FleetRegistry fleet;
+
     @Autowired
     JdbcClient jdbc;
+
     @LocalServerPort
     int port;
 
     private HttpResponse<String> http(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", "it-operator-key");
-        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-Key", "it-operator-key");
+        b = body == null
+                ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -84,37 +92,65 @@ class PoliciesAndTriggersIT {
 
     private long jobs(String host, String trigger) {
         return jdbc.sql("SELECT count(DISTINCT a.job_id) FROM job_agent a JOIN backup_job j ON j.id = a.job_id"
-                + " WHERE a.host_id = ? AND j.trigger = ?").params(host, trigger).query(Long.class).single();
+                        + " WHERE a.host_id = ? AND j.trigger = ?")
+                .params(host, trigger)
+                .query(Long.class)
+                .single();
     }
 
     private static byte[] structured(String id, String type, String subject) {
         return ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/deployments\",\"type\":\"" + type + "\""
-                + (subject == null ? "" : ",\"subject\":\"" + subject + "\"") + ",\"data\":{\"project\":\"Warehouse\"}}")
+                        + (subject == null ? "" : ",\"subject\":\"" + subject + "\"")
+                        + ",\"data\":{\"project\":\"Warehouse\"}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> binary(String id, String type, String subject) {
-        return Map.of("ce_specversion", "1.0", "ce_id", id, "ce_source", "/deployments", "ce_type", type, "ce_subject", subject,
-                "content-type", "application/json");
+        return Map.of(
+                "ce_specversion",
+                "1.0",
+                "ce_id",
+                id,
+                "ce_source",
+                "/deployments",
+                "ce_type",
+                type,
+                "ce_subject",
+                subject,
+                "content-type",
+                "application/json");
     }
 
     @Test
     void policiesAreCreatedReadUpdatedAndDeletedAndBadOnesRefusedWithTheReason() throws Exception {
-        HttpResponse<String> created = http("POST", "/api/v1/policies", policy("crud-nightly", "env=prod", "0 2 * * *", 5));
+        HttpResponse<String> created =
+                http("POST", "/api/v1/policies", policy("crud-nightly", "env=prod", "0 2 * * *", 5));
         assertThat(created.statusCode()).isEqualTo(201);
-        assertThat(created.body()).contains("\"name\":\"crud-nightly\"", "\"nextRunAt\":", "\"timeZone\":\"Europe/Berlin\"",
-                "\"keepLast\":3");
-        assertThat(http("POST", "/api/v1/policies", policy("crud-nightly", "", null, null)).statusCode()).isEqualTo(409);
+        assertThat(created.body())
+                .contains(
+                        "\"name\":\"crud-nightly\"",
+                        "\"nextRunAt\":",
+                        "\"timeZone\":\"Europe/Berlin\"",
+                        "\"keepLast\":3");
+        assertThat(http("POST", "/api/v1/policies", policy("crud-nightly", "", null, null))
+                        .statusCode())
+                .isEqualTo(409);
         HttpResponse<String> badCron = http("POST", "/api/v1/policies", policy("crud-bad", "", "0 25 * * *", null));
         assertThat(badCron.statusCode()).isEqualTo(400);
         assertThat(badCron.body()).contains("schedule:");
-        assertThat(http("POST", "/api/v1/policies", policy("crud-bad", "env==x", null, null)).body()).contains("label selector");
+        assertThat(http("POST", "/api/v1/policies", policy("crud-bad", "env==x", null, null))
+                        .body())
+                .contains("label selector");
         assertThat(http("GET", "/api/v1/policies/crud-nightly", null).body()).contains("\"concurrency\":5");
-        assertThat(http("PUT", "/api/v1/policies/crud-nightly", policy("crud-nightly", "env=prod", null, 2)).body())
-                .contains("\"concurrency\":2").contains("\"nextRunAt\":null");
+        assertThat(http("PUT", "/api/v1/policies/crud-nightly", policy("crud-nightly", "env=prod", null, 2))
+                        .body())
+                .contains("\"concurrency\":2")
+                .contains("\"nextRunAt\":null");
         assertThat(http("GET", "/api/v1/policies", null).body()).contains("crud-nightly");
-        assertThat(http("DELETE", "/api/v1/policies/crud-nightly", null).statusCode()).isEqualTo(204);
-        assertThat(http("GET", "/api/v1/policies/crud-nightly", null).statusCode()).isEqualTo(404);
+        assertThat(http("DELETE", "/api/v1/policies/crud-nightly", null).statusCode())
+                .isEqualTo(204);
+        assertThat(http("GET", "/api/v1/policies/crud-nightly", null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -123,9 +159,11 @@ class PoliciesAndTriggersIT {
         fleet.setLabels("cron-b", Map.of("env", "cron"));
         fleet.setLabels("cron-other", Map.of("env", "other"));
         try (SimulatedFleet agents = new SimulatedFleet(broker.getBrokersAsString(), Duration.ZERO)) {
-            assertThat(http("POST", "/api/v1/policies", policy("every-second", "env=cron", "* * * * * *", null)).statusCode())
+            assertThat(http("POST", "/api/v1/policies", policy("every-second", "env=cron", "* * * * * *", null))
+                            .statusCode())
                     .isEqualTo(201);
-            await().atMost(Duration.ofSeconds(30)).until(() -> jobs("cron-a", "schedule") >= 1 && jobs("cron-b", "schedule") >= 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jobs("cron-a", "schedule") >= 1 && jobs("cron-b", "schedule") >= 1);
             // The commands carry the policy and its retention, for the catalog.
             await().atMost(Duration.ofSeconds(30)).until(() -> agents.policyOf("cron-a") != null);
             assertThat(agents.policyOf("cron-a")).satisfies(p -> {
@@ -133,24 +171,36 @@ class PoliciesAndTriggersIT {
                 assertThat(p.retention().keepLast()).isEqualTo(3);
                 assertThat(p.timeZone()).isEqualTo("Europe/Berlin");
             });
-            http("PUT", "/api/v1/policies/every-second", "{\"name\":\"every-second\",\"selector\":\"env=cron\","
-                    + "\"schedule\":\"* * * * * *\",\"enabled\":false,\"retention\":{\"keepLast\":1}}");
+            http(
+                    "PUT",
+                    "/api/v1/policies/every-second",
+                    "{\"name\":\"every-second\",\"selector\":\"env=cron\","
+                            + "\"schedule\":\"* * * * * *\",\"enabled\":false,\"retention\":{\"keepLast\":1}}");
             assertThat(jobs("cron-other", "schedule")).isZero();
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT count(*) FROM backup_job j WHERE j.trigger = 'schedule'"
-                    + " AND j.state <> 'SUCCEEDED'").query(Long.class).single() == 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("SELECT count(*) FROM backup_job j WHERE j.trigger = 'schedule'"
+                                            + " AND j.state <> 'SUCCEEDED'")
+                                    .query(Long.class)
+                                    .single()
+                            == 0);
         }
     }
 
     @Test
     void cloudEventsTriggerCoalescedBackupsAndBadOnesAreDeadLetteredWithTheReason() throws Exception {
-        assertThat(http("POST", "/api/v1/policies", policy("after-deployment", "", null, null)).statusCode()).isEqualTo(201);
+        assertThat(http("POST", "/api/v1/policies", policy("after-deployment", "", null, null))
+                        .statusCode())
+                .isEqualTo(201);
         fleet.setLabels("deploy-h1", Map.of("team", "etl"));
         fleet.setLabels("release-1", Map.of("team", "release"));
         fleet.setLabels("release-2", Map.of("team", "release"));
         try (SimulatedFleet agents = new SimulatedFleet(broker.getBrokersAsString(), Duration.ZERO);
-             TopicProbe dlq = new TopicProbe(broker.getBrokersAsString(), Topics.deadLetter(Topics.TRIGGERS))) {
+                TopicProbe dlq = new TopicProbe(broker.getBrokersAsString(), Topics.deadLetter(Topics.TRIGGERS))) {
             // Structured, then two binary events and a redelivered one for the same host, within the window: one job.
-            agents.send(Topics.TRIGGERS, "deploy-h1", structured("e1", DEPLOYED, "deploy-h1"),
+            agents.send(
+                    Topics.TRIGGERS,
+                    "deploy-h1",
+                    structured("e1", DEPLOYED, "deploy-h1"),
                     Map.of("content-type", "application/cloudevents+json"));
             agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], binary("e2", DEPLOYED, "deploy-h1"));
             agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], binary("e3", DEPLOYED, "deploy-h1"));
@@ -164,27 +214,38 @@ class PoliciesAndTriggersIT {
             agents.send(Topics.TRIGGERS, "deploy-h1", "{not json".getBytes(StandardCharsets.UTF_8), Map.of());
             agents.flush();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> jobs("deploy-h1", "event") == 1 && jobs("release-1", "event") == 1
-                    && jobs("release-2", "event") == 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.seen(Topics.deadLetter(Topics.TRIGGERS)).size() == 4);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jobs("deploy-h1", "event") == 1
+                            && jobs("release-1", "event") == 1
+                            && jobs("release-2", "event") == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> dlq.seen(Topics.deadLetter(Topics.TRIGGERS)).size() == 4);
             List<String> reasons = dlq.seen(Topics.deadLetter(Topics.TRIGGERS)).stream()
-                    .map(s -> s.headers().get("x-exception-message")).toList();
-            assertThat(reasons).anySatisfy(r -> assertThat(r).contains("unknown host 'ghost-host'"))
-                    .anySatisfy(r -> assertThat(r).contains("no trigger is configured for event type 'com.example.unknown'"))
+                    .map(s -> s.headers().get("x-exception-message"))
+                    .toList();
+            assertThat(reasons)
+                    .anySatisfy(r -> assertThat(r).contains("unknown host 'ghost-host'"))
+                    .anySatisfy(r ->
+                            assertThat(r).contains("no trigger is configured for event type 'com.example.unknown'"))
                     .anySatisfy(r -> assertThat(r).contains("policy 'no-such-policy', which does not exist"))
                     .anySatisfy(r -> assertThat(r).contains("not a CloudEvent"));
             Thread.sleep(3000); // a second window passes: nothing more is started for the coalesced events
             assertThat(jobs("deploy-h1", "event")).isEqualTo(1);
             assertThat(http("GET", "/actuator/prometheus", null).body())
                     .contains("outcome=\"coalesced\",type=\"" + DEPLOYED + "\"}")
-                    .contains("outcome=\"duplicate\"").contains("outcome=\"rejected\"");
+                    .contains("outcome=\"duplicate\"")
+                    .contains("outcome=\"rejected\"");
         }
     }
 
     @Test
     void aBurstOfOneThousandTriggersKeepsTheFleetAndPolicyLimits() throws Exception {
-        assertThat(http("POST", "/api/v1/policies", policy("burst", "", null, 25)).statusCode()).isEqualTo(201);
-        assertThat(http("POST", "/api/v1/policies", policy("small", "", null, 3)).statusCode()).isEqualTo(201);
+        assertThat(http("POST", "/api/v1/policies", policy("burst", "", null, 25))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(http("POST", "/api/v1/policies", policy("small", "", null, 3))
+                        .statusCode())
+                .isEqualTo(201);
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             hosts.add("burst-" + i);
@@ -204,8 +265,12 @@ class PoliciesAndTriggersIT {
                     if ("burst".equals(r.get("policy"))) maxBurst.accumulateAndGet(n, Math::max);
                     if ("small".equals(r.get("policy"))) maxSmall.accumulateAndGet(n, Math::max);
                 }
-                maxFleet.accumulateAndGet(jdbc.sql("SELECT count(*) FROM (SELECT DISTINCT job_id, host_id FROM job_agent"
-                        + " WHERE state IN ('DISPATCHED','RUNNING')) x").query(Long.class).single(), Math::max);
+                maxFleet.accumulateAndGet(
+                        jdbc.sql("SELECT count(*) FROM (SELECT DISTINCT job_id, host_id FROM job_agent"
+                                        + " WHERE state IN ('DISPATCHED','RUNNING')) x")
+                                .query(Long.class)
+                                .single(),
+                        Math::max);
             }
         });
         try (SimulatedFleet agents = new SimulatedFleet(broker.getBrokersAsString(), Duration.ofMillis(5))) {
@@ -215,11 +280,22 @@ class PoliciesAndTriggersIT {
             }
             agents.flush();
             // A second policy with a tighter limit competes for the same fleet-wide slots.
-            http("POST", "/api/v1/backups", "{\"hosts\":[" + String.join(",", hosts.subList(0, 20).stream().map(h -> "\"" + h + "\"").toList())
-                    + "],\"policy\":\"small\"}");
-            await().atMost(Duration.ofSeconds(120)).until(() -> jdbc.sql("SELECT count(DISTINCT (a.host_id, p.name)) FROM job_agent a"
-                    + " JOIN backup_job j ON j.id = a.job_id JOIN policy p ON p.id = j.policy_id"
-                    + " WHERE p.name IN ('burst', 'small') AND a.state = 'SUCCEEDED'").query(Long.class).single() == 1020);
+            http(
+                    "POST",
+                    "/api/v1/backups",
+                    "{\"hosts\":["
+                            + String.join(
+                                    ",",
+                                    hosts.subList(0, 20).stream()
+                                            .map(h -> "\"" + h + "\"")
+                                            .toList()) + "],\"policy\":\"small\"}");
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> jdbc.sql("SELECT count(DISTINCT (a.host_id, p.name)) FROM job_agent a"
+                                            + " JOIN backup_job j ON j.id = a.job_id JOIN policy p ON p.id = j.policy_id"
+                                            + " WHERE p.name IN ('burst', 'small') AND a.state = 'SUCCEEDED'")
+                                    .query(Long.class)
+                                    .single()
+                            == 1020);
         } finally {
             sampling.set(false);
             sampler.join();
@@ -228,7 +304,11 @@ class PoliciesAndTriggersIT {
         assertThat(maxBurst.get()).isBetween(1L, 25L);
         assertThat(maxSmall.get()).isBetween(1L, 3L);
         // Each host was backed up once for its trigger; hosts due at the same tick share a job.
-        assertThat(jdbc.sql("SELECT count(*) FROM job_agent a JOIN backup_job j ON j.id = a.job_id JOIN policy p ON p.id = j.policy_id"
-                + " WHERE p.name = 'burst'").query(Long.class).single()).isEqualTo(1000);
+        assertThat(jdbc.sql(
+                                "SELECT count(*) FROM job_agent a JOIN backup_job j ON j.id = a.job_id JOIN policy p ON p.id = j.policy_id"
+                                        + " WHERE p.name = 'burst'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1000);
     }
 }

@@ -59,25 +59,33 @@ final class SimulatedFleet implements AutoCloseable {
         while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(100));
         }
-        this.agents = new Thread(() -> {
-            try (consumer) {
-                while (running) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        AgentCommand c = MessageCodec.decodeCommand(r.value());
-                        if (c instanceof BackupCommand b) {
-                            answer(b, work);
+        this.agents = new Thread(
+                () -> {
+                    try (consumer) {
+                        while (running) {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                                AgentCommand c = MessageCodec.decodeCommand(r.value());
+                                if (c instanceof BackupCommand b) {
+                                    answer(b, work);
+                                }
+                            }
                         }
                     }
-                }
-            }
-        }, "simulated-fleet");
+                },
+                "simulated-fleet");
         agents.setDaemon(true);
         agents.start();
     }
 
     private void answer(BackupCommand b, Duration work) {
         String host = b.meta().hostId();
-        send(Topics.EVENTS, new JobAccepted(MessageMeta.create(b.meta().jobId(), host), b.agent(), "simulated", JobAccepted.JobType.BACKUP));
+        send(
+                Topics.EVENTS,
+                new JobAccepted(
+                        MessageMeta.create(b.meta().jobId(), host),
+                        b.agent(),
+                        "simulated",
+                        JobAccepted.JobType.BACKUP));
         if (!work.isZero()) {
             try {
                 Thread.sleep(work.toMillis());
@@ -89,8 +97,21 @@ final class SimulatedFleet implements AutoCloseable {
         if (b.policy() != null) {
             policies.put(host, b.policy());
         }
-        send(Topics.EVENTS, new AgentJobFinished(MessageMeta.create(b.meta().jobId(), host), b.agent(), b.restorePointId(),
-                b.agents(), Outcome.SUCCEEDED, 0, 0, 0, "simulated", List.of(), List.of(), b.policy()));
+        send(
+                Topics.EVENTS,
+                new AgentJobFinished(
+                        MessageMeta.create(b.meta().jobId(), host),
+                        b.agent(),
+                        b.restorePointId(),
+                        b.agents(),
+                        Outcome.SUCCEEDED,
+                        0,
+                        0,
+                        0,
+                        "simulated",
+                        List.of(),
+                        List.of(),
+                        b.policy()));
         answered.incrementAndGet();
     }
 
@@ -98,8 +119,16 @@ final class SimulatedFleet implements AutoCloseable {
     public void heartbeats(List<String> hosts, Set<AgentKind> kinds, Duration interval) {
         for (String host : hosts) {
             for (AgentKind kind : kinds) {
-                send(Topics.HEARTBEATS, new AgentHeartbeat(MessageMeta.create(UUID.randomUUID(), host), kind, "simulated",
-                        Set.of(kind == AgentKind.MSDB ? "MSDB" : "FILESYSTEM"), interval, null, null));
+                send(
+                        Topics.HEARTBEATS,
+                        new AgentHeartbeat(
+                                MessageMeta.create(UUID.randomUUID(), host),
+                                kind,
+                                "simulated",
+                                Set.of(kind == AgentKind.MSDB ? "MSDB" : "FILESYSTEM"),
+                                interval,
+                                null,
+                                null));
             }
         }
         producer.flush();
@@ -107,7 +136,8 @@ final class SimulatedFleet implements AutoCloseable {
 
     /** Sends any record (a CloudEvent, say) through the fleet's producer. */
     public void send(String topic, String key, byte[] value, Map<String, String> headers) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
         producer.send(record);
     }
@@ -121,7 +151,8 @@ final class SimulatedFleet implements AutoCloseable {
         return policies.get(host);
     }
 
-    private final Map<String, org.ssisbackup.contracts.PolicyRef> policies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, org.ssisbackup.contracts.PolicyRef> policies =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Backup commands answered so far. */
     public long answered() {
@@ -129,7 +160,8 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     private void send(String topic, VersionedMessage m) {
-        producer.send(new ProducerRecord<>(topic, m.meta().hostId().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(m)));
+        producer.send(new ProducerRecord<>(
+                topic, m.meta().hostId().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(m)));
     }
 
     @Override

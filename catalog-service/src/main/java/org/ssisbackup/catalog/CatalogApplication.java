@@ -1,7 +1,7 @@
 package org.ssisbackup.catalog;
 
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 import org.ssisbackup.restapi.RestApiConfiguration;
 import org.ssisbackup.storage.BlobStore;
@@ -31,6 +31,7 @@ public class CatalogApplication {
     @org.springframework.context.annotation.Bean
     BlobStore blobStore(CatalogProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
         CatalogProperties.S3 s3 = properties.s3();
-        return new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()).countingRequests(registry));
+        return new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket())
+                .countingRequests(registry));
     }
 }

@@ -42,12 +42,19 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
      * @param tombstoneTtl     how long a deleted blob is remembered, so a backup that was running when it was deleted and
      *                         reused it is caught (longer than the longest backup)
      */
-    public record Retention(String schedule, Duration blobGrace, RetentionRule defaultRule, String defaultTimeZone,
-                            Boolean orphanScan, Duration tombstoneTtl) {
+    public record Retention(
+            String schedule,
+            Duration blobGrace,
+            RetentionRule defaultRule,
+            String defaultTimeZone,
+            Boolean orphanScan,
+            Duration tombstoneTtl) {
         public Retention {
             schedule = schedule == null || schedule.isBlank() ? "0 15 3 * * *" : schedule;
             blobGrace = blobGrace == null ? Duration.ofHours(48) : blobGrace;
-            defaultRule = defaultRule == null || !defaultRule.keepsSomething() ? new RetentionRule(30, null, null, 12, null) : defaultRule;
+            defaultRule = defaultRule == null || !defaultRule.keepsSomething()
+                    ? new RetentionRule(30, null, null, 12, null)
+                    : defaultRule;
             defaultTimeZone = defaultTimeZone == null || defaultTimeZone.isBlank() ? "UTC" : defaultTimeZone;
             orphanScan = orphanScan == null || orphanScan;
             tombstoneTtl = tombstoneTtl == null ? Duration.ofDays(7) : tombstoneTtl;

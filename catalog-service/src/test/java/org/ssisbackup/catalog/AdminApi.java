@@ -20,7 +20,8 @@ public record AdminApi(int port, String key) {
 
     /** A maintenance call whose answer is checked by the caller (a refusal, a conflict). */
     public HttpResponse<String> postAnswer(String path) throws Exception {
-        return HTTP.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode get(String path) throws Exception {
@@ -28,7 +29,8 @@ public record AdminApi(int port, String key) {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", key);
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-Key", key);
     }
 
     private static JsonNode send(HttpRequest.Builder request) throws Exception {

@@ -33,9 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
  * keyset paging, one point with its artifacts, a package's versions across the fleet, the diff of two points, the
  * fleet's newest point per host, the OpenAPI document, and the catalog's gauges.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.catalog.metrics-interval=300ms",
-        "ssisbackup.security.api-keys[0].name=reader", "ssisbackup.security.api-keys[0].key=" + CatalogQueriesIT.READ_KEY,
-        "ssisbackup.security.api-keys[0].role=viewer"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.catalog.metrics-interval=300ms",
+            "ssisbackup.security.api-keys[0].name=reader",
+            "ssisbackup.security.api-keys[0].key=" + CatalogQueriesIT.READ_KEY,
+            "ssisbackup.security.api-keys[0].role=viewer"
+        })
 @EmbeddedKafka(partitions = 1)
 class CatalogQueriesIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -50,8 +56,10 @@ class CatalogQueriesIT {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     CatalogQueries queries;
+
     @LocalServerPort
     int port;
 
@@ -63,53 +71,85 @@ class CatalogQueriesIT {
             String sha = sha(e.getValue());
             long size = e.getValue().length() * 100L;
             bytes += size;
-            jdbc.sql("INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, '{}'::jsonb)")
-                    .params(id, e.getKey().startsWith("\\") ? "MSDB" : "FILESYSTEM", e.getKey(),
-                            e.getKey().startsWith("\\") ? "MSDB_PACKAGE" : "FS_PACKAGE", size, sha, "blobs/sha256/" + sha.substring(0, 2) + "/" + sha)
+            jdbc.sql(
+                            "INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, '{}'::jsonb)")
+                    .params(
+                            id,
+                            e.getKey().startsWith("\\") ? "MSDB" : "FILESYSTEM",
+                            e.getKey(),
+                            e.getKey().startsWith("\\") ? "MSDB_PACKAGE" : "FS_PACKAGE",
+                            size,
+                            sha,
+                            "blobs/sha256/" + sha.substring(0, 2) + "/" + sha)
                     .update();
         }
-        jdbc.sql("INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, '[]'::jsonb, ?, ?)")
-                .params(id, UUID.randomUUID(), host, status, items.size(), bytes, Timestamp.from(at), Timestamp.from(at)).update();
+        jdbc.sql(
+                        "INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, '[]'::jsonb, ?, ?)")
+                .params(
+                        id,
+                        UUID.randomUUID(),
+                        host,
+                        status,
+                        items.size(),
+                        bytes,
+                        Timestamp.from(at),
+                        Timestamp.from(at))
+                .update();
         return id;
     }
 
     static String sha(String tag) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-API-Key", READ_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("X-API-Key", READ_KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private int status(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", READ_KEY).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("X-API-Key", READ_KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     @Test
     void restorePointsOfAHostPageThroughATimeRangeNewestFirst() throws Exception {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            ids.add(point("page-h1", T0.plus(Duration.ofHours(i)), i % 5 == 0 ? "PARTIAL" : "COMPLETE", Map.of("\\P", "v" + i)));
+            ids.add(point(
+                    "page-h1",
+                    T0.plus(Duration.ofHours(i)),
+                    i % 5 == 0 ? "PARTIAL" : "COMPLETE",
+                    Map.of("\\P", "v" + i)));
         }
         point("page-h2", T0, "COMPLETE", Map.of("\\P", "other"));
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = get("/api/v1/restore-points?host=page-h1&limit=10" + (cursor == null ? "" : "&cursor=" + cursor));
+            JsonNode page =
+                    get("/api/v1/restore-points?host=page-h1&limit=10" + (cursor == null ? "" : "&cursor=" + cursor));
             page.get("items").forEach(p -> seen.add(p.get("id").asString()));
             assertThat(page.get("items").get(0).has("artifacts")).isFalse(); // pages are summaries
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
         } while (cursor != null);
         List<String> expected = new ArrayList<>(ids.stream().map(UUID::toString).toList());
         java.util.Collections.reverse(expected);
@@ -118,7 +158,8 @@ class CatalogQueriesIT {
         JsonNode range = get("/api/v1/restore-points?host=page-h1&from=2026-01-01T05:00:00Z&to=2026-01-01T10:00:00Z");
         assertThat(range.get("items")).hasSize(5);
         assertThat(range.get("items").get(0).get("createdAt").asString()).isEqualTo("2026-01-01T09:00:00Z");
-        assertThat(get("/api/v1/restore-points?host=page-h1&status=partial").get("items")).hasSize(5);
+        assertThat(get("/api/v1/restore-points?host=page-h1&status=partial").get("items"))
+                .hasSize(5);
         assertThat(status("/api/v1/restore-points?host=page-h1&from=yesterday")).isEqualTo(400);
         assertThat(status("/api/v1/restore-points?host=page-h1&cursor=garbage")).isEqualTo(400);
         assertThat(status("/api/v1/restore-points?host=page-h1&status=GREAT")).isEqualTo(400);
@@ -131,10 +172,12 @@ class CatalogQueriesIT {
 
     @Test
     void aPackagesVersionsAcrossTheFleetAndTheDiffOfTwoPoints() throws Exception {
-        Map<String, String> v1 = new LinkedHashMap<>(Map.of("\\ETL\\Load", "load-1", "\\ETL\\Stage", "stage-1", "C:\\ETL\\a.dtsConfig", "cfg-1"));
+        Map<String, String> v1 = new LinkedHashMap<>(
+                Map.of("\\ETL\\Load", "load-1", "\\ETL\\Stage", "stage-1", "C:\\ETL\\a.dtsConfig", "cfg-1"));
         UUID p1 = point("hist-h1", T0, "COMPLETE", v1);
         UUID p2 = point("hist-h1", T0.plus(Duration.ofDays(1)), "COMPLETE", v1);
-        Map<String, String> v2 = new LinkedHashMap<>(Map.of("\\ETL\\Load", "load-2", "C:\\ETL\\a.dtsConfig", "cfg-1", "\\ETL\\New", "new-1"));
+        Map<String, String> v2 = new LinkedHashMap<>(
+                Map.of("\\ETL\\Load", "load-2", "C:\\ETL\\a.dtsConfig", "cfg-1", "\\ETL\\New", "new-1"));
         UUID p3 = point("hist-h1", T0.plus(Duration.ofDays(2)), "COMPLETE", v2);
         point("hist-h2", T0.plus(Duration.ofDays(1)), "COMPLETE", Map.of("\\etl\\load", "load-1"));
 
@@ -148,18 +191,24 @@ class CatalogQueriesIT {
         assertThat(first.get("lastRestorePoint").asString()).isEqualTo(p2.toString());
         assertThat(history.get(1).get("firstSeen").asString()).isEqualTo("2026-01-03T00:00:00Z"); // when it changed
         assertThat(history.get(2).get("hostId").asString()).isEqualTo("hist-h2");
-        assertThat(get("/api/v1/packages/history?path=%5CETL%5CLoad&host=hist-h2")).hasSize(1);
+        assertThat(get("/api/v1/packages/history?path=%5CETL%5CLoad&host=hist-h2"))
+                .hasSize(1);
 
         JsonNode diff = get("/api/v1/restore-points/diff?from=" + p2 + "&to=" + p3);
-        assertThat(diff.get("added")).singleElement().satisfies(a -> assertThat(a.get("logicalPath").asString()).isEqualTo("\\ETL\\New"));
-        assertThat(diff.get("removed")).singleElement().satisfies(a -> assertThat(a.get("logicalPath").asString()).isEqualTo("\\ETL\\Stage"));
+        assertThat(diff.get("added"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("logicalPath").asString()).isEqualTo("\\ETL\\New"));
+        assertThat(diff.get("removed"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("logicalPath").asString()).isEqualTo("\\ETL\\Stage"));
         assertThat(diff.get("changed")).singleElement().satisfies(c -> {
             assertThat(c.get("logicalPath").asString()).isEqualTo("\\ETL\\Load");
             assertThat(c.get("fromSha256").asString()).isEqualTo(sha("load-1"));
             assertThat(c.get("toSha256").asString()).isEqualTo(sha("load-2"));
         });
         assertThat(diff.get("unchanged").asInt()).isEqualTo(1);
-        assertThat(status("/api/v1/restore-points/diff?from=" + p1 + "&to=" + UUID.randomUUID())).isEqualTo(404);
+        assertThat(status("/api/v1/restore-points/diff?from=" + p1 + "&to=" + UUID.randomUUID()))
+                .isEqualTo(404);
     }
 
     @Test
@@ -182,14 +231,24 @@ class CatalogQueriesIT {
         assertThat(h2.get("newestComplete").isNull()).isTrue();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            List<String> ours = body.lines().filter(l -> l.startsWith("ssis_catalog")).toList();
-            assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_restore_points{")
-                    .contains("host=\"new-h1\",status=\"PARTIAL\""));
-            assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_newest_complete_restore_point_age_seconds{")
-                    .contains("host=\"new-h2\"").endsWith("+Inf"));
-            assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_newest_restore_point_age_seconds{"));
+            String body = HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            List<String> ours =
+                    body.lines().filter(l -> l.startsWith("ssis_catalog")).toList();
+            assertThat(ours)
+                    .anySatisfy(l -> assertThat(l)
+                            .startsWith("ssis_catalog_restore_points{")
+                            .contains("host=\"new-h1\",status=\"PARTIAL\""));
+            assertThat(ours)
+                    .anySatisfy(l -> assertThat(l)
+                            .startsWith("ssis_catalog_newest_complete_restore_point_age_seconds{")
+                            .contains("host=\"new-h2\"")
+                            .endsWith("+Inf"));
+            assertThat(ours)
+                    .anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_newest_restore_point_age_seconds{"));
             assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_dedup_ratio"));
             assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_stored_bytes"));
             assertThat(ours).anySatisfy(l -> assertThat(l).startsWith("ssis_catalog_referenced_bytes"));

@@ -34,7 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * manifests do not name the job's agents come back PARTIAL with the reason; an unreadable manifest is reported; known
  * points are left alone; a second rebuild adds nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}", "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=rebuild-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.security.api-keys[0].name=admin",
+            "ssisbackup.security.api-keys[0].key=rebuild-admin-key",
+            "ssisbackup.security.api-keys[0].role=admin"
+        })
 @EmbeddedKafka(partitions = 1)
 class CatalogRebuildIT {
     static final EmbeddedS3 S3 = TestBucket.start("rebuild-access", "rebuild-secret");
@@ -53,8 +60,10 @@ class CatalogRebuildIT {
 
     @Autowired
     BlobStore store;
+
     @Autowired
     JdbcClient jdbc;
+
     @LocalServerPort
     int port;
 
@@ -67,22 +76,41 @@ class CatalogRebuildIT {
             String sha = CatalogQueriesIT.sha(content);
             b = new BlobStore.StoredBlob(sha, bytes.length, false);
         }
-        return new Artifact(path, path.startsWith("\\") ? ArtifactKind.MSDB_PACKAGE : ArtifactKind.FS_PACKAGE, b.size(), b.sha256(),
-                b.key(), Map.of());
+        return new Artifact(
+                path,
+                path.startsWith("\\") ? ArtifactKind.MSDB_PACKAGE : ArtifactKind.FS_PACKAGE,
+                b.size(),
+                b.sha256(),
+                b.key(),
+                Map.of());
     }
 
-    private void manifest(String host, UUID job, UUID point, AgentKind agent, Set<AgentKind> jobAgents, Artifact... artifacts) {
-        store.putManifest(new Manifest(1, host, job, point, agent, Outcome.SUCCEEDED, Instant.parse("2026-11-01T02:00:00Z"),
-                List.of(artifacts), List.of(), List.of(), jobAgents, null));
+    private void manifest(
+            String host, UUID job, UUID point, AgentKind agent, Set<AgentKind> jobAgents, Artifact... artifacts) {
+        store.putManifest(new Manifest(
+                1,
+                host,
+                job,
+                point,
+                agent,
+                Outcome.SUCCEEDED,
+                Instant.parse("2026-11-01T02:00:00Z"),
+                List.of(artifacts),
+                List.of(),
+                List.of(),
+                jobAgents,
+                null));
     }
 
     private JsonNode rebuild() throws Exception {
         return new AdminApi(port, "rebuild-admin-key").post("/api/v1/admin/rebuild");
     }
 
-
     private String reasons(UUID point) {
-        return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(point).query(String.class).single();
+        return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?")
+                .param(point)
+                .query(String.class)
+                .single();
     }
 
     @Test
@@ -92,33 +120,62 @@ class CatalogRebuildIT {
         UUID whole = UUID.randomUUID();
         UUID job = UUID.randomUUID();
         manifest("rb-h1", job, whole, AgentKind.MSDB, both, blob("\\ETL\\Load", "load", true));
-        manifest("rb-h1", job, whole, AgentKind.FILESYSTEM, both, blob("C:\\ETL\\Load.dtsConfig", "cfg", true),
+        manifest(
+                "rb-h1",
+                job,
+                whole,
+                AgentKind.FILESYSTEM,
+                both,
+                blob("C:\\ETL\\Load.dtsConfig", "cfg", true),
                 blob("C:\\ETL\\run.bat", "bat", true));
         UUID halfDone = UUID.randomUUID();
         manifest("rb-h1", UUID.randomUUID(), halfDone, AgentKind.MSDB, both, blob("\\ETL\\Load", "load", true));
         UUID lostBlob = UUID.randomUUID();
-        manifest("rb-h2", UUID.randomUUID(), lostBlob, AgentKind.FILESYSTEM, Set.of(AgentKind.FILESYSTEM),
+        manifest(
+                "rb-h2",
+                UUID.randomUUID(),
+                lostBlob,
+                AgentKind.FILESYSTEM,
+                Set.of(AgentKind.FILESYSTEM),
                 blob("C:\\gone.dtsx", "never uploaded", false));
         UUID old = UUID.randomUUID();
         manifest("rb-h2", UUID.randomUUID(), old, AgentKind.FILESYSTEM, null, blob("C:\\old.dtsx", "old", true));
-        jdbc.sql("INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
-                + " VALUES (?, ?, 'rb-h3', 'COMPLETE', 0, 0, '[]'::jsonb, now(), now())").params(UUID.randomUUID(), UUID.randomUUID()).update();
+        jdbc.sql(
+                        "INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
+                                + " VALUES (?, ?, 'rb-h3', 'COMPLETE', 0, 0, '[]'::jsonb, now(), now())")
+                .params(UUID.randomUUID(), UUID.randomUUID())
+                .update();
         UUID known = UUID.randomUUID();
-        jdbc.sql("INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
-                + " VALUES (?, ?, 'rb-h3', 'PARTIAL', 0, 0, '[\"as recorded\"]'::jsonb, now(), now())").params(known, UUID.randomUUID()).update();
-        manifest("rb-h3", UUID.randomUUID(), known, AgentKind.FILESYSTEM, Set.of(AgentKind.FILESYSTEM), blob("C:\\k.dtsx", "k", true));
+        jdbc.sql(
+                        "INSERT INTO restore_point (id, job_id, host_id, status, artifact_count, total_bytes, reasons, created_at, recorded_at)"
+                                + " VALUES (?, ?, 'rb-h3', 'PARTIAL', 0, 0, '[\"as recorded\"]'::jsonb, now(), now())")
+                .params(known, UUID.randomUUID())
+                .update();
+        manifest(
+                "rb-h3",
+                UUID.randomUUID(),
+                known,
+                AgentKind.FILESYSTEM,
+                Set.of(AgentKind.FILESYSTEM),
+                blob("C:\\k.dtsx", "k", true));
         S3Writer.put(S3, "rebuild-bucket", "manifests/rb-h4/" + UUID.randomUUID() + "/msdb.json", "{not a manifest");
 
         JsonNode report = rebuild();
         assertThat(report.get("manifestsRead").asInt()).isEqualTo(6);
         assertThat(report.get("restorePointsAdded")).hasSize(4);
         assertThat(report.get("restorePointsAlreadyKnown").asInt()).isEqualTo(1);
-        assertThat(report.get("unreadable")).singleElement().satisfies(u -> assertThat(u.get("key").asString()).startsWith("manifests/rb-h4/"));
+        assertThat(report.get("unreadable"))
+                .singleElement()
+                .satisfies(u -> assertThat(u.get("key").asString()).startsWith("manifests/rb-h4/"));
         assertThat(report.get("artifactsAdded").asLong()).isEqualTo(6);
 
         assertThat(StoredPoints.status(jdbc, whole)).isEqualTo("COMPLETE");
         assertThat(reasons(whole)).contains("rebuilt from manifests");
-        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?").param(whole).query(Long.class).single()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?")
+                        .param(whole)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
         assertThat(StoredPoints.status(jdbc, halfDone)).isEqualTo("PARTIAL");
         assertThat(reasons(halfDone)).contains("no manifest of this agent");
         assertThat(StoredPoints.status(jdbc, lostBlob)).isEqualTo("PARTIAL");
@@ -136,10 +193,14 @@ class CatalogRebuildIT {
     /** Writes a raw object (a damaged manifest) with the MinIO SDK. */
     static final class S3Writer {
         static void put(EmbeddedS3 s3, String bucket, String key, String body) throws Exception {
-            io.minio.MinioClient c = io.minio.MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
+            io.minio.MinioClient c = io.minio.MinioClient.builder()
+                    .endpoint(s3.endpoint())
+                    .credentials(s3.accessKey(), s3.secretKey())
+                    .build();
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            c.putObject(io.minio.PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(new java.io.ByteArrayInputStream(b), (long) b.length, -1L).build());
+            c.putObject(io.minio.PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                            new java.io.ByteArrayInputStream(b), (long) b.length, -1L)
+                    .build());
         }
     }
 }

@@ -26,8 +26,8 @@ import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.testkit.infra.TestDatabases;
 
 /** The catalog's recording rules on real PostgreSQL: never COMPLETE with a missing artifact; idempotent. */
-@SpringBootTest(properties = {"server.port=0",
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
+@SpringBootTest(
+        properties = {"server.port=0", "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}"})
 @EmbeddedKafka(partitions = 1)
 class RestorePointRecordingIT {
     @DynamicPropertySource
@@ -37,6 +37,7 @@ class RestorePointRecordingIT {
 
     @Autowired
     RestorePointRecorder recorder;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -51,15 +52,24 @@ class RestorePointRecordingIT {
         recorder.on(fs);
         recorder.on(fs); // redelivered
         recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of()));
-        assertThat(StoredPoints.status(jdbc, point)).as("one agent still at work").isNull();
+        assertThat(StoredPoints.status(jdbc, point))
+                .as("one agent still at work")
+                .isNull();
         recorder.on(msdb);
         AgentJobFinished last = finished(job, point, AgentKind.MSDB, Outcome.SUCCEEDED, 1, List.of());
         recorder.on(last);
         recorder.on(last); // redelivered
         assertThat(StoredPoints.status(jdbc, point)).isEqualTo("COMPLETE");
-        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?").param(point).query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?")
+                        .param(point)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(3);
-        assertThat(jdbc.sql("SELECT count(*) FROM restore_point WHERE id = ?").param(point).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM restore_point WHERE id = ?")
+                        .param(point)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -68,7 +78,8 @@ class RestorePointRecordingIT {
         UUID point = UUID.randomUUID();
         recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
         // The agent says it stored 2, the catalog saw 1 (a lost batch): never COMPLETE.
-        recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of(), Set.of(AgentKind.FILESYSTEM)));
+        recorder.on(finished(
+                job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 2, List.of(), Set.of(AgentKind.FILESYSTEM)));
         assertThat(StoredPoints.status(jdbc, point)).isEqualTo("PARTIAL");
         assertThat(reasons(point)).contains("FILESYSTEM announced 2 artifacts but the catalog holds 1");
     }
@@ -79,36 +90,69 @@ class RestorePointRecordingIT {
         UUID point = UUID.randomUUID();
         recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
         recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 1, List.of()));
-        recorder.on(finished(job, point, AgentKind.MSDB, Outcome.FAILED, 0,
+        recorder.on(finished(
+                job,
+                point,
+                AgentKind.MSDB,
+                Outcome.FAILED,
+                0,
                 List.of(new AgentError("(job)", "cannot connect to msdb: Login failed for user 'x'."))));
         assertThat(StoredPoints.status(jdbc, point)).isEqualTo("PARTIAL");
         assertThat(reasons(point)).contains("Login failed");
 
         UUID point2 = UUID.randomUUID();
-        recorder.on(finished(job, point2, AgentKind.MSDB, Outcome.FAILED, 0, List.of(new AgentError("(job)", "down")),
+        recorder.on(finished(
+                job,
+                point2,
+                AgentKind.MSDB,
+                Outcome.FAILED,
+                0,
+                List.of(new AgentError("(job)", "down")),
                 Set.of(AgentKind.MSDB)));
         assertThat(StoredPoints.status(jdbc, point2)).isEqualTo("FAILED");
     }
 
-
     private String reasons(UUID point) {
-        return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(point).query(String.class).single();
+        return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?")
+                .param(point)
+                .query(String.class)
+                .single();
     }
 
     private static ArtifactsStored stored(UUID job, UUID point, AgentKind agent, String... paths) {
         String sha = "cd".repeat(32);
-        return new ArtifactsStored(MessageMeta.create(job, "sql01"), agent, point, java.util.Arrays.stream(paths)
-                .map(p -> new Artifact(p, ArtifactKind.FS_PACKAGE, 10, sha, ObjectKeys.blob(sha), Map.of())).toList());
+        return new ArtifactsStored(
+                MessageMeta.create(job, "sql01"),
+                agent,
+                point,
+                java.util.Arrays.stream(paths)
+                        .map(p -> new Artifact(p, ArtifactKind.FS_PACKAGE, 10, sha, ObjectKeys.blob(sha), Map.of()))
+                        .toList());
     }
 
-    private static AgentJobFinished finished(UUID job, UUID point, AgentKind agent, Outcome outcome, long count,
-                                             List<AgentError> errors) {
+    private static AgentJobFinished finished(
+            UUID job, UUID point, AgentKind agent, Outcome outcome, long count, List<AgentError> errors) {
         return finished(job, point, agent, outcome, count, errors, BOTH);
     }
 
-    private static AgentJobFinished finished(UUID job, UUID point, AgentKind agent, Outcome outcome, long count,
-                                             List<AgentError> errors, Set<AgentKind> agents) {
-        return new AgentJobFinished(MessageMeta.create(job, "sql01"), agent, point, agents, outcome, count, 100, 10,
-                "manifests/sql01/" + point + "/x.json", errors);
+    private static AgentJobFinished finished(
+            UUID job,
+            UUID point,
+            AgentKind agent,
+            Outcome outcome,
+            long count,
+            List<AgentError> errors,
+            Set<AgentKind> agents) {
+        return new AgentJobFinished(
+                MessageMeta.create(job, "sql01"),
+                agent,
+                point,
+                agents,
+                outcome,
+                count,
+                100,
+                10,
+                "manifests/sql01/" + point + "/x.json",
+                errors);
     }
 }

@@ -10,8 +10,7 @@ import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /** The bucket of a catalog under test: an in-memory s3proxy, and the catalog's settings pointing at it. */
 public final class TestBucket {
-    private TestBucket() {
-    }
+    private TestBucket() {}
 
     /** Starts s3proxy with these keys (for a static field: failures become unchecked). */
     public static EmbeddedS3 start(String accessKey, String secretKey) {

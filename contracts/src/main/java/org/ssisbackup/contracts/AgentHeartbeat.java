@@ -12,8 +12,15 @@ import java.util.UUID;
  * @param lastJobId    the last backup job it finished, if any
  * @param lastOutcome  how that job ended
  */
-public record AgentHeartbeat(MessageMeta meta, AgentKind agent, String version, Set<String> capabilities, Duration interval,
-                             @OptionalField UUID lastJobId, @OptionalField Outcome lastOutcome) implements VersionedMessage {
+public record AgentHeartbeat(
+        MessageMeta meta,
+        AgentKind agent,
+        String version,
+        Set<String> capabilities,
+        Duration interval,
+        @OptionalField UUID lastJobId,
+        @OptionalField Outcome lastOutcome)
+        implements VersionedMessage {
     public AgentHeartbeat {
         capabilities = capabilities == null ? null : Set.copyOf(capabilities);
     }

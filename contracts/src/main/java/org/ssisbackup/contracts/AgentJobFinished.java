@@ -10,10 +10,20 @@ import java.util.UUID;
  * {@code warnings} are things an admin should know that did not stop a capture (an encrypted package stored
  * unread, a configuration reference that could not be resolved). {@code policy} is the command's, handed on.
  */
-public record AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
-                               Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
-                               @OptionalField String manifestKey, List<AgentError> errors,
-                               @OptionalField List<AgentError> warnings, @OptionalField PolicyRef policy) implements AgentEvent {
+public record AgentJobFinished(
+        MessageMeta meta,
+        AgentKind agent,
+        UUID restorePointId,
+        Set<AgentKind> jobAgents,
+        Outcome outcome,
+        long artifactCount,
+        long bytesScanned,
+        long bytesUploaded,
+        @OptionalField String manifestKey,
+        List<AgentError> errors,
+        @OptionalField List<AgentError> warnings,
+        @OptionalField PolicyRef policy)
+        implements AgentEvent {
 
     public AgentJobFinished {
         jobAgents = Set.copyOf(jobAgents);
@@ -22,18 +32,57 @@ public record AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePo
     }
 
     /** Without a policy (an ad-hoc backup). */
-    public AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
-                            Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
-                            String manifestKey, List<AgentError> errors, List<AgentError> warnings) {
-        this(meta, agent, restorePointId, jobAgents, outcome, artifactCount, bytesScanned, bytesUploaded, manifestKey,
-                errors, warnings, null);
+    public AgentJobFinished(
+            MessageMeta meta,
+            AgentKind agent,
+            UUID restorePointId,
+            Set<AgentKind> jobAgents,
+            Outcome outcome,
+            long artifactCount,
+            long bytesScanned,
+            long bytesUploaded,
+            String manifestKey,
+            List<AgentError> errors,
+            List<AgentError> warnings) {
+        this(
+                meta,
+                agent,
+                restorePointId,
+                jobAgents,
+                outcome,
+                artifactCount,
+                bytesScanned,
+                bytesUploaded,
+                manifestKey,
+                errors,
+                warnings,
+                null);
     }
 
     /** Without warnings (schema 1 readers see an empty list). */
-    public AgentJobFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> jobAgents,
-                            Outcome outcome, long artifactCount, long bytesScanned, long bytesUploaded,
-                            String manifestKey, List<AgentError> errors) {
-        this(meta, agent, restorePointId, jobAgents, outcome, artifactCount, bytesScanned, bytesUploaded, manifestKey,
-                errors, List.of(), null);
+    public AgentJobFinished(
+            MessageMeta meta,
+            AgentKind agent,
+            UUID restorePointId,
+            Set<AgentKind> jobAgents,
+            Outcome outcome,
+            long artifactCount,
+            long bytesScanned,
+            long bytesUploaded,
+            String manifestKey,
+            List<AgentError> errors) {
+        this(
+                meta,
+                agent,
+                restorePointId,
+                jobAgents,
+                outcome,
+                artifactCount,
+                bytesScanned,
+                bytesUploaded,
+                manifestKey,
+                errors,
+                List.of(),
+                null);
     }
 }

@@ -9,8 +9,14 @@ import java.util.UUID;
  * The orchestrator assigns {@code restorePointId} up front so both agents write under the same id. {@code policy}
  * (absent for ad-hoc backups) is handed on to the catalog, which applies its retention.
  */
-public record BackupCommand(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> agents,
-                            Set<BackupScope> scope, @OptionalField PolicyRef policy) implements AgentCommand {
+public record BackupCommand(
+        MessageMeta meta,
+        AgentKind agent,
+        UUID restorePointId,
+        Set<AgentKind> agents,
+        Set<BackupScope> scope,
+        @OptionalField PolicyRef policy)
+        implements AgentCommand {
 
     public BackupCommand {
         agents = Set.copyOf(agents);
@@ -18,7 +24,8 @@ public record BackupCommand(MessageMeta meta, AgentKind agent, UUID restorePoint
     }
 
     /** A backup outside any policy (an ad-hoc request): the catalog keeps it under its default retention. */
-    public BackupCommand(MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> agents, Set<BackupScope> scope) {
+    public BackupCommand(
+            MessageMeta meta, AgentKind agent, UUID restorePointId, Set<AgentKind> agents, Set<BackupScope> scope) {
         this(meta, agent, restorePointId, agents, scope, null);
     }
 }

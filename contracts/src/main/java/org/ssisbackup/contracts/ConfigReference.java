@@ -5,5 +5,4 @@ package org.ssisbackup.contracts;
  * (1 ConfigFile, 5 IConfigFile, 7 SqlServer, ...); {@code target} is the file path or the environment
  * variable name, as written in the package.
  */
-public record ConfigReference(String packagePath, int configurationType, String target) {
-}
+public record ConfigReference(String packagePath, int configurationType, String target) {}

@@ -94,7 +94,8 @@ public final class LogicalPathGlob {
         if (inGroup) {
             throw invalid(glob, "'{' without a closing '}'");
         }
-        return new LogicalPathGlob(glob, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+        return new LogicalPathGlob(
+                glob, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
     }
 
     /** Whether a logical path (either separator) matches. */

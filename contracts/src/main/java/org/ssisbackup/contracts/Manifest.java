@@ -12,10 +12,19 @@ import java.util.UUID;
  *                  written before it existed: such points are rebuilt as PARTIAL)
  * @param policy    the policy the backup ran under (absent for ad-hoc backups), so a rebuilt catalog keeps its retention
  */
-public record Manifest(int schemaVersion, String hostId, UUID jobId, UUID restorePointId, AgentKind agent,
-                       Outcome outcome, Instant createdAt, List<Artifact> artifacts, List<AgentError> errors,
-                       @OptionalField List<AgentError> warnings, @OptionalField java.util.Set<AgentKind> jobAgents,
-                       @OptionalField PolicyRef policy) {
+public record Manifest(
+        int schemaVersion,
+        String hostId,
+        UUID jobId,
+        UUID restorePointId,
+        AgentKind agent,
+        Outcome outcome,
+        Instant createdAt,
+        List<Artifact> artifacts,
+        List<AgentError> errors,
+        @OptionalField List<AgentError> warnings,
+        @OptionalField java.util.Set<AgentKind> jobAgents,
+        @OptionalField PolicyRef policy) {
 
     public Manifest {
         artifacts = List.copyOf(artifacts);

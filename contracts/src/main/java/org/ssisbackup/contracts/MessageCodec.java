@@ -95,7 +95,8 @@ public final class MessageCodec {
             return JSON.readValue(body, type);
         } catch (JacksonException e) {
             // The parser's own message names the position and the problem but not the (possibly secret) content.
-            throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new MalformedMessageException(
+                    "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
@@ -113,16 +114,16 @@ public final class MessageCodec {
                 throw new IllegalStateException(e);
             }
             if (value == null) {
-                throw new MalformedMessageException(record.getClass().getSimpleName() + " lacks required field '"
-                        + component.getName() + "'");
+                throw new MalformedMessageException(
+                        record.getClass().getSimpleName() + " lacks required field '" + component.getName() + "'");
             }
             if (value instanceof Record nested) {
                 requireComponents(nested);
             } else if (value instanceof java.util.Collection<?> items) {
                 for (Object item : items) {
                     if (item == null) {
-                        throw new MalformedMessageException(record.getClass().getSimpleName() + "." + component.getName()
-                                + " holds a null element");
+                        throw new MalformedMessageException(record.getClass().getSimpleName() + "."
+                                + component.getName() + " holds a null element");
                     }
                     if (item instanceof Record nested) {
                         requireComponents(nested);
@@ -139,6 +140,5 @@ public final class MessageCodec {
         return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 }

@@ -60,6 +60,5 @@ public final class ObjectKeys {
         return hostId;
     }
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 }

@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks a record component that may be null on the wire; every other component is required. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
-public @interface OptionalField {
-}
+public @interface OptionalField {}

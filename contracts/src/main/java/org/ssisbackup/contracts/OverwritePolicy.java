@@ -18,12 +18,15 @@ public enum OverwritePolicy {
      */
     @JsonCreator
     public static OverwritePolicy parse(String text) {
-        String t = text == null ? "" : text.trim().replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+        String t = text == null
+                ? ""
+                : text.trim().replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
         return switch (t) {
             case "never" -> NEVER;
             case "ifchanged" -> IF_CHANGED;
             case "always" -> ALWAYS;
-            default -> throw new IllegalArgumentException("overwrite must be never, ifChanged or always, not '" + text + "'");
+            default ->
+                throw new IllegalArgumentException("overwrite must be never, ifChanged or always, not '" + text + "'");
         };
     }
 }

@@ -8,5 +8,4 @@ import java.util.UUID;
  *
  * @param timeZone the IANA zone the retention's days, weeks, months and years are counted in
  */
-public record PolicyRef(UUID id, String name, RetentionRule retention, String timeZone) {
-}
+public record PolicyRef(UUID id, String name, RetentionRule retention, String timeZone) {}

@@ -7,9 +7,17 @@ import java.util.UUID;
  * What a restore did, item by item: written (or, in a dry run, would write), skipped (exists and the overwrite
  * policy keeps it), refused (a path that would leave the target root), failed (with the reason).
  */
-public record RestoreFinished(MessageMeta meta, AgentKind agent, UUID restorePointId, Outcome outcome, boolean dryRun,
-                              List<String> written, List<AgentError> skipped, List<AgentError> refused,
-                              List<AgentError> failed) implements AgentEvent {
+public record RestoreFinished(
+        MessageMeta meta,
+        AgentKind agent,
+        UUID restorePointId,
+        Outcome outcome,
+        boolean dryRun,
+        List<String> written,
+        List<AgentError> skipped,
+        List<AgentError> refused,
+        List<AgentError> failed)
+        implements AgentEvent {
 
     public RestoreFinished {
         written = List.copyOf(written);

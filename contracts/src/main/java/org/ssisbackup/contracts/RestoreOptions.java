@@ -16,13 +16,18 @@ import java.util.regex.Pattern;
  * @param targetFolder an msdb folder (such as {@code \Restored}) under which msdb folders and packages land
  * @param restoreRoles set msdb packages' read and write roles as they were
  */
-public record RestoreOptions(@OptionalField Set<BackupScope> scope, @OptionalField List<String> include,
-                             @OptionalField String targetPath, @OptionalField OverwritePolicy overwrite,
-                             @OptionalField Boolean dryRun, @OptionalField String targetFolder,
-                             @OptionalField Boolean restoreRoles) {
+public record RestoreOptions(
+        @OptionalField Set<BackupScope> scope,
+        @OptionalField List<String> include,
+        @OptionalField String targetPath,
+        @OptionalField OverwritePolicy overwrite,
+        @OptionalField Boolean dryRun,
+        @OptionalField String targetFolder,
+        @OptionalField Boolean restoreRoles) {
 
     /** At most this many include globs. */
     public static final int MAX_INCLUDES = 1_000;
+
     static final int MAX_PATH = 1024;
     private static final Pattern ABSOLUTE = Pattern.compile("([A-Za-z]:[\\\\/]|\\\\\\\\[^\\\\/]+[\\\\/][^\\\\/]+|/).*");
 
@@ -40,8 +45,9 @@ public record RestoreOptions(@OptionalField Set<BackupScope> scope, @OptionalFie
         if (targetPath != null) {
             requirePrintable("targetPath", targetPath);
             if (!ABSOLUTE.matcher(targetPath).matches()) {
-                throw new IllegalArgumentException("targetPath must be absolute (C:\\Restore, \\\\server\\share\\x or /restore), not '"
-                        + LogicalPathGlob.printable(targetPath) + "'");
+                throw new IllegalArgumentException(
+                        "targetPath must be absolute (C:\\Restore, \\\\server\\share\\x or /restore), not '"
+                                + LogicalPathGlob.printable(targetPath) + "'");
             }
             if (java.util.Arrays.stream(targetPath.split("[\\\\/]")).anyMatch(".."::equals)) {
                 throw new IllegalArgumentException("targetPath must not have a '..' segment");
@@ -54,7 +60,8 @@ public record RestoreOptions(@OptionalField Set<BackupScope> scope, @OptionalFie
 
     private static void requirePrintable(String name, String value) {
         if (value.isEmpty() || value.length() > MAX_PATH || value.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException(name + " must be 1-" + MAX_PATH + " characters without control characters");
+            throw new IllegalArgumentException(
+                    name + " must be 1-" + MAX_PATH + " characters without control characters");
         }
     }
 

@@ -6,8 +6,12 @@ package org.ssisbackup.contracts;
  * newest point of each of the last N days, ISO weeks, months and years (in the policy's time zone). Null or 0: the
  * rule keeps nothing. Applied by the catalog.
  */
-public record RetentionRule(@OptionalField Integer keepLast, @OptionalField Integer daily, @OptionalField Integer weekly,
-                            @OptionalField Integer monthly, @OptionalField Integer yearly) {
+public record RetentionRule(
+        @OptionalField Integer keepLast,
+        @OptionalField Integer daily,
+        @OptionalField Integer weekly,
+        @OptionalField Integer monthly,
+        @OptionalField Integer yearly) {
     public RetentionRule {
         for (Integer n : new Integer[] {keepLast, daily, weekly, monthly, yearly}) {
             if (n != null && n < 0) {

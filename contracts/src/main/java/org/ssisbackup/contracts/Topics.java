@@ -16,6 +16,5 @@ public final class Topics {
     /** Header naming the record type, so a consumer can route without parsing the body. */
     public static final String TYPE_HEADER = "ssis_message_type";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

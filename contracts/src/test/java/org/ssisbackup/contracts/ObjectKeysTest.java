@@ -20,7 +20,9 @@ class ObjectKeysTest {
         UUID p = UUID.fromString("00000000-0000-0000-0000-000000000001");
         assertThat(ObjectKeys.manifest("sql01.contoso", p, AgentKind.FILESYSTEM))
                 .isEqualTo("manifests/sql01.contoso/00000000-0000-0000-0000-000000000001/filesystem.json");
-        assertThatThrownBy(() -> ObjectKeys.manifest("a/b", p, AgentKind.MSDB)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ObjectKeys.manifest("..", p, AgentKind.MSDB)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ObjectKeys.manifest("a/b", p, AgentKind.MSDB))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ObjectKeys.manifest("..", p, AgentKind.MSDB))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

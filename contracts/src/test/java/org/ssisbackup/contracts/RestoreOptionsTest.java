@@ -31,7 +31,8 @@ class RestoreOptionsTest {
         assertThat(ssisdb.covers(ArtifactKind.SSISDB_PROJECT)).isTrue();
         assertThat(ssisdb.covers(ArtifactKind.MSDB_PACKAGE)).isFalse();
         assertThat(ssisdb.covers(ArtifactKind.MSDB_FOLDER)).isFalse();
-        RestoreOptions nativeOnly = new RestoreOptions(Set.of(BackupScope.MSDB_NATIVE), null, null, null, null, null, null);
+        RestoreOptions nativeOnly =
+                new RestoreOptions(Set.of(BackupScope.MSDB_NATIVE), null, null, null, null, null, null);
         assertThat(nativeOnly.covers(ArtifactKind.MSDB_DATABASE_BACKUP)).isTrue();
         assertThat(nativeOnly.covers(ArtifactKind.MSDB_PACKAGE)).isFalse();
     }
@@ -41,9 +42,20 @@ class RestoreOptionsTest {
         for (String ok : List.of("C:\\Restore", "d:/restore/x", "\\\\files01\\ssis\\restore", "/tmp/restored")) {
             assertThat(withPath(ok).targetPath()).isEqualTo(ok);
         }
-        for (String bad : List.of("", "restore", "../../etc", "C:relative", "\\\\server", "/tmp/a\u0000b", "/tmp/\nx",
-                "/srv/../etc", "C:\\Restore\\..\\Windows", "/" + "a".repeat(2000))) {
-            assertThatThrownBy(() -> withPath(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of(
+                "",
+                "restore",
+                "../../etc",
+                "C:relative",
+                "\\\\server",
+                "/tmp/a\u0000b",
+                "/tmp/\nx",
+                "/srv/../etc",
+                "C:\\Restore\\..\\Windows",
+                "/" + "a".repeat(2000))) {
+            assertThatThrownBy(() -> withPath(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("targetPath");
         }
     }
@@ -54,8 +66,9 @@ class RestoreOptionsTest {
                 .hasMessageContaining("'[' without a closing ']'");
         assertThatThrownBy(() -> new RestoreOptions(null, List.of("{a,"), null, null, null, null, null))
                 .hasMessageContaining("without a closing '}'");
-        assertThatThrownBy(() -> new RestoreOptions(null, Collections.nCopies(RestoreOptions.MAX_INCLUDES + 1, "*"), null, null,
-                null, null, null)).hasMessageContaining("at most");
+        assertThatThrownBy(() -> new RestoreOptions(
+                        null, Collections.nCopies(RestoreOptions.MAX_INCLUDES + 1, "*"), null, null, null, null, null))
+                .hasMessageContaining("at most");
     }
 
     @Test
@@ -69,9 +82,15 @@ class RestoreOptionsTest {
 
     @Test
     void aCommandWithAHostileTargetPathIsMalformedNotRun() {
-        String json = MessageCodec.encodeToString(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "sql01"),
-                AgentKind.FILESYSTEM, "sql01", UUID.randomUUID(), withPath("/restore"))).replace("/restore", "../../etc");
+        String json = MessageCodec.encodeToString(new RestoreCommand(
+                        MessageMeta.create(UUID.randomUUID(), "sql01"),
+                        AgentKind.FILESYSTEM,
+                        "sql01",
+                        UUID.randomUUID(),
+                        withPath("/restore")))
+                .replace("/restore", "../../etc");
         assertThatThrownBy(() -> MessageCodec.decodeCommand(json.getBytes()))
-                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("targetPath must be absolute");
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("targetPath must be absolute");
     }
 }

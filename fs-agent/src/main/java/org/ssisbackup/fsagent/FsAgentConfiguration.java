@@ -24,7 +24,10 @@ class FsAgentConfiguration {
 
     @Bean
     AgentIdentity agentIdentity(AgentProperties agent) {
-        return new AgentIdentity(AgentKind.FILESYSTEM, agent.hostId(), AgentIdentity.versionOf(FsAgentApplication.class),
+        return new AgentIdentity(
+                AgentKind.FILESYSTEM,
+                agent.hostId(),
+                AgentIdentity.versionOf(FsAgentApplication.class),
                 Set.of(BackupScope.FILESYSTEM));
     }
 

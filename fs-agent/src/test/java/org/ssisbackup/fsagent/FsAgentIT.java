@@ -41,8 +41,12 @@ import org.ssisbackup.testkit.infra.SampleHost;
 import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /** The fs-agent on a real KRaft broker and a real S3 server (s3proxy), backing up the sample host. */
-@SpringBootTest(properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.agent.host-id=sql01", "server.port=0"})
+@SpringBootTest(
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.agent.host-id=sql01",
+            "server.port=0"
+        })
 @EmbeddedKafka(partitions = 1)
 class FsAgentIT {
     static final Path HOST;
@@ -59,7 +63,9 @@ class FsAgentIT {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("ssisbackup.fs.service-config", () -> HOST.resolve(SampleHost.SERVICE_CONFIG).toString());
+        r.add(
+                "ssisbackup.fs.service-config",
+                () -> HOST.resolve(SampleHost.SERVICE_CONFIG).toString());
         r.add("ssisbackup.fs.drive-roots.C", HOST::toString);
         r.add("ssisbackup.agent.s3.endpoint", S3::endpoint);
         r.add("ssisbackup.agent.s3.access-key", S3::accessKey);
@@ -74,12 +80,14 @@ class FsAgentIT {
 
     @Autowired
     EmbeddedKafkaBroker broker;
+
     @Autowired
     BlobStore store;
 
     @Test
     void backsUpEveryFileOfTheListedFoldersAndSkipsOtherHostsAndDeadLettersGarbage() throws Exception {
-        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS, Topics.deadLetter(Topics.COMMANDS))) {
+        try (TopicProbe probe =
+                new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS, Topics.deadLetter(Topics.COMMANDS))) {
             // Garbage first: it must go to the dead-letter topic with a reason, and not stop the consumer.
             probe.send(Topics.COMMANDS, "sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(), Map.of());
             // Another host's command: ignored.
@@ -92,21 +100,32 @@ class FsAgentIT {
             AgentJobFinished done = finished(probe, job);
             assertThat(done.outcome()).as("errors: %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
 
-            List<Artifact> artifacts = events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
-                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
+            List<Artifact> artifacts = events(probe).stream()
+                    .filter(e ->
+                            e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream())
+                    .toList();
             assertThat(done.artifactCount()).isEqualTo(artifacts.size());
             // ini + 4 files under ..\Packages + 1 under ETL\Packages + C:\ETL\Config\Warehouse.dtsConfig, which
             // two packages use and which lives outside every package folder
             assertThat(artifacts).hasSize(7);
-            assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.SERVICE_CONFIG).hasSize(1);
-            assertThat(artifacts).filteredOn(a -> a.logicalPath().endsWith("Warehouse.dtsConfig")).singleElement()
+            assertThat(artifacts)
+                    .filteredOn(a -> a.kind() == ArtifactKind.SERVICE_CONFIG)
+                    .hasSize(1);
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().endsWith("Warehouse.dtsConfig"))
+                    .singleElement()
                     .satisfies(a -> {
                         assertThat(a.kind()).isEqualTo(ArtifactKind.CONFIG_FILE);
-                        assertThat(a.metadata().get("referencedBy")).contains("LoadCustomers.dtsx").contains("LoadFacts.dtsx");
+                        assertThat(a.metadata().get("referencedBy"))
+                                .contains("LoadCustomers.dtsx")
+                                .contains("LoadFacts.dtsx");
                     });
             // MonthEnd's type-5 configuration names a variable this host does not have: a warning, not a failure.
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("SSIS_FINANCE_CONFIG"));
-            assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.FS_PACKAGE).hasSize(3);
+            assertThat(artifacts)
+                    .filteredOn(a -> a.kind() == ArtifactKind.FS_PACKAGE)
+                    .hasSize(3);
             for (Artifact a : artifacts) {
                 Path source = Path.of(a.logicalPath());
                 assertThat(a.sha256()).isEqualTo(Sha256.of(source).hex());
@@ -114,7 +133,8 @@ class FsAgentIT {
                     assertThat(in.readAllBytes()).as(a.logicalPath()).isEqualTo(Files.readAllBytes(source));
                 }
             }
-            assertThat(store.readManifest(done.manifestKey()).artifacts()).containsExactlyInAnyOrderElementsOf(artifacts);
+            assertThat(store.readManifest(done.manifestKey()).artifacts())
+                    .containsExactlyInAnyOrderElementsOf(artifacts);
             assertThat(events(probe)).noneMatch(e -> e.meta().jobId().equals(otherJob));
 
             List<TopicProbe.Seen> dead = probe.seen(Topics.deadLetter(Topics.COMMANDS));
@@ -139,23 +159,47 @@ class FsAgentIT {
             UUID job = UUID.randomUUID();
             UUID point = UUID.randomUUID();
             Set<AgentKind> both = Set.of(AgentKind.FILESYSTEM, AgentKind.MSDB);
-            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
-                    AgentKind.FILESYSTEM, point, both, Set.of(BackupScope.FILESYSTEM, BackupScope.MSDB))), Map.of());
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.FILESYSTEM,
+                            point,
+                            both,
+                            Set.of(BackupScope.FILESYSTEM, BackupScope.MSDB))),
+                    Map.of());
             // What the msdb agent of this host reports for the job.
-            probe.send(Topics.EVENTS, "sql01", MessageCodec.encode(new org.ssisbackup.contracts.ConfigReferencesFound(
-                    MessageMeta.create(job, "sql01"), AgentKind.MSDB, point, List.of(
-                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "C:\\Shared\\Extra.dtsConfig"),
-                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "C:\\Shared\\Gone.dtsConfig"),
-                    new org.ssisbackup.contracts.ConfigReference("\\ETL\\Nightly", 1, "relative.dtsConfig")))), Map.of());
+            probe.send(
+                    Topics.EVENTS,
+                    "sql01",
+                    MessageCodec.encode(new org.ssisbackup.contracts.ConfigReferencesFound(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.MSDB,
+                            point,
+                            List.of(
+                                    new org.ssisbackup.contracts.ConfigReference(
+                                            "\\ETL\\Nightly", 1, "C:\\Shared\\Extra.dtsConfig"),
+                                    new org.ssisbackup.contracts.ConfigReference(
+                                            "\\ETL\\Nightly", 1, "C:\\Shared\\Gone.dtsConfig"),
+                                    new org.ssisbackup.contracts.ConfigReference(
+                                            "\\ETL\\Nightly", 1, "relative.dtsConfig")))),
+                    Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
             AgentJobFinished done = finished(probe, job);
             assertThat(done.outcome()).isEqualTo(Outcome.SUCCEEDED);
-            List<Artifact> artifacts = events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
-                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
-            assertThat(artifacts).filteredOn(a -> a.logicalPath().equals(extra.toString())).singleElement()
+            List<Artifact> artifacts = events(probe).stream()
+                    .filter(e ->
+                            e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream())
+                    .toList();
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().equals(extra.toString()))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.metadata()).containsEntry("referencedBy", "\\ETL\\Nightly"));
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("does not exist"));
-            assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("relative path in an msdb package"));
+            assertThat(done.warnings())
+                    .anySatisfy(w -> assertThat(w.reason()).contains("relative path in an msdb package"));
         }
     }
 
@@ -164,8 +208,16 @@ class FsAgentIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID job = UUID.randomUUID();
             UUID point = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
-                    AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM))), Map.of());
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.FILESYSTEM,
+                            point,
+                            Set.of(AgentKind.FILESYSTEM),
+                            Set.of(BackupScope.FILESYSTEM))),
+                    Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
             assertThat(finished(probe, job).outcome()).isEqualTo(Outcome.SUCCEEDED);
 
@@ -181,7 +233,11 @@ class FsAgentIT {
 
             // Dry run: says what it would write, writes nothing.
             RestoreFinished dry = restore(probe, point, List.of(), null, OverwritePolicy.IF_CHANGED, true);
-            assertThat(dry.written()).contains(monthEnd.toString(), warehouse.toString(), packages.resolve("LoadCustomers.dtsx").toString());
+            assertThat(dry.written())
+                    .contains(
+                            monthEnd.toString(),
+                            warehouse.toString(),
+                            packages.resolve("LoadCustomers.dtsx").toString());
             assertThat(Files.exists(monthEnd)).isFalse();
 
             // To the original paths, never overwriting: the deleted files come back, the changed one stays.
@@ -196,62 +252,125 @@ class FsAgentIT {
 
             // A subset under another root, by glob.
             Path elsewhere = Files.createTempDirectory("restore-root");
-            RestoreFinished sub = restore(probe, point, List.of("**/*.dtsConfig"), elsewhere.toString(), OverwritePolicy.ALWAYS, false);
-            assertThat(sub.written()).hasSize(2).allSatisfy(w -> assertThat(Path.of(w)).startsWith(elsewhere));
-            assertThat(Files.readAllBytes(Path.of(sub.written().stream().filter(w -> w.endsWith("Warehouse.dtsConfig"))
-                    .findFirst().orElseThrow()))).isEqualTo(warehouseBytes);
+            RestoreFinished sub = restore(
+                    probe, point, List.of("**/*.dtsConfig"), elsewhere.toString(), OverwritePolicy.ALWAYS, false);
+            assertThat(sub.written())
+                    .hasSize(2)
+                    .allSatisfy(w -> assertThat(Path.of(w)).startsWith(elsewhere));
+            assertThat(Files.readAllBytes(Path.of(sub.written().stream()
+                            .filter(w -> w.endsWith("Warehouse.dtsConfig"))
+                            .findFirst()
+                            .orElseThrow())))
+                    .isEqualTo(warehouseBytes);
 
             // A corrupt blob is never written; a manifest path with '..' is refused.
             Artifact monthEndArtifact = store.readManifest(finished(probe, job).manifestKey()).artifacts().stream()
-                    .filter(a -> a.logicalPath().equals(monthEnd.toString())).findFirst().orElseThrow();
-            io.minio.MinioClient raw = io.minio.MinioClient.builder().endpoint(S3.endpoint())
-                    .credentials(S3.accessKey(), S3.secretKey()).build();
+                    .filter(a -> a.logicalPath().equals(monthEnd.toString()))
+                    .findFirst()
+                    .orElseThrow();
+            io.minio.MinioClient raw = io.minio.MinioClient.builder()
+                    .endpoint(S3.endpoint())
+                    .credentials(S3.accessKey(), S3.secretKey())
+                    .build();
             byte[] evil = "not the package".getBytes();
-            raw.putObject(io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey())
-                    .stream(new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L).build());
+            raw.putObject(
+                    io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
+                                    new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)
+                            .build());
             UUID forged = UUID.randomUUID();
-            store.putManifest(new org.ssisbackup.contracts.Manifest(1, "sql01", UUID.randomUUID(), forged, AgentKind.FILESYSTEM,
-                    Outcome.SUCCEEDED, java.time.Instant.now(), List.of(monthEndArtifact,
-                    new Artifact("/srv/ok/../../etc/cron.d/evil", ArtifactKind.FS_FILE, monthEndArtifact.size(),
-                            monthEndArtifact.sha256(), monthEndArtifact.objectKey(), Map.of())), List.of(), List.of(), null, null));
+            store.putManifest(new org.ssisbackup.contracts.Manifest(
+                    1,
+                    "sql01",
+                    UUID.randomUUID(),
+                    forged,
+                    AgentKind.FILESYSTEM,
+                    Outcome.SUCCEEDED,
+                    java.time.Instant.now(),
+                    List.of(
+                            monthEndArtifact,
+                            new Artifact(
+                                    "/srv/ok/../../etc/cron.d/evil",
+                                    ArtifactKind.FS_FILE,
+                                    monthEndArtifact.size(),
+                                    monthEndArtifact.sha256(),
+                                    monthEndArtifact.objectKey(),
+                                    Map.of())),
+                    List.of(),
+                    List.of(),
+                    null,
+                    null));
             Path third = Files.createTempDirectory("restore-corrupt");
             RestoreFinished bad = restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false);
             assertThat(bad.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(bad.written()).isEmpty();
-            assertThat(bad.failed()).singleElement().satisfies(f -> assertThat(f.reason()).contains("SHA-256"));
-            assertThat(bad.refused()).singleElement().satisfies(f -> assertThat(f.reason()).contains(".."));
+            assertThat(bad.failed())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.reason()).contains("SHA-256"));
+            assertThat(bad.refused())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.reason()).contains(".."));
             try (java.util.stream.Stream<Path> files = Files.walk(third)) {
                 assertThat(files.filter(Files::isRegularFile)).isEmpty();
             }
             // Mend the blob: the other tests of this class share the bucket.
-            raw.putObject(io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey())
-                    .stream(new java.io.ByteArrayInputStream(monthEndBytes), (long) monthEndBytes.length, -1L).build());
+            raw.putObject(
+                    io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
+                                    new java.io.ByteArrayInputStream(monthEndBytes), (long) monthEndBytes.length, -1L)
+                            .build());
         }
     }
 
-    private static RestoreFinished restore(TopicProbe probe, UUID point, List<String> include, String target,
-                                           OverwritePolicy overwrite, boolean dryRun) throws Exception {
+    private static RestoreFinished restore(
+            TopicProbe probe,
+            UUID point,
+            List<String> include,
+            String target,
+            OverwritePolicy overwrite,
+            boolean dryRun)
+            throws Exception {
         UUID job = UUID.randomUUID();
-        probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new RestoreCommand(MessageMeta.create(job, "sql01"),
-                AgentKind.FILESYSTEM, "sql01", point, new org.ssisbackup.contracts.RestoreOptions(null, include, target, overwrite, dryRun,
-                        null, null))), Map.of());
-        await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
-                .anyMatch(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job)));
-        return events(probe).stream().filter(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job))
-                .map(RestoreFinished.class::cast).findFirst().orElseThrow();
+        probe.send(
+                Topics.COMMANDS,
+                "sql01",
+                MessageCodec.encode(new RestoreCommand(
+                        MessageMeta.create(job, "sql01"),
+                        AgentKind.FILESYSTEM,
+                        "sql01",
+                        point,
+                        new org.ssisbackup.contracts.RestoreOptions(
+                                null, include, target, overwrite, dryRun, null, null))),
+                Map.of());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> events(probe).stream()
+                        .anyMatch(e -> e instanceof RestoreFinished f
+                                && f.meta().jobId().equals(job)));
+        return events(probe).stream()
+                .filter(e -> e instanceof RestoreFinished f && f.meta().jobId().equals(job))
+                .map(RestoreFinished.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static byte[] command(UUID job, String host) {
-        return MessageCodec.encode(new BackupCommand(MessageMeta.create(job, host), AgentKind.FILESYSTEM, UUID.randomUUID(),
-                Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM)));
+        return MessageCodec.encode(new BackupCommand(
+                MessageMeta.create(job, host),
+                AgentKind.FILESYSTEM,
+                UUID.randomUUID(),
+                Set.of(AgentKind.FILESYSTEM),
+                Set.of(BackupScope.FILESYSTEM)));
     }
 
     private static List<AgentEvent> events(TopicProbe probe) {
-        return probe.seen(Topics.EVENTS).stream().map(s -> MessageCodec.decodeEvent(s.value())).toList();
+        return probe.seen(Topics.EVENTS).stream()
+                .map(s -> MessageCodec.decodeEvent(s.value()))
+                .toList();
     }
 
     private static AgentJobFinished finished(TopicProbe probe, UUID job) {
-        return events(probe).stream().filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(job))
-                .map(AgentJobFinished.class::cast).findFirst().orElse(null);
+        return events(probe).stream()
+                .filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(job))
+                .map(AgentJobFinished.class::cast)
+                .findFirst()
+                .orElse(null);
     }
 }

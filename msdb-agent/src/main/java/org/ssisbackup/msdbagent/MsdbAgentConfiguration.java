@@ -28,7 +28,10 @@ class MsdbAgentConfiguration {
     @Bean
     AgentIdentity agentIdentity(AgentProperties agent, MsdbAgentProperties properties) {
         properties.requireNativeBackupBucket(agent.s3().bucket());
-        return new AgentIdentity(AgentKind.MSDB, agent.hostId(), AgentIdentity.versionOf(MsdbAgentApplication.class),
+        return new AgentIdentity(
+                AgentKind.MSDB,
+                agent.hostId(),
+                AgentIdentity.versionOf(MsdbAgentApplication.class),
                 Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB));
     }
 
@@ -43,9 +46,15 @@ class MsdbAgentConfiguration {
     }
 
     @Bean
-    Capture msdbCapture(AgentIdentity identity, MsdbAgentProperties properties, MsdbConnector connector, BlobStore store,
-                        MsdbMetrics metrics) {
-        return new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+    Capture msdbCapture(
+            AgentIdentity identity,
+            MsdbAgentProperties properties,
+            MsdbConnector connector,
+            BlobStore store,
+            MsdbMetrics metrics) {
+        return new MsdbCapture(
+                store,
+                new MsdbPackageExporter(connector, store, metrics),
                 new SsisdbProjectExporter(connector, store, metrics),
                 new NativeMsdbBackup(identity.hostId(), connector, store, metrics, properties.nativeBackup()));
     }
@@ -56,7 +65,8 @@ class MsdbAgentConfiguration {
     }
 
     @Bean
-    SsisdbProjectRestoreHandler ssisdbProjectRestoreHandler(BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
+    SsisdbProjectRestoreHandler ssisdbProjectRestoreHandler(
+            BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
         return new SsisdbProjectRestoreHandler(store, connector, metrics);
     }
 

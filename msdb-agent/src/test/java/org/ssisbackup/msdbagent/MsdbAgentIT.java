@@ -41,9 +41,14 @@ import org.ssisbackup.testkit.msdb.MsdbModel;
 import org.ssisbackup.testkit.msdb.MsdbStandIn;
 
 /** The msdb agent through the real mssql-jdbc driver against the msdb stand-in, on a real broker and S3. */
-@SpringBootTest(properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.agent.host-id=sql01", "server.port=0", "ssisbackup.msdb.username=ssis_backup",
-        "ssisbackup.msdb.query-timeout=5s"})
+@SpringBootTest(
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.agent.host-id=sql01",
+            "server.port=0",
+            "ssisbackup.msdb.username=ssis_backup",
+            "ssisbackup.msdb.query-timeout=5s"
+        })
 @EmbeddedKafka(partitions = 1)
 class MsdbAgentIT {
     static final MsdbStandIn MSDB;
@@ -54,7 +59,9 @@ class MsdbAgentIT {
         try {
             MsdbModel model = new MsdbModel();
             DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("msdb-seed")), model);
-            MSDB = new MsdbStandIn(model).addAccount("ssis_backup", PASSWORD, "db_ssisadmin", "db_backupoperator").start(0);
+            MSDB = new MsdbStandIn(model)
+                    .addAccount("ssis_backup", PASSWORD, "db_ssisadmin", "db_backupoperator")
+                    .start(0);
             S3 = EmbeddedS3.startInMemory("it-access", "it-secret-key");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -84,6 +91,7 @@ class MsdbAgentIT {
 
     @Autowired
     EmbeddedKafkaBroker broker;
+
     @Autowired
     BlobStore store;
 
@@ -95,28 +103,54 @@ class MsdbAgentIT {
             AgentJobFinished done = finished(probe, job);
             assertThat(done.outcome()).as("errors %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
             List<Artifact> artifacts = artifacts(probe, job);
-            assertThat(artifacts).extracting(Artifact::logicalPath).contains(
-                    "\\ETL", "\\ETL\\Staging", "\\Reports", "\\Maintenance Plans",
-                    "\\ETL\\NightlyLoad", "\\ETL\\Staging\\StageOrders", "\\Reports\\BuildCube", "\\Cleanup");
-            assertThat(artifacts).filteredOn(a -> a.kind() == ArtifactKind.MSDB_PACKAGE).hasSize(4);
+            assertThat(artifacts)
+                    .extracting(Artifact::logicalPath)
+                    .contains(
+                            "\\ETL",
+                            "\\ETL\\Staging",
+                            "\\Reports",
+                            "\\Maintenance Plans",
+                            "\\ETL\\NightlyLoad",
+                            "\\ETL\\Staging\\StageOrders",
+                            "\\Reports\\BuildCube",
+                            "\\Cleanup");
+            assertThat(artifacts)
+                    .filteredOn(a -> a.kind() == ArtifactKind.MSDB_PACKAGE)
+                    .hasSize(4);
             for (Map<String, Object> row : MSDB.model().select("sysssispackages", r -> true)) {
-                Artifact a = artifacts.stream().filter(x -> x.kind() == ArtifactKind.MSDB_PACKAGE
-                        && x.metadata().get("id").equals(row.get("id").toString())).findFirst().orElseThrow();
+                Artifact a = artifacts.stream()
+                        .filter(x -> x.kind() == ArtifactKind.MSDB_PACKAGE
+                                && x.metadata().get("id").equals(row.get("id").toString()))
+                        .findFirst()
+                        .orElseThrow();
                 try (InputStream in = store.openBlob(a.sha256())) {
                     assertThat(in.readAllBytes()).isEqualTo((byte[]) row.get("packagedata"));
                 }
-                assertThat(a.metadata()).containsEntry("verid", row.get("verid").toString())
+                assertThat(a.metadata())
+                        .containsEntry("verid", row.get("verid").toString())
                         .containsEntry("vermajor", row.get("vermajor").toString())
                         .containsEntry("verbuild", row.get("verbuild").toString())
                         .containsEntry("folderid", row.get("folderid").toString())
                         .containsEntry("isencrypted", row.get("isencrypted").toString())
                         .containsEntry("ownersid", "01")
-                        .containsKeys("createdate", "packageformat", "packagetype", "description", "readrolesid", "writerolesid");
+                        .containsKeys(
+                                "createdate",
+                                "packageformat",
+                                "packagetype",
+                                "description",
+                                "readrolesid",
+                                "writerolesid");
             }
-            assertThat(artifacts).filteredOn(a -> a.logicalPath().equals("\\Reports\\BuildCube")).first()
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().equals("\\Reports\\BuildCube"))
+                    .first()
                     .satisfies(a -> assertThat(a.metadata().get("warning")).contains("encrypted"));
-            ConfigReferencesFound refs = events(probe).stream().filter(e -> e instanceof ConfigReferencesFound r
-                    && r.meta().jobId().equals(job)).map(ConfigReferencesFound.class::cast).findFirst().orElseThrow();
+            ConfigReferencesFound refs = events(probe).stream()
+                    .filter(e -> e instanceof ConfigReferencesFound r
+                            && r.meta().jobId().equals(job))
+                    .map(ConfigReferencesFound.class::cast)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(refs.references()).anySatisfy(r -> {
                 assertThat(r.packagePath()).isEqualTo("\\ETL\\NightlyLoad");
                 assertThat(r.configurationType()).isEqualTo(1);
@@ -135,16 +169,30 @@ class MsdbAgentIT {
         }
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID job = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
-                    AgentKind.MSDB, UUID.randomUUID(), Set.of(AgentKind.MSDB),
-                    Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB))), Map.of());
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.MSDB,
+                            UUID.randomUUID(),
+                            Set.of(AgentKind.MSDB),
+                            Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB))),
+                    Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
             AgentJobFinished done = finished(probe, job);
             assertThat(done.outcome()).as("errors %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
-            assertThat(artifacts(probe, job)).extracting(Artifact::kind).contains(ArtifactKind.MSDB_PACKAGE,
-                    ArtifactKind.MSDB_DATABASE_BACKUP, ArtifactKind.SSISDB_PROJECT, ArtifactKind.SSISDB_PARAMETERS);
-            Artifact nativeBackup = artifacts(probe, job).stream().filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
-                    .findFirst().orElseThrow();
+            assertThat(artifacts(probe, job))
+                    .extracting(Artifact::kind)
+                    .contains(
+                            ArtifactKind.MSDB_PACKAGE,
+                            ArtifactKind.MSDB_DATABASE_BACKUP,
+                            ArtifactKind.SSISDB_PROJECT,
+                            ArtifactKind.SSISDB_PARAMETERS);
+            Artifact nativeBackup = artifacts(probe, job).stream()
+                    .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(store.hasBlob(nativeBackup.sha256())).isTrue();
         }
     }
@@ -154,24 +202,55 @@ class MsdbAgentIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID point = UUID.randomUUID();
             UUID job = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
-                    AgentKind.MSDB, point, Set.of(AgentKind.MSDB), Set.of(BackupScope.MSDB))), Map.of());
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.MSDB,
+                            point,
+                            Set.of(AgentKind.MSDB),
+                            Set.of(BackupScope.MSDB))),
+                    Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
-            Map<String, Object> cleanup = MSDB.model().select("sysssispackages", r -> "Cleanup".equals(r.get("name"))).get(0);
+            Map<String, Object> cleanup = MSDB.model()
+                    .select("sysssispackages", r -> "Cleanup".equals(r.get("name")))
+                    .get(0);
             MSDB.model().deletePackage("Cleanup", (UUID) cleanup.get("folderid"));
 
             UUID restore = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
-                    MessageMeta.create(restore, "sql01"), AgentKind.MSDB, "sql01", point, new org.ssisbackup.contracts.RestoreOptions(
-                    null, List.of("\\Cleanup"), null, org.ssisbackup.contracts.OverwritePolicy.NEVER, false, null, false))), Map.of());
-            await().atMost(Duration.ofSeconds(60)).until(() -> events(probe).stream()
-                    .anyMatch(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f && f.meta().jobId().equals(restore)));
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
+                            MessageMeta.create(restore, "sql01"),
+                            AgentKind.MSDB,
+                            "sql01",
+                            point,
+                            new org.ssisbackup.contracts.RestoreOptions(
+                                    null,
+                                    List.of("\\Cleanup"),
+                                    null,
+                                    org.ssisbackup.contracts.OverwritePolicy.NEVER,
+                                    false,
+                                    null,
+                                    false))),
+                    Map.of());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> events(probe).stream()
+                            .anyMatch(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f
+                                    && f.meta().jobId().equals(restore)));
             org.ssisbackup.contracts.RestoreFinished done = events(probe).stream()
-                    .filter(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f && f.meta().jobId().equals(restore))
-                    .map(org.ssisbackup.contracts.RestoreFinished.class::cast).findFirst().orElseThrow();
+                    .filter(e -> e instanceof org.ssisbackup.contracts.RestoreFinished f
+                            && f.meta().jobId().equals(restore))
+                    .map(org.ssisbackup.contracts.RestoreFinished.class::cast)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(done.outcome()).as("%s", done).isEqualTo(Outcome.SUCCEEDED);
             assertThat(done.written()).containsExactly("\\Cleanup");
-            assertThat((byte[]) MSDB.model().findPackage("Cleanup", (UUID) cleanup.get("folderid")).get("packagedata"))
+            assertThat((byte[]) MSDB.model()
+                            .findPackage("Cleanup", (UUID) cleanup.get("folderid"))
+                            .get("packagedata"))
                     .isEqualTo((byte[]) cleanup.get("packagedata"));
         }
     }
@@ -191,22 +270,37 @@ class MsdbAgentIT {
 
     private static UUID send(TopicProbe probe) throws Exception {
         UUID job = UUID.randomUUID();
-        probe.send(Topics.COMMANDS, "sql01", MessageCodec.encode(new BackupCommand(MessageMeta.create(job, "sql01"),
-                AgentKind.MSDB, UUID.randomUUID(), Set.of(AgentKind.MSDB), Set.of(BackupScope.MSDB))), Map.of());
+        probe.send(
+                Topics.COMMANDS,
+                "sql01",
+                MessageCodec.encode(new BackupCommand(
+                        MessageMeta.create(job, "sql01"),
+                        AgentKind.MSDB,
+                        UUID.randomUUID(),
+                        Set.of(AgentKind.MSDB),
+                        Set.of(BackupScope.MSDB))),
+                Map.of());
         return job;
     }
 
     private static List<AgentEvent> events(TopicProbe probe) {
-        return probe.seen(Topics.EVENTS).stream().map(s -> MessageCodec.decodeEvent(s.value())).toList();
+        return probe.seen(Topics.EVENTS).stream()
+                .map(s -> MessageCodec.decodeEvent(s.value()))
+                .toList();
     }
 
     private static List<Artifact> artifacts(TopicProbe probe, UUID job) {
-        return events(probe).stream().filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
-                .flatMap(e -> ((ArtifactsStored) e).artifacts().stream()).toList();
+        return events(probe).stream()
+                .filter(e -> e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                .flatMap(e -> ((ArtifactsStored) e).artifacts().stream())
+                .toList();
     }
 
     private static AgentJobFinished finished(TopicProbe probe, UUID job) {
-        return events(probe).stream().filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(job))
-                .map(AgentJobFinished.class::cast).findFirst().orElse(null);
+        return events(probe).stream()
+                .filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(job))
+                .map(AgentJobFinished.class::cast)
+                .findFirst()
+                .orElse(null);
     }
 }

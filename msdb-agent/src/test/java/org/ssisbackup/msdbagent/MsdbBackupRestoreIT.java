@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
@@ -31,18 +33,14 @@ import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
-import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.contracts.RestoreFinished;
+import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.agent.capture.BackupReport;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.command.CommandIntake;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
@@ -85,7 +83,8 @@ class MsdbBackupRestoreIT {
 
     static byte[] dtsx(String name, String inner) {
         return ("<?xml version=\"1.0\"?>\n<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" DTS:ExecutableType=\"Microsoft.Package\" "
-                + "DTS:ObjectName=\"" + name + "\" DTS:ProtectionLevel=\"0\">" + inner + "</DTS:Executable>\n").getBytes(StandardCharsets.UTF_8);
+                        + "DTS:ObjectName=\"" + name + "\" DTS:ProtectionLevel=\"0\">" + inner + "</DTS:Executable>\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] large(String name, int bytes) {
@@ -98,13 +97,15 @@ class MsdbBackupRestoreIT {
     }
 
     private MsdbAgentProperties properties(String user, String password, TestMsdb target) {
-        return new MsdbAgentProperties(target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5), null);
+        return new MsdbAgentProperties(
+                target.url(), user, password, Duration.ofSeconds(3), Duration.ofSeconds(5), null);
     }
 
     private CommandIntake runner(String user, String password, TestMsdb target) {
         MsdbConnector connector = new MsdbConnector(properties(user, password, target));
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return MsdbTestAgent.of(store, events::add, registry, new MsdbPackageExporter(connector, store, metrics), connector, metrics);
+        return MsdbTestAgent.of(
+                store, events::add, registry, new MsdbPackageExporter(connector, store, metrics), connector, metrics);
     }
 
     private CommandIntake admin() {
@@ -113,7 +114,12 @@ class MsdbBackupRestoreIT {
 
     private static BackupCommand backupCommand(UUID point) {
         UUID job = UUID.randomUUID();
-        return new BackupCommand(MessageMeta.create(job, "msdb-it"), AgentKind.MSDB, point, Set.of(AgentKind.MSDB), Set.of(BackupScope.MSDB));
+        return new BackupCommand(
+                MessageMeta.create(job, "msdb-it"),
+                AgentKind.MSDB,
+                point,
+                Set.of(AgentKind.MSDB),
+                Set.of(BackupScope.MSDB));
     }
 
     private UUID backup(CommandIntake runner) {
@@ -127,9 +133,18 @@ class MsdbBackupRestoreIT {
         return store.readManifest(ObjectKeys.manifest("msdb-it", point, AgentKind.MSDB));
     }
 
-    private static RestoreCommand restoreCommand(UUID point, List<String> include, String targetFolder, OverwritePolicy overwrite,
-                                                 boolean dryRun, boolean roles) {
-        return new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, "msdb-it", point,
+    private static RestoreCommand restoreCommand(
+            UUID point,
+            List<String> include,
+            String targetFolder,
+            OverwritePolicy overwrite,
+            boolean dryRun,
+            boolean roles) {
+        return new RestoreCommand(
+                MessageMeta.create(UUID.randomUUID(), "msdb-it"),
+                AgentKind.MSDB,
+                "msdb-it",
+                point,
                 new RestoreOptions(null, include, null, overwrite, dryRun, targetFolder, roles));
     }
 
@@ -146,39 +161,73 @@ class MsdbBackupRestoreIT {
 
         UUID point = backup(admin());
         Manifest m = manifest(point);
-        assertThat(m.artifacts()).extracting(Artifact::logicalPath)
-                .contains("\\" + top, "\\" + top + "\\Staging", "\\" + top + "\\Empty", "\\" + top + "\\Staging\\Big", "\\" + top + "\\Small");
-        Artifact bigArtifact = m.artifacts().stream().filter(a -> a.logicalPath().endsWith("\\Staging\\Big")).findFirst().orElseThrow();
+        assertThat(m.artifacts())
+                .extracting(Artifact::logicalPath)
+                .contains(
+                        "\\" + top,
+                        "\\" + top + "\\Staging",
+                        "\\" + top + "\\Empty",
+                        "\\" + top + "\\Staging\\Big",
+                        "\\" + top + "\\Small");
+        Artifact bigArtifact = m.artifacts().stream()
+                .filter(a -> a.logicalPath().endsWith("\\Staging\\Big"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bigArtifact.size()).isEqualTo(big.length);
-        assertThat(bigArtifact.metadata()).containsEntry("id", id.toString()).containsEntry("verid", verid.toString())
-                .containsEntry("verbuild", "42").containsEntry("vermajor", "1").containsEntry("verminor", "2")
-                .containsEntry("vercomments", "build 42").containsEntry("packageformat", "3").containsEntry("packagetype", "5")
-                .containsEntry("description", "test package Big").containsEntry("createdate", "2021-03-04T05:06:07")
-                .containsEntry("folderid", sub.toString()).containsKeys("ownersid", "isencrypted", "readrolesid", "writerolesid");
+        assertThat(bigArtifact.metadata())
+                .containsEntry("id", id.toString())
+                .containsEntry("verid", verid.toString())
+                .containsEntry("verbuild", "42")
+                .containsEntry("vermajor", "1")
+                .containsEntry("verminor", "2")
+                .containsEntry("vercomments", "build 42")
+                .containsEntry("packageformat", "3")
+                .containsEntry("packagetype", "5")
+                .containsEntry("description", "test package Big")
+                .containsEntry("createdate", "2021-03-04T05:06:07")
+                .containsEntry("folderid", sub.toString())
+                .containsKeys("ownersid", "isencrypted", "readrolesid", "writerolesid");
         try (InputStream in = store.openBlob(bigArtifact.sha256())) {
             assertThat(in.readAllBytes()).isEqualTo(big);
         }
 
         msdb.deletePackage("Big", sub);
         // A dry run says what it would write and writes nothing.
-        RestoreFinished dry = admin().runRestore(restoreCommand(point, List.of("/" + top + "/**"), null, OverwritePolicy.NEVER, true, false)).finished();
+        RestoreFinished dry = admin().runRestore(
+                        restoreCommand(point, List.of("/" + top + "/**"), null, OverwritePolicy.NEVER, true, false))
+                .finished();
         assertThat(dry.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(dry.written()).containsExactly("\\" + top + "\\Staging\\Big");
         assertThat(dry.skipped()).extracting(AgentError::path).containsExactly("\\" + top + "\\Small");
         assertThat(msdb.row("Big", sub)).isEmpty();
 
-        RestoreFinished done = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\**"), null, OverwritePolicy.NEVER, false, false)).finished();
+        RestoreFinished done = admin().runRestore(
+                        restoreCommand(point, List.of("\\" + top + "\\**"), null, OverwritePolicy.NEVER, false, false))
+                .finished();
         assertThat(done.outcome()).as("%s", done).isEqualTo(Outcome.SUCCEEDED);
         assertThat(done.written()).containsExactly("\\" + top + "\\Staging\\Big");
-        assertThat(done.skipped()).singleElement().satisfies(e -> assertThat(e.reason()).contains("overwrite is NEVER"));
+        assertThat(done.skipped())
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("overwrite is NEVER"));
         Map<String, Object> restored = msdb.row("Big", sub).orElseThrow();
         assertThat((byte[]) restored.get("packagedata")).isEqualTo(big);
-        for (String column : List.of("id", "verid", "vermajor", "verminor", "verbuild", "vercomments", "description", "createdate",
-                "packageformat", "packagetype", "folderid")) {
+        for (String column : List.of(
+                "id",
+                "verid",
+                "vermajor",
+                "verminor",
+                "verbuild",
+                "vercomments",
+                "description",
+                "createdate",
+                "packageformat",
+                "packagetype",
+                "folderid")) {
             assertThat(restored.get(column)).as(column).isEqualTo(original.get(column));
         }
         assertThat(msdb.folder(topId, "Empty")).contains(emptyFolder);
-        assertThat(registry.get("ssis.msdb.packages.restored").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ssis.msdb.packages.restored").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -190,26 +239,39 @@ class MsdbBackupRestoreIT {
         UUID point = backup(admin());
 
         msdb.putPackage("A", etl, dtsx("A", "<!-- changed -->"), UUID.randomUUID(), UUID.randomUUID(), 2);
-        RestoreFinished ifChanged = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\*"), null,
-                OverwritePolicy.IF_CHANGED, false, false)).finished();
+        RestoreFinished ifChanged = admin().runRestore(restoreCommand(
+                        point, List.of("\\" + top + "\\ETL\\*"), null, OverwritePolicy.IF_CHANGED, false, false))
+                .finished();
         assertThat(ifChanged.written()).containsExactly("\\" + top + "\\ETL\\A");
-        assertThat(ifChanged.skipped()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("unchanged"));
+        assertThat(ifChanged.skipped())
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("unchanged"));
         assertThat((byte[]) msdb.row("A", etl).orElseThrow().get("packagedata")).isEqualTo(dtsx("A", ""));
         assertThat(msdb.row("A", etl).orElseThrow().get("verbuild")).isEqualTo(1);
 
-        RestoreFinished always = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\*"), null,
-                OverwritePolicy.ALWAYS, false, false)).finished();
+        RestoreFinished always = admin().runRestore(restoreCommand(
+                        point, List.of("\\" + top + "\\ETL\\*"), null, OverwritePolicy.ALWAYS, false, false))
+                .finished();
         assertThat(always.written()).hasSize(2);
 
-        RestoreFinished elsewhere = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\ETL\\**"), "\\Restored-" + top,
-                OverwritePolicy.NEVER, false, false)).finished();
+        RestoreFinished elsewhere = admin().runRestore(restoreCommand(
+                        point,
+                        List.of("\\" + top + "\\ETL\\**"),
+                        "\\Restored-" + top,
+                        OverwritePolicy.NEVER,
+                        false,
+                        false))
+                .finished();
         assertThat(elsewhere.outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(elsewhere.written()).contains("\\Restored-" + top + "\\" + top + "\\ETL\\A", "\\Restored-" + top + "\\" + top + "\\ETL\\B")
+        assertThat(elsewhere.written())
+                .contains("\\Restored-" + top + "\\" + top + "\\ETL\\A", "\\Restored-" + top + "\\" + top + "\\ETL\\B")
                 .noneMatch(p -> p.contains("Other"));
         UUID newRoot = msdb.folder(new UUID(0, 0), "Restored-" + top).orElseThrow();
-        UUID newEtl = msdb.folder(msdb.folder(newRoot, top).orElseThrow(), "ETL").orElseThrow();
+        UUID newEtl =
+                msdb.folder(msdb.folder(newRoot, top).orElseThrow(), "ETL").orElseThrow();
         assertThat(newEtl).isNotEqualTo(etl);
-        assertThat((byte[]) msdb.row("B", newEtl).orElseThrow().get("packagedata")).isEqualTo(dtsx("B", ""));
+        assertThat((byte[]) msdb.row("B", newEtl).orElseThrow().get("packagedata"))
+                .isEqualTo(dtsx("B", ""));
     }
 
     @Test
@@ -219,30 +281,47 @@ class MsdbBackupRestoreIT {
         msdb.setRoles("Secured", topId, "etl_readers_it", "db_ssisadmin");
         byte[] readSid = (byte[]) msdb.row("Secured", topId).orElseThrow().get("readrolesid");
         UUID point = backup(admin());
-        assertThat(manifest(point).artifacts()).filteredOn(a -> a.logicalPath().endsWith("\\Secured")).singleElement()
-                .satisfies(a -> assertThat(a.metadata()).containsEntry("readrole", "etl_readers_it")
+        assertThat(manifest(point).artifacts())
+                .filteredOn(a -> a.logicalPath().endsWith("\\Secured"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.metadata())
+                        .containsEntry("readrole", "etl_readers_it")
                         .containsEntry("readrolesid", HexFormat.of().formatHex(readSid)));
 
         msdb.deletePackage("Secured", topId);
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Secured"), null, OverwritePolicy.NEVER, false, true)).finished();
+        RestoreFinished r = admin().runRestore(restoreCommand(
+                        point, List.of("\\" + top + "\\Secured"), null, OverwritePolicy.NEVER, false, true))
+                .finished();
         assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
-        assertThat((byte[]) msdb.row("Secured", topId).orElseThrow().get("readrolesid")).isEqualTo(readSid);
+        assertThat((byte[]) msdb.row("Secured", topId).orElseThrow().get("readrolesid"))
+                .isEqualTo(readSid);
     }
 
     @Test
     void aCorruptBlobIsNeverWritten() throws Exception {
         msdb.putPackage("Fragile", topId, dtsx("Fragile", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
         UUID point = backup(admin());
-        Artifact a = manifest(point).artifacts().stream().filter(x -> x.logicalPath().endsWith("\\Fragile")).findFirst().orElseThrow();
-        io.minio.MinioClient raw = io.minio.MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
+        Artifact a = manifest(point).artifacts().stream()
+                .filter(x -> x.logicalPath().endsWith("\\Fragile"))
+                .findFirst()
+                .orElseThrow();
+        io.minio.MinioClient raw = io.minio.MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .build();
         byte[] evil = "<not the package/>".getBytes(StandardCharsets.UTF_8);
-        raw.putObject(io.minio.PutObjectArgs.builder().bucket(store.bucket()).object(a.objectKey())
-                .stream(new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L).build());
+        raw.putObject(io.minio.PutObjectArgs.builder().bucket(store.bucket()).object(a.objectKey()).stream(
+                        new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)
+                .build());
         msdb.deletePackage("Fragile", topId);
 
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of("\\" + top + "\\Fragile"), null, OverwritePolicy.ALWAYS, false, false)).finished();
+        RestoreFinished r = admin().runRestore(restoreCommand(
+                        point, List.of("\\" + top + "\\Fragile"), null, OverwritePolicy.ALWAYS, false, false))
+                .finished();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(r.failed()).singleElement().satisfies(e -> assertThat(e.reason()).contains("do not match their SHA-256"));
+        assertThat(r.failed())
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("do not match their SHA-256"));
         assertThat(msdb.row("Fragile", topId)).isEmpty();
     }
 
@@ -254,19 +333,33 @@ class MsdbBackupRestoreIT {
         msdb.createLogin("ssis_reader_it", "Reader-it-pw-1", "db_ssisoperator");
 
         RestoreFinished r = runner("ssis_reader_it", "Reader-it-pw-1", msdb)
-                .runRestore(restoreCommand(point, List.of("\\" + top + "\\Guarded"), null, OverwritePolicy.NEVER, false, false)).finished();
+                .runRestore(restoreCommand(
+                        point, List.of("\\" + top + "\\Guarded"), null, OverwritePolicy.NEVER, false, false))
+                .finished();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(r.failed()).singleElement().satisfies(e -> assertThat(e.reason()).contains("permission denied").contains("db_ssisadmin"));
+        assertThat(r.failed())
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.reason()).contains("permission denied").contains("db_ssisadmin"));
         assertThat(msdb.row("Guarded", topId)).isEmpty();
-        assertThat(registry.get("ssis.msdb.failures").tag("reason", "permission_denied").counter().count()).isPositive();
+        assertThat(registry.get("ssis.msdb.failures")
+                        .tag("reason", "permission_denied")
+                        .counter()
+                        .count())
+                .isPositive();
     }
 
     @Test
     void aFailedLoginFailsTheJobWithTheReasonAndNoPassword() {
-        BackupReport report = runner(TestMsdb.ADMIN, "Wrong-password-9", msdb).runBackup(backupCommand(UUID.randomUUID()));
+        BackupReport report =
+                runner(TestMsdb.ADMIN, "Wrong-password-9", msdb).runBackup(backupCommand(UUID.randomUUID()));
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("login failed").doesNotContain("Wrong-password-9");
-        assertThat(registry.get("ssis.msdb.failures").tag("reason", "login_failed").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ssis.msdb.failures")
+                        .tag("reason", "login_failed")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -277,7 +370,11 @@ class MsdbBackupRestoreIT {
         BackupReport report = admin().runBackup(backupCommand(UUID.randomUUID()));
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors().toString()).contains("timeout").contains("query-timeout");
-        assertThat(registry.get("ssis.msdb.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ssis.msdb.failures")
+                        .tag("reason", "timeout")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -295,14 +392,29 @@ class MsdbBackupRestoreIT {
             });
             accept.setDaemon(true);
             accept.start();
-            MsdbConnector connector = new MsdbConnector(new MsdbAgentProperties("jdbc:sqlserver://127.0.0.1:" + hung.getLocalPort() + ";encrypt=false", TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, Duration.ofSeconds(2), Duration.ofSeconds(2), null));
+            MsdbConnector connector = new MsdbConnector(new MsdbAgentProperties(
+                    "jdbc:sqlserver://127.0.0.1:" + hung.getLocalPort() + ";encrypt=false",
+                    TestMsdb.ADMIN,
+                    TestMsdb.ADMIN_PASSWORD,
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(2),
+                    null));
             MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-            CommandIntake runner = MsdbTestAgent.of(store, events::add, registry, new MsdbPackageExporter(connector, store, metrics),
-                    connector, metrics);
+            CommandIntake runner = MsdbTestAgent.of(
+                    store,
+                    events::add,
+                    registry,
+                    new MsdbPackageExporter(connector, store, metrics),
+                    connector,
+                    metrics);
             BackupReport report = runner.runBackup(backupCommand(UUID.randomUUID()));
             assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(report.errors().toString()).contains("timeout").doesNotContain(TestMsdb.ADMIN_PASSWORD);
-            assertThat(registry.get("ssis.msdb.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
+            assertThat(registry.get("ssis.msdb.failures")
+                            .tag("reason", "timeout")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -313,10 +425,16 @@ class MsdbBackupRestoreIT {
         UUID point = backup(admin());
         msdb.deletePackage("P", topId);
         msdb.standIn().dropConnectionWhen(sql -> sql.contains("putpackage"));
-        RestoreFinished r = admin().runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false)).finished();
+        RestoreFinished r = admin().runRestore(
+                        restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false))
+                .finished();
         assertThat(r.outcome()).isNotEqualTo(Outcome.SUCCEEDED);
         assertThat(r.failed().toString()).contains("connection");
-        assertThat(registry.get("ssis.msdb.failures").tag("reason", "connection_lost").counter().count()).isPositive();
+        assertThat(registry.get("ssis.msdb.failures")
+                        .tag("reason", "connection_lost")
+                        .counter()
+                        .count())
+                .isPositive();
     }
 
     @Test
@@ -336,8 +454,14 @@ class MsdbBackupRestoreIT {
     @Test
     void configurationTablesOnThisInstanceAreExportedAsCsvAndOthersWarned() throws Exception {
         msdb.createConfigurationTable("SSISConfigIt", new String[][] {
-                {"Sales", "Data Source=dw;Initial Catalog=Sales", "\\Package.Connections[Sales].Properties[ConnectionString]", "String"},
-                {"Other", "x", "\\Package.Variables[User::X].Properties[Value]", "Int32"}});
+            {
+                "Sales",
+                "Data Source=dw;Initial Catalog=Sales",
+                "\\Package.Connections[Sales].Properties[ConnectionString]",
+                "String"
+            },
+            {"Other", "x", "\\Package.Variables[User::X].Properties[Value]", "Int32"}
+        });
         String managers = """
                 <DTS:ConnectionManagers>
                 <DTS:ConnectionManager DTS:ObjectName="Cfg"><DTS:ObjectData><DTS:ConnectionManager
@@ -353,15 +477,23 @@ class MsdbBackupRestoreIT {
         UUID point = backup(admin());
         Manifest m = manifest(point);
         assertThat(m.artifacts()).as("warnings %s", m.warnings()).anyMatch(a -> a.kind() == ArtifactKind.CONFIG_TABLE);
-        Artifact table = m.artifacts().stream().filter(a -> a.kind() == ArtifactKind.CONFIG_TABLE).findFirst().orElseThrow();
-        assertThat(table.metadata()).containsEntry("database", "SSISConfigIt").containsEntry("filter", "Sales")
-                .containsEntry("rows", "1").containsEntry("referencedBy", "\\" + top + "\\Configured");
+        Artifact table = m.artifacts().stream()
+                .filter(a -> a.kind() == ArtifactKind.CONFIG_TABLE)
+                .findFirst()
+                .orElseThrow();
+        assertThat(table.metadata())
+                .containsEntry("database", "SSISConfigIt")
+                .containsEntry("filter", "Sales")
+                .containsEntry("rows", "1")
+                .containsEntry("referencedBy", "\\" + top + "\\Configured");
         try (InputStream in = store.openBlob(table.sha256())) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
-                    "ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType\r\n"
-                            + "Sales,Data Source=dw;Initial Catalog=Sales,\\Package.Connections[Sales].Properties[ConnectionString],String\r\n");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(
+                            "ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType\r\n"
+                                    + "Sales,Data Source=dw;Initial Catalog=Sales,\\Package.Connections[Sales].Properties[ConnectionString],String\r\n");
         }
-        assertThat(m.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("far-away").contains("not exported"));
+        assertThat(m.warnings())
+                .anySatisfy(w -> assertThat(w.reason()).contains("far-away").contains("not exported"));
         assertThat(m.warnings().toString()).doesNotContain("Pw-never-logged");
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(ConfigReferencesFound.class));
     }
@@ -377,14 +509,19 @@ class MsdbBackupRestoreIT {
             BackupReport report = runner.runBackup(backupCommand(point));
             assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
             Manifest m = manifest(point);
-            assertThat(m.artifacts()).filteredOn(a -> a.logicalPath().equals("\\Legacy\\Old")).singleElement()
+            assertThat(m.artifacts())
+                    .filteredOn(a -> a.logicalPath().equals("\\Legacy\\Old"))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.metadata()).containsEntry("store", "sysdtspackages90"));
             assertThat(m.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("SQL Server 2005"));
 
             old.deletePackage("Old", folder);
-            RestoreFinished r = runner.runRestore(restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false)).finished();
+            RestoreFinished r = runner.runRestore(
+                            restoreCommand(point, List.of(), null, OverwritePolicy.NEVER, false, false))
+                    .finished();
             assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
-            assertThat((byte[]) old.row("Old", folder).orElseThrow().get("packagedata")).isEqualTo(pkg);
+            assertThat((byte[]) old.row("Old", folder).orElseThrow().get("packagedata"))
+                    .isEqualTo(pkg);
         }
     }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
@@ -29,12 +31,6 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.agent.capture.BackupReport;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.command.CommandIntake;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
@@ -42,6 +38,8 @@ import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
@@ -60,6 +58,7 @@ class MsdbNativeBackupIT {
     BlobStore store;
     final List<VersionedMessage> events = new CopyOnWriteArrayList<>();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     @TempDir
     Path serverDir;
 
@@ -79,7 +78,8 @@ class MsdbNativeBackupIT {
         msdb.createLogin(OPERATOR, OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator");
         store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "native-" + UUID.randomUUID());
         store.ensureBucket();
-        UUID folder = msdb.addFolder(new UUID(0, 0), "it-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID folder = msdb.addFolder(
+                new UUID(0, 0), "it-" + UUID.randomUUID().toString().substring(0, 8));
         msdb.putPackage("P", folder, MsdbBackupRestoreIT.dtsx("P", ""), UUID.randomUUID(), UUID.randomUUID(), 1);
         if (msdb.isStandIn()) {
             msdb.standIn().model().nativeBackups().defaultDirectory(serverDir);
@@ -92,12 +92,21 @@ class MsdbNativeBackupIT {
     }
 
     private CommandIntake runner(String user, String password, MsdbAgentProperties.NativeBackup settings) {
-        MsdbAgentProperties properties = new MsdbAgentProperties(msdb.url(), user, password, Duration.ofSeconds(10), Duration.ofSeconds(5), settings);
+        MsdbAgentProperties properties = new MsdbAgentProperties(
+                msdb.url(), user, password, Duration.ofSeconds(10), Duration.ofSeconds(5), settings);
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return MsdbTestAgent.of(store, events::add, registry, new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+        return MsdbTestAgent.of(
+                store,
+                events::add,
+                registry,
+                new MsdbCapture(
+                        store,
+                        new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
-                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), connector, metrics);
+                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
+                connector,
+                metrics);
     }
 
     private CommandIntake operator(MsdbAgentProperties.NativeBackup settings) {
@@ -106,27 +115,39 @@ class MsdbNativeBackupIT {
 
     /** TO DISK into the server's default directory, or the directories given for a real server. */
     private MsdbAgentProperties.NativeBackup disk() {
-        return new MsdbAgentProperties.NativeBackup(System.getProperty("mssql.backup-dir"),
-                System.getProperty("mssql.backup-agent-dir"), null, null);
+        return new MsdbAgentProperties.NativeBackup(
+                System.getProperty("mssql.backup-dir"), System.getProperty("mssql.backup-agent-dir"), null, null);
     }
 
     private static BackupReport backup(CommandIntake runner, BackupScope... scope) {
-        return runner.runBackup(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
-                Set.of(AgentKind.MSDB), Set.of(scope)));
+        return runner.runBackup(new BackupCommand(
+                MessageMeta.create(UUID.randomUUID(), "msdb-it"),
+                AgentKind.MSDB,
+                UUID.randomUUID(),
+                Set.of(AgentKind.MSDB),
+                Set.of(scope)));
     }
 
     private Artifact nativeArtifact(BackupReport report) {
         return store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB)).artifacts().stream()
-                .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP).findFirst().orElseThrow();
+                .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
+                .findFirst()
+                .orElseThrow();
     }
 
     private UUID pointOf(BackupReport report) {
-        return events.stream().filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
-                .map(e -> ((org.ssisbackup.contracts.AgentJobFinished) e).restorePointId()).findFirst().orElseThrow();
+        return events.stream()
+                .filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f
+                        && f.meta().jobId().equals(report.jobId()))
+                .map(e -> ((org.ssisbackup.contracts.AgentJobFinished) e).restorePointId())
+                .findFirst()
+                .orElseThrow();
     }
 
     private double nativeBackups(String outcome) {
-        var timer = registry.find("ssis.msdb.native.backup.duration").tag("outcome", outcome).timer();
+        var timer = registry.find("ssis.msdb.native.backup.duration")
+                .tag("outcome", outcome)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
@@ -144,8 +165,11 @@ class MsdbNativeBackupIT {
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Artifact backup = nativeArtifact(report);
         assertThat(backup.logicalPath()).isEqualTo(NativeMsdbBackup.LOGICAL_PATH);
-        assertThat(backup.metadata()).containsEntry("compressed", "true").containsEntry("verified", "RESTORE VERIFYONLY WITH CHECKSUM")
-                .containsKey("serverVersion").containsKey("serverFile");
+        assertThat(backup.metadata())
+                .containsEntry("compressed", "true")
+                .containsEntry("verified", "RESTORE VERIFYONLY WITH CHECKSUM")
+                .containsKey("serverVersion")
+                .containsKey("serverFile");
         assertThat(backup.metadata().get("options")).isEqualTo("COPY_ONLY, CHECKSUM, COMPRESSION");
         Path copy = serverDir.resolveSibling(serverDir.getFileName() + "-download.bak");
         Sha256.Digest digest = store.download(backup.sha256(), copy);
@@ -153,7 +177,8 @@ class MsdbNativeBackupIT {
         if (msdb.isStandIn()) {
             assertThat(backup.size()).isGreaterThan(16L * 1024 * 1024);
             try (InputStream in = Files.newInputStream(copy)) {
-                assertThat(new String(in.readNBytes(19), StandardCharsets.US_ASCII)).isEqualTo("MSDB-STANDIN-BACKUP");
+                assertThat(new String(in.readNBytes(19), StandardCharsets.US_ASCII))
+                        .isEqualTo("MSDB-STANDIN-BACKUP");
             }
             assertThat(serverDir).isEmptyDirectory();
         }
@@ -165,12 +190,17 @@ class MsdbNativeBackupIT {
 
     @Test
     void aNativeBackupAloneReleasesTheFsAgentAtOnce() throws Exception {
-        assumeTrue(msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null, "a real server needs -Dmssql.backup-dir");
+        assumeTrue(
+                msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null,
+                "a real server needs -Dmssql.backup-dir");
         BackupReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(report.artifacts()).isEqualTo(1);
-        assertThat(events).filteredOn(e -> e instanceof ConfigReferencesFound).singleElement()
-                .satisfies(e -> assertThat(((ConfigReferencesFound) e).references()).isEmpty());
+        assertThat(events)
+                .filteredOn(e -> e instanceof ConfigReferencesFound)
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(((ConfigReferencesFound) e).references()).isEmpty());
     }
 
     @Test
@@ -179,7 +209,9 @@ class MsdbNativeBackupIT {
         msdb.standIn().model().nativeBackups().edition("Web Edition (64-bit)", 2);
         BackupReport report = backup(operator(disk()), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(nativeArtifact(report).metadata()).containsEntry("compressed", "false").containsEntry("options", "COPY_ONLY, CHECKSUM");
+        assertThat(nativeArtifact(report).metadata())
+                .containsEntry("compressed", "false")
+                .containsEntry("options", "COPY_ONLY, CHECKSUM");
         assertThat(finished(report).warnings().toString()).contains("cannot compress");
 
         msdb.standIn().model().nativeBackups().edition("Express Edition (64-bit)", 4);
@@ -190,21 +222,31 @@ class MsdbNativeBackupIT {
     }
 
     private org.ssisbackup.contracts.AgentJobFinished finished(BackupReport report) {
-        return events.stream().filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
-                .map(e -> (org.ssisbackup.contracts.AgentJobFinished) e).findFirst().orElseThrow();
+        return events.stream()
+                .filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished f
+                        && f.meta().jobId().equals(report.jobId()))
+                .map(e -> (org.ssisbackup.contracts.AgentJobFinished) e)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void withoutBackupPermissionThePackagesAreStillCaptured() throws Exception {
-        assumeTrue(msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null, "a real server needs -Dmssql.backup-dir");
-        BackupReport report = backup(runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, disk()),
-                BackupScope.MSDB, BackupScope.MSDB_NATIVE);
+        assumeTrue(
+                msdb.isStandIn() || System.getProperty("mssql.backup-dir") != null,
+                "a real server needs -Dmssql.backup-dir");
+        BackupReport report = backup(
+                runner(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(report.errors()).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("(native msdb backup)");
             assertThat(e.reason()).contains("permission denied").contains("db_backupoperator");
         });
-        assertThat(registry.get("ssis.msdb.failures").tag("reason", "permission_denied").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ssis.msdb.failures")
+                        .tag("reason", "permission_denied")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(nativeBackups("failed")).isEqualTo(1);
         assertThat(report.errors().toString()).doesNotContain(TestMsdb.ADMIN_PASSWORD);
     }
@@ -215,8 +257,11 @@ class MsdbNativeBackupIT {
         msdb.standIn().model().nativeBackups().damageBackups(true);
         BackupReport report = backup(operator(disk()), BackupScope.MSDB, BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
-        assertThat(report.errors()).singleElement().satisfies(e -> assertThat(e.reason()).contains("Damage to the backup set"));
-        assertThat(store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB)).artifacts())
+        assertThat(report.errors())
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("Damage to the backup set"));
+        assertThat(store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB))
+                        .artifacts())
                 .noneMatch(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP);
         assertThat(serverDir).isEmptyDirectory();
     }
@@ -225,14 +270,18 @@ class MsdbNativeBackupIT {
     void aMissingDirectoryOrOneTheAgentCannotSeeIsAClearFailure() throws Exception {
         assumeTrue(msdb.isStandIn(), "directories are the stand-in's");
         Path missing = serverDir.resolve("no-such-dir");
-        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(missing.toString(), null, null, null)),
+        BackupReport report = backup(
+                operator(new MsdbAgentProperties.NativeBackup(missing.toString(), null, null, null)),
                 BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(report.errors().toString()).contains("Cannot open backup device").contains("no-such-dir");
+        assertThat(report.errors().toString())
+                .contains("Cannot open backup device")
+                .contains("no-such-dir");
 
         Path elsewhere = Files.createTempDirectory("agent-view");
-        BackupReport unseen = backup(operator(new MsdbAgentProperties.NativeBackup(serverDir.toString(),
-                elsewhere.toString(), null, null)), BackupScope.MSDB_NATIVE);
+        BackupReport unseen = backup(
+                operator(new MsdbAgentProperties.NativeBackup(serverDir.toString(), elsewhere.toString(), null, null)),
+                BackupScope.MSDB_NATIVE);
         assertThat(unseen.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(unseen.errors().toString()).contains("native-backup.agent-directory");
         assertThat(finished(unseen).warnings().toString()).contains("may remain on the server");
@@ -241,11 +290,12 @@ class MsdbNativeBackupIT {
 
     @Test
     void toUrlOnSqlServer2022TheServerWritesToS3AndTheAgentMovesItUnderItsHash() throws Exception {
-        assumeTrue(msdb.isStandIn(), "BACKUP TO URL needs an https S3 endpoint SQL Server trusts; the stand-in models it");
+        assumeTrue(
+                msdb.isStandIn(), "BACKUP TO URL needs an https S3 endpoint SQL Server trusts; the stand-in models it");
         String prefix = "s3://127.0.0.1:" + s3.port() + "/" + store.bucket();
         msdb.standIn().model().nativeBackups().addCredential(prefix, s3.accessKey(), s3.secretKey());
-        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
-                BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(
+                operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Artifact backup = nativeArtifact(report);
         assertThat(backup.metadata().get("serverFile")).startsWith(prefix + "/staging/msdb-it/");
@@ -260,10 +310,12 @@ class MsdbNativeBackupIT {
     void toUrlWithoutACredentialOrOnAnOlderServerFailsAndLeavesNothingStaged() throws Exception {
         assumeTrue(msdb.isStandIn(), "the stand-in models the server's credentials");
         String prefix = "s3://127.0.0.1:" + s3.port() + "/" + store.bucket();
-        BackupReport report = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
-                BackupScope.MSDB_NATIVE);
+        BackupReport report = backup(
+                operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)), BackupScope.MSDB_NATIVE);
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(report.errors().toString()).contains("Cannot open backup device").doesNotContain(s3.secretKey());
+        assertThat(report.errors().toString())
+                .contains("Cannot open backup device")
+                .doesNotContain(s3.secretKey());
         assertThat(store.list("staging/")).isEmpty();
 
         try (TestMsdb old = TestMsdb.start(true)) {
@@ -271,10 +323,13 @@ class MsdbNativeBackupIT {
             TestMsdb current = msdb;
             msdb = old;
             try {
-                BackupReport r2005 = backup(operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
+                BackupReport r2005 = backup(
+                        operator(new MsdbAgentProperties.NativeBackup(null, null, prefix, null)),
                         BackupScope.MSDB_NATIVE);
                 assertThat(r2005.outcome()).isEqualTo(Outcome.FAILED);
-                assertThat(r2005.errors().toString()).contains("needs SQL Server 2022").contains("9.00");
+                assertThat(r2005.errors().toString())
+                        .contains("needs SQL Server 2022")
+                        .contains("9.00");
             } finally {
                 msdb = current;
             }

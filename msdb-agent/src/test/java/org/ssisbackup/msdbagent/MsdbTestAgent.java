@@ -21,17 +21,28 @@ import org.ssisbackup.storage.BlobStore;
 /** The msdb agent of host {@value #HOST} as its Spring configuration wires it, driven synchronously by tests. */
 final class MsdbTestAgent {
     static final String HOST = "msdb-it";
-    static final AgentIdentity IDENTITY = new AgentIdentity(AgentKind.MSDB, HOST, "test",
-            Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB));
+    static final AgentIdentity IDENTITY = new AgentIdentity(
+            AgentKind.MSDB, HOST, "test", Set.of(BackupScope.MSDB, BackupScope.MSDB_NATIVE, BackupScope.SSISDB));
 
     /** An agent with this capture and every msdb restore handler. */
-    static CommandIntake of(BlobStore store, Consumer<VersionedMessage> events, MeterRegistry registry, Capture capture,
-                            MsdbConnector connector, MsdbMetrics metrics) {
-        return new CommandIntake(IDENTITY, store, events, capture, List.of(new MsdbRestoreHandler(store, connector, metrics),
-                new SsisdbProjectRestoreHandler(store, connector, metrics), new ManualRestoreAdvice()),
+    static CommandIntake of(
+            BlobStore store,
+            Consumer<VersionedMessage> events,
+            MeterRegistry registry,
+            Capture capture,
+            MsdbConnector connector,
+            MsdbMetrics metrics) {
+        return new CommandIntake(
+                IDENTITY,
+                store,
+                events,
+                capture,
+                List.of(
+                        new MsdbRestoreHandler(store, connector, metrics),
+                        new SsisdbProjectRestoreHandler(store, connector, metrics),
+                        new ManualRestoreAdvice()),
                 new AgentMetrics(registry, HOST, "msdb"));
     }
 
-    private MsdbTestAgent() {
-    }
+    private MsdbTestAgent() {}
 }

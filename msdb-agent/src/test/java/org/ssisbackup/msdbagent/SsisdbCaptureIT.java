@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
@@ -33,12 +35,10 @@ import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.OverwritePolicy;
+import org.ssisbackup.contracts.RestoreCommand;
+import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.agent.capture.BackupReport;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.command.CommandIntake;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
@@ -46,9 +46,7 @@ import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.contracts.OverwritePolicy;
-import org.ssisbackup.contracts.RestoreCommand;
-import org.ssisbackup.contracts.RestoreFinished;
+import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 import org.ssisbackup.testkit.msdb.SsisdbCatalog;
 
@@ -94,7 +92,8 @@ class SsisdbCaptureIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry("@Project.manifest"));
-            zip.write(("<SSIS:Project xmlns:SSIS=\"www.microsoft.com/SqlServer/SSIS\"><SSIS:Name>" + project + "</SSIS:Name></SSIS:Project>")
+            zip.write(("<SSIS:Project xmlns:SSIS=\"www.microsoft.com/SqlServer/SSIS\"><SSIS:Name>" + project
+                            + "</SSIS:Name></SSIS:Project>")
                     .getBytes(StandardCharsets.UTF_8));
             zip.putNextEntry(new ZipEntry("Load.dtsx"));
             byte[] body = new byte[packageBytes];
@@ -109,32 +108,60 @@ class SsisdbCaptureIT {
     }
 
     private CommandIntake runner(TestMsdb server) {
-        MsdbAgentProperties properties = new MsdbAgentProperties(server.url(), TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, Duration.ofSeconds(10), Duration.ofSeconds(5), null);
+        MsdbAgentProperties properties = new MsdbAgentProperties(
+                server.url(),
+                TestMsdb.ADMIN,
+                TestMsdb.ADMIN_PASSWORD,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                null);
         MsdbConnector connector = new MsdbConnector(properties);
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
-        return MsdbTestAgent.of(store, events::add, registry, new MsdbCapture(store, new MsdbPackageExporter(connector, store, metrics),
+        return MsdbTestAgent.of(
+                store,
+                events::add,
+                registry,
+                new MsdbCapture(
+                        store,
+                        new MsdbPackageExporter(connector, store, metrics),
                         new SsisdbProjectExporter(connector, store, metrics),
-                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())), connector, metrics);
+                        new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
+                connector,
+                metrics);
     }
 
     private RestoreFinished restore(TestMsdb server, UUID point, OverwritePolicy overwrite, boolean dryRun) {
-        return runner(server).runRestore(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB,
-                "msdb-it", point, new org.ssisbackup.contracts.RestoreOptions(null, List.of(), null, overwrite, dryRun, null, false)))
+        return runner(server)
+                .runRestore(new RestoreCommand(
+                        MessageMeta.create(UUID.randomUUID(), "msdb-it"),
+                        AgentKind.MSDB,
+                        "msdb-it",
+                        point,
+                        new org.ssisbackup.contracts.RestoreOptions(
+                                null, List.of(), null, overwrite, dryRun, null, false)))
                 .finished();
     }
 
     private BackupReport backup() {
-        return runner().runBackup(new BackupCommand(MessageMeta.create(UUID.randomUUID(), "msdb-it"), AgentKind.MSDB, UUID.randomUUID(),
-                Set.of(AgentKind.MSDB), Set.of(BackupScope.SSISDB)));
+        return runner().runBackup(new BackupCommand(
+                MessageMeta.create(UUID.randomUUID(), "msdb-it"),
+                AgentKind.MSDB,
+                UUID.randomUUID(),
+                Set.of(AgentKind.MSDB),
+                Set.of(BackupScope.SSISDB)));
     }
 
     private AgentJobFinished finished(BackupReport report) {
-        return events.stream().filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
-                .map(AgentJobFinished.class::cast).findFirst().orElseThrow();
+        return events.stream()
+                .filter(e -> e instanceof AgentJobFinished f && f.meta().jobId().equals(report.jobId()))
+                .map(AgentJobFinished.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private Map<String, Artifact> artifacts(BackupReport report) {
-        Manifest m = store.readManifest(ObjectKeys.manifest("msdb-it", finished(report).restorePointId(), AgentKind.MSDB));
+        Manifest m = store.readManifest(
+                ObjectKeys.manifest("msdb-it", finished(report).restorePointId(), AgentKind.MSDB));
         return m.artifacts().stream().collect(Collectors.toMap(Artifact::logicalPath, a -> a));
     }
 
@@ -162,47 +189,72 @@ class SsisdbCaptureIT {
         BackupReport report = backup();
         assertThat(report.outcome()).as("%s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
         Map<String, Artifact> artifacts = artifacts(report);
-        assertThat(artifacts.keySet()).containsExactlyInAnyOrder("SSISDB\\Finance\\Loads", "SSISDB\\Finance\\Loads:parameters",
-                "SSISDB\\Finance\\Reports", "SSISDB\\Finance\\Reports:parameters", "SSISDB\\Finance\\environment:Prod");
+        assertThat(artifacts.keySet())
+                .containsExactlyInAnyOrder(
+                        "SSISDB\\Finance\\Loads",
+                        "SSISDB\\Finance\\Loads:parameters",
+                        "SSISDB\\Finance\\Reports",
+                        "SSISDB\\Finance\\Reports:parameters",
+                        "SSISDB\\Finance\\environment:Prod");
 
         Artifact project = artifacts.get("SSISDB\\Finance\\Loads");
         assertThat(project.kind()).isEqualTo(ArtifactKind.SSISDB_PROJECT);
         assertThat(bytes(project)).isEqualTo(loads);
-        assertThat(project.metadata()).containsEntry("folder", "Finance").containsEntry("project", "Loads")
-                .containsEntry("projectId", String.valueOf(loadsId)).containsKey("objectVersionLsn").containsKey("lastDeployed");
+        assertThat(project.metadata())
+                .containsEntry("folder", "Finance")
+                .containsEntry("project", "Loads")
+                .containsEntry("projectId", String.valueOf(loadsId))
+                .containsKey("objectVersionLsn")
+                .containsKey("lastDeployed");
 
         SsisdbProjectExporter.ProjectSettings settings = MessageCodec.decodeDocument(
                 bytes(artifacts.get("SSISDB\\Finance\\Loads:parameters")), SsisdbProjectExporter.ProjectSettings.class);
-        assertThat(settings.parameters()).extracting(SsisdbProjectExporter.ParameterValue::parameterName)
+        assertThat(settings.parameters())
+                .extracting(SsisdbProjectExporter.ParameterValue::parameterName)
                 .containsExactly("Server", "ApiKey", "BatchSize"); // by object name, then parameter name
-        assertThat(settings.parameters()).filteredOn(p -> p.parameterName().equals("BatchSize")).singleElement()
+        assertThat(settings.parameters())
+                .filteredOn(p -> p.parameterName().equals("BatchSize"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.value()).isEqualTo("5000"));
-        assertThat(settings.parameters()).filteredOn(p -> p.parameterName().equals("Server")).singleElement()
+        assertThat(settings.parameters())
+                .filteredOn(p -> p.parameterName().equals("Server"))
+                .singleElement()
                 .satisfies(p -> {
                     assertThat(p.valueType()).isEqualTo("R");
                     assertThat(p.referencedVariable()).isEqualTo("ServerName");
                 });
-        assertThat(settings.parameters()).filteredOn(SsisdbProjectExporter.ParameterValue::sensitive).singleElement()
+        assertThat(settings.parameters())
+                .filteredOn(SsisdbProjectExporter.ParameterValue::sensitive)
+                .singleElement()
                 .satisfies(p -> assertThat(p.value()).isNull());
-        assertThat(settings.environmentReferences()).singleElement().satisfies(r -> assertThat(r.environmentName()).isEqualTo("Prod"));
+        assertThat(settings.environmentReferences())
+                .singleElement()
+                .satisfies(r -> assertThat(r.environmentName()).isEqualTo("Prod"));
 
         SsisdbProjectExporter.Environment env = MessageCodec.decodeDocument(
                 bytes(artifacts.get("SSISDB\\Finance\\environment:Prod")), SsisdbProjectExporter.Environment.class);
-        assertThat(env.variables()).extracting(SsisdbProjectExporter.Variable::name).containsExactly("DwPassword", "ServerName");
-        assertThat(env.variables()).filteredOn(SsisdbProjectExporter.Variable::sensitive).singleElement()
+        assertThat(env.variables())
+                .extracting(SsisdbProjectExporter.Variable::name)
+                .containsExactly("DwPassword", "ServerName");
+        assertThat(env.variables())
+                .filteredOn(SsisdbProjectExporter.Variable::sensitive)
+                .singleElement()
                 .satisfies(v -> assertThat(v.value()).isNull());
         assertThat(finished(report).warnings().toString()).contains("1 sensitive variable value(s) not captured");
 
-        String everything = events.toString() + new String(bytes(artifacts.get("SSISDB\\Finance\\environment:Prod")), StandardCharsets.UTF_8)
+        String everything = events.toString()
+                + new String(bytes(artifacts.get("SSISDB\\Finance\\environment:Prod")), StandardCharsets.UTF_8)
                 + new String(bytes(artifacts.get("SSISDB\\Finance\\Loads:parameters")), StandardCharsets.UTF_8);
         assertThat(everything).doesNotContain(SENSITIVE).doesNotContain("Param-Secret-88");
-        assertThat(registry.get("ssis.ssisdb.projects.captured").counter().count()).isEqualTo(2);
+        assertThat(registry.get("ssis.ssisdb.projects.captured").counter().count())
+                .isEqualTo(2);
 
         // Unchanged: nothing is uploaded again.
         BackupReport again = backup();
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.bytesUploaded()).isZero();
-        assertThat(registry.get("ssis.ssisdb.projects.deduplicated").counter().count()).isEqualTo(2);
+        assertThat(registry.get("ssis.ssisdb.projects.deduplicated").counter().count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -217,9 +269,15 @@ class SsisdbCaptureIT {
         UUID point = finished(report).restorePointId();
 
         try (TestMsdb other = TestMsdb.start(false)) {
-            other.createLogin(TestMsdb.ADMIN, TestMsdb.ADMIN_PASSWORD, "db_ssisadmin", "ssis_admin"); // deploy_project needs ssis_admin
+            other.createLogin(
+                    TestMsdb.ADMIN,
+                    TestMsdb.ADMIN_PASSWORD,
+                    "db_ssisadmin",
+                    "ssis_admin"); // deploy_project needs ssis_admin
             RestoreFinished noCatalog = restore(other, point, OverwritePolicy.NEVER, false);
-            assertThat(noCatalog.refused()).singleElement().satisfies(e -> assertThat(e.reason()).contains("no SSISDB catalog"));
+            assertThat(noCatalog.refused())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.reason()).contains("no SSISDB catalog"));
 
             SsisdbCatalog target = other.standIn().model().enableSsisdb();
             RestoreFinished dry = restore(other, point, OverwritePolicy.NEVER, true);

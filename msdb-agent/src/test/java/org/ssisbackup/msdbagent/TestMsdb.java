@@ -42,11 +42,14 @@ final class TestMsdb implements AutoCloseable {
     static TestMsdb start(boolean sqlServer2005) throws Exception {
         String real = System.getProperty("mssql.url", "");
         if (!real.isEmpty() && !sqlServer2005) {
-            TestMsdb t = new TestMsdb(null, real, System.getProperty("mssql.user", "sa"), System.getProperty("mssql.password", ""));
+            TestMsdb t = new TestMsdb(
+                    null, real, System.getProperty("mssql.user", "sa"), System.getProperty("mssql.password", ""));
             t.createLogin(ADMIN, ADMIN_PASSWORD, "db_ssisadmin");
             return t;
         }
-        MsdbStandIn s = new MsdbStandIn(new MsdbModel(sqlServer2005)).addAccount(ADMIN, ADMIN_PASSWORD, "db_ssisadmin").start(0);
+        MsdbStandIn s = new MsdbStandIn(new MsdbModel(sqlServer2005))
+                .addAccount(ADMIN, ADMIN_PASSWORD, "db_ssisadmin")
+                .start(0);
         return new TestMsdb(s, s.jdbcUrl(), ADMIN, ADMIN_PASSWORD);
     }
 
@@ -84,10 +87,12 @@ final class TestMsdb implements AutoCloseable {
             standIn.addAccount(user, password, roles);
             return;
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("IF SUSER_ID('" + user + "') IS NULL CREATE LOGIN [" + user + "] WITH PASSWORD = '" + password
                     + "', CHECK_POLICY = OFF");
-            s.execute("USE msdb; IF USER_ID('" + user + "') IS NULL CREATE USER [" + user + "] FOR LOGIN [" + user + "]");
+            s.execute(
+                    "USE msdb; IF USER_ID('" + user + "') IS NULL CREATE USER [" + user + "] FOR LOGIN [" + user + "]");
             for (String role : roles) {
                 s.execute("USE msdb; ALTER ROLE [" + role + "] ADD MEMBER [" + user + "]");
             }
@@ -99,7 +104,8 @@ final class TestMsdb implements AutoCloseable {
             standIn.model().addRole(role);
             return;
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("USE msdb; IF DATABASE_PRINCIPAL_ID('" + role + "') IS NULL CREATE ROLE [" + role + "]");
         }
     }
@@ -123,12 +129,15 @@ final class TestMsdb implements AutoCloseable {
             }
             return;
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("IF DB_ID('" + database + "') IS NULL CREATE DATABASE [" + database + "]");
-            s.execute("USE [" + database + "]; IF OBJECT_ID('dbo.[SSIS Configurations]') IS NOT NULL DROP TABLE [SSIS Configurations];"
+            s.execute("USE [" + database
+                    + "]; IF OBJECT_ID('dbo.[SSIS Configurations]') IS NOT NULL DROP TABLE [SSIS Configurations];"
                     + " CREATE TABLE [SSIS Configurations] (ConfigurationFilter nvarchar(255) NOT NULL, ConfiguredValue nvarchar(255),"
                     + " PackagePath nvarchar(255) NOT NULL, ConfiguredValueType nvarchar(20) NOT NULL)");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO [" + database + "].dbo.[SSIS Configurations] VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO [" + database + "].dbo.[SSIS Configurations] VALUES (?, ?, ?, ?)")) {
                 for (String[] r : rows) {
                     for (int i = 0; i < 4; i++) {
                         ps.setString(i + 1, r[i]);
@@ -141,8 +150,9 @@ final class TestMsdb implements AutoCloseable {
 
     UUID addFolder(UUID parent, String name) throws SQLException {
         UUID id = UUID.randomUUID();
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("EXEC " + proc("addfolder")
-                + " @parentfolderid = ?, @name = ?, @folderid = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps = c.prepareStatement(
+                        "EXEC " + proc("addfolder") + " @parentfolderid = ?, @name = ?, @folderid = ?")) {
             ps.setString(1, parent.toString());
             ps.setString(2, name);
             ps.setString(3, id.toString());
@@ -152,9 +162,11 @@ final class TestMsdb implements AutoCloseable {
     }
 
     void putPackage(String name, UUID folder, byte[] data, UUID id, UUID verid, int verbuild) throws SQLException {
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("EXEC " + proc("putpackage")
-                + " @name = ?, @id = ?, @description = ?, @createdate = ?, @folderid = ?, @packagedata = ?, @packageformat = 3,"
-                + " @packagetype = 5, @vermajor = 1, @verminor = 2, @verbuild = ?, @vercomments = ?, @verid = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps = c.prepareStatement(
+                        "EXEC " + proc("putpackage")
+                                + " @name = ?, @id = ?, @description = ?, @createdate = ?, @folderid = ?, @packagedata = ?, @packageformat = 3,"
+                                + " @packagetype = 5, @vermajor = 1, @verminor = 2, @verbuild = ?, @vercomments = ?, @verid = ?")) {
             ps.setString(1, name);
             ps.setString(2, id.toString());
             ps.setString(3, "test package " + name);
@@ -169,8 +181,9 @@ final class TestMsdb implements AutoCloseable {
     }
 
     void setRoles(String name, UUID folder, String read, String write) throws SQLException {
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("EXEC " + proc("setpackageroles")
-                + " @name = ?, @folderid = ?, @readrole = ?, @writerole = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps = c.prepareStatement("EXEC " + proc("setpackageroles")
+                        + " @name = ?, @folderid = ?, @readrole = ?, @writerole = ?")) {
             ps.setString(1, name);
             ps.setString(2, folder.toString());
             ps.setString(3, read);
@@ -180,7 +193,9 @@ final class TestMsdb implements AutoCloseable {
     }
 
     void deletePackage(String name, UUID folder) throws SQLException {
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("EXEC " + proc("deletepackage") + " @name = ?, @folderid = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps =
+                        c.prepareStatement("EXEC " + proc("deletepackage") + " @name = ?, @folderid = ?")) {
             ps.setString(1, name);
             ps.setString(2, folder.toString());
             ps.execute();
@@ -189,9 +204,11 @@ final class TestMsdb implements AutoCloseable {
 
     /** A package's row, read over mssql-jdbc, or empty. */
     Optional<Map<String, Object>> row(String name, UUID folder) throws SQLException {
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("SELECT name, id, description, createdate, folderid,"
-                + " packageformat, packagetype, vermajor, verminor, verbuild, vercomments, verid, readrolesid, writerolesid,"
-                + " CAST(packagedata AS varbinary(max)) AS packagedata FROM " + table() + " WHERE name = ? AND folderid = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps = c.prepareStatement("SELECT name, id, description, createdate, folderid,"
+                        + " packageformat, packagetype, vermajor, verminor, verbuild, vercomments, verid, readrolesid, writerolesid,"
+                        + " CAST(packagedata AS varbinary(max)) AS packagedata FROM " + table()
+                        + " WHERE name = ? AND folderid = ?")) {
             ps.setString(1, name);
             ps.setString(2, folder.toString());
             try (ResultSet rs = ps.executeQuery()) {
@@ -201,7 +218,9 @@ final class TestMsdb implements AutoCloseable {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     Object v = rs.getObject(i);
-                    row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), v instanceof String str ? str.toLowerCase() : v);
+                    row.put(
+                            rs.getMetaData().getColumnLabel(i).toLowerCase(),
+                            v instanceof String str ? str.toLowerCase() : v);
                 }
                 row.put("name", rs.getString("name"));
                 return Optional.of(row);
@@ -211,9 +230,10 @@ final class TestMsdb implements AutoCloseable {
 
     /** The id of a folder under a parent, or empty. */
     Optional<UUID> folder(UUID parent, String name) throws SQLException {
-        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement("SELECT folderid FROM "
-                + (sqlServer2005() ? "msdb.dbo.sysdtspackagefolders90" : "msdb.dbo.sysssispackagefolders")
-                + " WHERE parentfolderid = ? AND foldername = ?")) {
+        try (Connection c = admin();
+                PreparedStatement ps = c.prepareStatement("SELECT folderid FROM "
+                        + (sqlServer2005() ? "msdb.dbo.sysdtspackagefolders90" : "msdb.dbo.sysssispackagefolders")
+                        + " WHERE parentfolderid = ? AND foldername = ?")) {
             ps.setString(1, parent.toString());
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {

@@ -24,6 +24,7 @@ public class ApiErrors {
     @ExceptionHandler(DataAccessException.class)
     ProblemDetail database(DataAccessException e) {
         log.error("database failure answering a request", e);
-        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "internal error (see the service's log)");
+        return ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "internal error (see the service's log)");
     }
 }

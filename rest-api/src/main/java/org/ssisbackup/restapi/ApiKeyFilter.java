@@ -22,13 +22,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class ApiKeyFilter extends OncePerRequestFilter {
     static final String HEADER = "X-API-Key";
 
-    private record Known(byte[] digest, String name, List<GrantedAuthority> authorities) {
-    }
+    private record Known(byte[] digest, String name, List<GrantedAuthority> authorities) {}
 
     private final List<Known> keys;
 
     ApiKeyFilter(List<ApiSecurityProperties.ApiKey> keys) {
-        this.keys = keys.stream().map(k -> new Known(k.digest(), k.name(), k.apiRole().authorities())).toList();
+        this.keys = keys.stream()
+                .map(k -> new Known(k.digest(), k.name(), k.apiRole().authorities()))
+                .toList();
     }
 
     @Override
@@ -51,8 +52,9 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "unknown API key");
             return;
         }
-        SecurityContextHolder.getContext().setAuthentication(
-                UsernamePasswordAuthenticationToken.authenticated(match.name(), null, match.authorities()));
+        SecurityContextHolder.getContext()
+                .setAuthentication(
+                        UsernamePasswordAuthenticationToken.authenticated(match.name(), null, match.authorities()));
         chain.doFilter(request, response);
     }
 

@@ -30,7 +30,8 @@ public class ApiSecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiSecurityProperties properties, ObjectProvider<JwtDecoder> jwt) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiSecurityProperties properties, ObjectProvider<JwtDecoder> jwt)
+            throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
@@ -38,20 +39,28 @@ public class ApiSecurityConfiguration {
                 .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
                 .addFilterBefore(new ApiKeyFilter(properties.apiKeys()), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> {
-                    a.requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/error").permitAll();
+                    a.requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/error")
+                            .permitAll();
                     if (!properties.publicPaths().isEmpty()) {
-                        a.requestMatchers(HttpMethod.GET, properties.publicPaths().toArray(String[]::new)).permitAll();
+                        a.requestMatchers(
+                                        HttpMethod.GET, properties.publicPaths().toArray(String[]::new))
+                                .permitAll();
                     }
-                    a.requestMatchers("/api/v1/admin/**").hasRole(ApiRole.ADMIN.name())
-                            .requestMatchers(HttpMethod.GET, "/api/**").hasRole(ApiRole.VIEWER.name())
-                            .requestMatchers("/api/**").hasRole(ApiRole.OPERATOR.name())
-                            .anyRequest().denyAll();
+                    a.requestMatchers("/api/v1/admin/**")
+                            .hasRole(ApiRole.ADMIN.name())
+                            .requestMatchers(HttpMethod.GET, "/api/**")
+                            .hasRole(ApiRole.VIEWER.name())
+                            .requestMatchers("/api/**")
+                            .hasRole(ApiRole.OPERATOR.name())
+                            .anyRequest()
+                            .denyAll();
                 });
         if (jwt.getIfAvailable() != null) {
-            http.oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(token ->
-                    new JwtAuthenticationToken(token, ApiRole.fromJwt(token, properties.rolesClaim()), token.getSubject()))));
+            http.oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(token -> new JwtAuthenticationToken(
+                    token, ApiRole.fromJwt(token, properties.rolesClaim()), token.getSubject()))));
         } else if (properties.apiKeys().isEmpty()) {
-            log.warn("no API keys (ssisbackup.security.api-keys) and no OAuth2 issuer configured: the API refuses every call");
+            log.warn(
+                    "no API keys (ssisbackup.security.api-keys) and no OAuth2 issuer configured: the API refuses every call");
         }
         return http.build();
     }

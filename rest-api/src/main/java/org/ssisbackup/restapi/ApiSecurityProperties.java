@@ -19,7 +19,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record ApiSecurityProperties(List<ApiKey> apiKeys, String rolesClaim, List<String> publicPaths) {
 
     public ApiSecurityProperties {
-        apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(ApiKey::isSet).toList();
+        apiKeys = apiKeys == null
+                ? List.of()
+                : apiKeys.stream().filter(ApiKey::isSet).toList();
         rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? "roles" : rolesClaim;
         publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
     }
@@ -44,7 +46,9 @@ public record ApiSecurityProperties(List<ApiKey> apiKeys, String rolesClaim, Lis
 
         /** The SHA-256 the presented key must hash to. */
         byte[] digest() {
-            return key != null && !key.isBlank() ? ApiKeyFilter.sha256(key) : HexFormat.of().parseHex(keySha256.toLowerCase());
+            return key != null && !key.isBlank()
+                    ? ApiKeyFilter.sha256(key)
+                    : HexFormat.of().parseHex(keySha256.toLowerCase());
         }
 
         @Override

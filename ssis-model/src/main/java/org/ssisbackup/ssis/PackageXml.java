@@ -37,11 +37,11 @@ public final class PackageXml {
      * A connection manager's name and where it points. Only the server and database are kept: the rest of a
      * connection string may hold a password.
      */
-    public record ConnectionTarget(String name, String server, String database) {
-    }
+    public record ConnectionTarget(String name, String server, String database) {}
 
     /** @param protectionLevel DTS:ProtectionLevel, or -1 when the package does not say */
-    public record PackageInfo(int protectionLevel, List<Configuration> configurations, List<ConnectionTarget> connections) {
+    public record PackageInfo(
+            int protectionLevel, List<Configuration> configurations, List<ConnectionTarget> connections) {
         public PackageInfo(int protectionLevel, List<Configuration> configurations) {
             this(protectionLevel, configurations, List.of());
         }
@@ -91,7 +91,9 @@ public final class PackageXml {
                 connectionString = property(m, "ConnectionString");
             }
             if (connectionString != null) {
-                connections.add(new ConnectionTarget(name, connectionPart(connectionString, "data source", "server"),
+                connections.add(new ConnectionTarget(
+                        name,
+                        connectionPart(connectionString, "data source", "server"),
                         connectionPart(connectionString, "initial catalog", "database")));
             }
         }
@@ -104,7 +106,8 @@ public final class PackageXml {
             return e.getAttributeNS(DTS, name);
         }
         for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element child && "Property".equals(child.getLocalName())
+            if (n instanceof Element child
+                    && "Property".equals(child.getLocalName())
                     && name.equals(child.getAttributeNS(DTS, "Name"))) {
                 return child.getTextContent().trim();
             }
@@ -136,6 +139,5 @@ public final class PackageXml {
         }
     }
 
-    private PackageXml() {
-    }
+    private PackageXml() {}
 }

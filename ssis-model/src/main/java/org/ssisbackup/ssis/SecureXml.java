@@ -27,6 +27,5 @@ public final class SecureXml {
         }
     }
 
-    private SecureXml() {
-    }
+    private SecureXml() {}
 }

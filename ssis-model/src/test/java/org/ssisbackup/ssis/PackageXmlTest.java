@@ -25,9 +25,10 @@ class PackageXmlTest {
                 </DTS:Executable>""");
         assertThat(info.protectionLevel()).isEqualTo(2);
         assertThat(info.fullyEncrypted()).isFalse();
-        assertThat(info.configurations()).containsExactly(
-                new PackageXml.Configuration(1, "C:\\ETL\\a.dtsConfig", "A"),
-                new PackageXml.Configuration(7, "\"Cfg\";\"[dbo].[SSIS Configurations]\";\"F\";", null));
+        assertThat(info.configurations())
+                .containsExactly(
+                        new PackageXml.Configuration(1, "C:\\ETL\\a.dtsConfig", "A"),
+                        new PackageXml.Configuration(7, "\"Cfg\";\"[dbo].[SSIS Configurations]\";\"F\";", null));
     }
 
     @Test
@@ -71,18 +72,24 @@ class PackageXmlTest {
                 </DTS:ConnectionManager></DTS:ObjectData>
                 </DTS:ConnectionManager>
                 </DTS:Executable>""");
-        assertThat(legacy.connections()).containsExactly(new PackageXml.ConnectionTarget("Warehouse", "dw01\\PROD", "DW"));
+        assertThat(legacy.connections())
+                .containsExactly(new PackageXml.ConnectionTarget("Warehouse", "dw01\\PROD", "DW"));
     }
 
     @Test
     void encryptedMalformedAndHostileInputs() throws IOException {
-        assertThat(read("<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" DTS:ProtectionLevel=\"3\"/>").fullyEncrypted()).isTrue();
+        assertThat(read("<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" DTS:ProtectionLevel=\"3\"/>")
+                        .fullyEncrypted())
+                .isTrue();
         assertThatThrownBy(() -> read("<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\">"))
-                .isInstanceOf(IOException.class).hasMessageContaining("malformed");
-        assertThatThrownBy(() -> read("<Other/>")).isInstanceOf(IOException.class).hasMessageContaining("not an SSIS package");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
+        assertThatThrownBy(() -> read("<Other/>"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not an SSIS package");
         // External entities are refused, never resolved.
         assertThatThrownBy(() -> read("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\">&e;</DTS:Executable>"))
+                        + "<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\">&e;</DTS:Executable>"))
                 .isInstanceOf(IOException.class);
     }
 }

@@ -29,15 +29,20 @@ class ServiceConfigurationTest {
         ServiceConfiguration c = ServiceConfiguration.read(ini);
         assertThat(c.folders()).hasSize(3);
         assertThat(c.folders().get(0)).isEqualTo(new ServiceConfiguration.Folder("SqlServerFolder", "MSDB", null, "."));
-        assertThat(c.fileSystemFolders()).extracting(ServiceConfiguration.Folder::storePath).containsExactly("..\\Packages", "D:\\SSIS");
+        assertThat(c.fileSystemFolders())
+                .extracting(ServiceConfiguration.Folder::storePath)
+                .containsExactly("..\\Packages", "D:\\SSIS");
     }
 
     @Test
     void malformedXmlIsAClearError() throws IOException {
         Path ini = dir.resolve("bad.xml");
         Files.writeString(ini, "<DtsServiceConfiguration><TopLevelFolders>");
-        assertThatThrownBy(() -> ServiceConfiguration.read(ini)).isInstanceOf(IOException.class).hasMessageContaining("malformed XML");
+        assertThatThrownBy(() -> ServiceConfiguration.read(ini))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed XML");
         Files.writeString(ini, "<Something/>");
-        assertThatThrownBy(() -> ServiceConfiguration.read(ini)).hasMessageContaining("not an SSIS service configuration");
+        assertThatThrownBy(() -> ServiceConfiguration.read(ini))
+                .hasMessageContaining("not an SSIS service configuration");
     }
 }

@@ -123,7 +123,8 @@ public final class BlobStore {
      */
     public Sha256.Digest download(String sha256, Path target) throws IOException {
         Sha256.Digest digest;
-        try (InputStream in = openBlob(sha256); java.io.OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = openBlob(sha256);
+                java.io.OutputStream out = Files.newOutputStream(target)) {
             digest = Sha256.copy(in, out);
         }
         if (!digest.hex().equals(sha256)) {
@@ -161,7 +162,9 @@ public final class BlobStore {
     }
 
     private String etagOf(String key) {
-        return stat(key).orElseThrow(() -> new StoreException("cannot look up " + key + ": NoSuchKey", "NoSuchKey", null)).etag();
+        return stat(key)
+                .orElseThrow(() -> new StoreException("cannot look up " + key + ": NoSuchKey", "NoSuchKey", null))
+                .etag();
     }
 
     /** Removes an object; removing one that is not there is not an error. */

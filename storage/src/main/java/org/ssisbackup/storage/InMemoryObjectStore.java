@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * object's lock.
  */
 public final class InMemoryObjectStore implements ObjectStore {
-    private record Stored(byte[] bytes, Instant lastModified, String etag, Instant retainUntil, boolean legalHold) {
-    }
+    private record Stored(byte[] bytes, Instant lastModified, String etag, Instant retainUntil, boolean legalHold) {}
 
     private final String bucket;
     private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
@@ -32,14 +31,15 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public void ensureBucket() {
-    }
+    public void ensureBucket() {}
 
     @Override
     public Optional<ObjectInfo> stat(String key) {
         Stored s = objects.get(key);
-        return s == null ? Optional.empty()
-                : Optional.of(new ObjectInfo(s.bytes().length, s.lastModified(), s.etag(), s.retainUntil(), s.legalHold()));
+        return s == null
+                ? Optional.empty()
+                : Optional.of(
+                        new ObjectInfo(s.bytes().length, s.lastModified(), s.etag(), s.retainUntil(), s.legalHold()));
     }
 
     @Override
@@ -51,13 +51,19 @@ public final class InMemoryObjectStore implements ObjectStore {
             throw new StoreException("cannot upload " + key + ": " + e.getMessage(), e);
         }
         if (bytes.length != size) {
-            throw new StoreException("cannot upload " + key + ": the stream ended after " + bytes.length + " of " + size + " bytes");
+            throw new StoreException(
+                    "cannot upload " + key + ": the stream ended after " + bytes.length + " of " + size + " bytes");
         }
         objects.compute(key, (k, old) -> {
             if (old != null && lockedAt(old, Instant.now())) {
                 throw new StoreException("cannot upload " + key + ": ObjectLocked", "ObjectLocked", null);
             }
-            return new Stored(bytes, Instant.now(), etag(bytes), old == null ? null : old.retainUntil(), old != null && old.legalHold());
+            return new Stored(
+                    bytes,
+                    Instant.now(),
+                    etag(bytes),
+                    old == null ? null : old.retainUntil(),
+                    old != null && old.legalHold());
         });
     }
 
@@ -100,22 +106,26 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) {
-        return List.copyOf(objects.subMap(prefix, true, prefix + Character.MAX_VALUE, false).keySet());
+        return List.copyOf(objects.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
+                .keySet());
     }
 
     /** Puts an object lock on an object, as a bucket with object lock would. */
     public void lock(String key, Instant retainUntil, boolean legalHold) {
-        objects.computeIfPresent(key, (k, s) -> new Stored(s.bytes(), s.lastModified(), s.etag(), retainUntil, legalHold));
+        objects.computeIfPresent(
+                key, (k, s) -> new Stored(s.bytes(), s.lastModified(), s.etag(), retainUntil, legalHold));
     }
 
     /** Replaces an object's bytes behind the store's back (a test's corruption or an attacker's swap). */
     public void overwrite(String key, byte[] bytes) {
-        objects.computeIfPresent(key, (k, s) -> new Stored(bytes, Instant.now(), etag(bytes), s.retainUntil(), s.legalHold()));
+        objects.computeIfPresent(
+                key, (k, s) -> new Stored(bytes, Instant.now(), etag(bytes), s.retainUntil(), s.legalHold()));
     }
 
     private static String etag(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+            return HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -36,7 +36,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final BiConsumer<String, String> requests;
 
     public S3ObjectStore(MinioClient client, String bucket) {
-        this(client, bucket, (operation, result) -> { });
+        this(client, bucket, (operation, result) -> {});
     }
 
     private S3ObjectStore(MinioClient client, String bucket, BiConsumer<String, String> requests) {
@@ -56,8 +56,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The same bucket, with every request counted by operation and result ("ok", or the S3 error code or exception). */
     public S3ObjectStore countingRequests(MeterRegistry registry) {
-        return new S3ObjectStore(client, bucket, (operation, result) ->
-                registry.counter("ssis.s3.requests", "operation", operation, "result", result).increment());
+        return new S3ObjectStore(
+                client,
+                bucket,
+                (operation, result) -> registry.counter("ssis.s3.requests", "operation", operation, "result", result)
+                        .increment());
     }
 
     @Override
@@ -73,7 +76,13 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The S3 request a call makes, as {@code ssis_s3_requests_total} labels it. */
     private enum Operation {
-        BUCKET, HEAD, GET, PUT, COPY, DELETE, LIST;
+        BUCKET,
+        HEAD,
+        GET,
+        PUT,
+        COPY,
+        DELETE,
+        LIST;
 
         final String label = name().toLowerCase(Locale.ROOT);
     }
@@ -84,10 +93,15 @@ public final class S3ObjectStore implements ObjectStore {
             requests.accept(operation.label, "ok");
             return result;
         } catch (MinioException | RuntimeException e) {
-            String code = e instanceof ErrorResponseException er ? er.errorResponse().code() : null;
+            String code =
+                    e instanceof ErrorResponseException er ? er.errorResponse().code() : null;
             StoreException failure = new StoreException(what + ": " + describe(e), code, e);
             // "Not there" is an answer, not an error; anything else is counted with its S3 code or exception.
-            requests.accept(operation.label, failure.notFound() ? "ok" : code != null ? code : rootCause(e).getClass().getSimpleName());
+            requests.accept(
+                    operation.label,
+                    failure.notFound()
+                            ? "ok"
+                            : code != null ? code : rootCause(e).getClass().getSimpleName());
             throw failure;
         }
     }
@@ -96,7 +110,8 @@ public final class S3ObjectStore implements ObjectStore {
     public void ensureBucket() {
         try {
             call(Operation.BUCKET, "cannot create bucket " + bucket, () -> {
-                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                if (!client.bucketExists(
+                        BucketExistsArgs.builder().bucket(bucket).build())) {
                     client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
                 }
                 return null;
@@ -111,10 +126,18 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         try {
-            StatObjectResponse r = call(Operation.HEAD, "cannot look up " + key,
-                    () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-            return Optional.of(new ObjectInfo(r.size(), r.lastModified() == null ? null : r.lastModified().toInstant(), r.etag(),
-                    r.lockRetainUntilDate() == null ? null : r.lockRetainUntilDate().toInstant(),
+            StatObjectResponse r = call(
+                    Operation.HEAD,
+                    "cannot look up " + key,
+                    () -> client.statObject(
+                            StatObjectArgs.builder().bucket(bucket).object(key).build()));
+            return Optional.of(new ObjectInfo(
+                    r.size(),
+                    r.lastModified() == null ? null : r.lastModified().toInstant(),
+                    r.etag(),
+                    r.lockRetainUntilDate() == null
+                            ? null
+                            : r.lockRetainUntilDate().toInstant(),
                     r.lockLegalHold() != null && r.lockLegalHold().status()));
         } catch (StoreException e) {
             if (e.notFound()) {
@@ -126,31 +149,56 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, InputStream in, long size) {
-        call(Operation.PUT, "cannot upload " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(in, size, size > PART_SIZE ? PART_SIZE : -1L).contentType("application/octet-stream").build()));
+        call(
+                Operation.PUT,
+                "cannot upload " + key,
+                () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                in, size, size > PART_SIZE ? PART_SIZE : -1L)
+                        .contentType("application/octet-stream")
+                        .build()));
     }
 
     @Override
     public InputStream get(String key) {
-        return call(Operation.GET, "cannot read " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return call(
+                Operation.GET,
+                "cannot read " + key,
+                () -> client.getObject(
+                        GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     @Override
     public InputStream get(String key, String etag) {
-        return call(Operation.GET, "cannot read " + key,
-                () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).matchETag(etag).build()));
+        return call(
+                Operation.GET,
+                "cannot read " + key,
+                () -> client.getObject(GetObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .matchETag(etag)
+                        .build()));
     }
 
     @Override
     public void copy(String sourceKey, String targetKey) {
-        call(Operation.COPY, "cannot copy " + sourceKey + " to " + targetKey, () -> client.copyObject(CopyObjectArgs.builder()
-                .bucket(bucket).object(targetKey).source(SourceObject.builder().bucket(bucket).object(sourceKey).build()).build()));
+        call(
+                Operation.COPY,
+                "cannot copy " + sourceKey + " to " + targetKey,
+                () -> client.copyObject(CopyObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(targetKey)
+                        .source(SourceObject.builder()
+                                .bucket(bucket)
+                                .object(sourceKey)
+                                .build())
+                        .build()));
     }
 
     @Override
     public void delete(String key) {
         call(Operation.DELETE, "cannot remove " + key, () -> {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
     }
@@ -159,7 +207,11 @@ public final class S3ObjectStore implements ObjectStore {
     public List<String> list(String prefix) {
         return call(Operation.LIST, "cannot list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 keys.add(r.get().objectName());
             }
             return keys;

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** SHA-256 of a stream, read once in fixed-size chunks (never whole into memory). */
 public final class Sha256 {
     /** The digest of a stream and how many bytes it had. */
-    public record Digest(String hex, long size) {
-    }
+    public record Digest(String hex, long size) {}
 
     public static Digest of(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -43,6 +42,5 @@ public final class Sha256 {
         }
     }
 
-    private Sha256() {
-    }
+    private Sha256() {}
 }

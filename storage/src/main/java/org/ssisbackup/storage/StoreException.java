@@ -35,6 +35,7 @@ public class StoreException extends RuntimeException {
 
     /** The bucket refused the request (a locked object, or no right to it). */
     public boolean refusal() {
-        return code != null && List.of("AccessDenied", "ObjectLocked", "InvalidRequest").contains(code);
+        return code != null
+                && List.of("AccessDenied", "ObjectLocked", "InvalidRequest").contains(code);
     }
 }

@@ -69,9 +69,11 @@ class BlobStoreIT {
     @Test
     void bytesThatChangedAfterHashingAreNeverKeptUnderTheOldHash() throws Exception {
         Path f = Files.writeString(dir.resolve("c.dtsConfig"), "the bytes as they are now");
-        String hashOfOldContent = Sha256.of(Files.writeString(dir.resolve("old"), "the bytes when hashed")).hex();
+        String hashOfOldContent = Sha256.of(Files.writeString(dir.resolve("old"), "the bytes when hashed"))
+                .hex();
         assertThatThrownBy(() -> store.putBlob(f, hashOfOldContent, Files.size(f)))
-                .isInstanceOf(ContentChangedException.class).hasMessageContaining("changed while it was read");
+                .isInstanceOf(ContentChangedException.class)
+                .hasMessageContaining("changed while it was read");
         assertThat(store.hasBlob(hashOfOldContent)).isFalse();
     }
 
@@ -86,23 +88,34 @@ class BlobStoreIT {
     @Test
     void everyRequestIsCountedByOperationAndResult() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        BlobStore counted = new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "blobs-counted").countingRequests(registry));
+        BlobStore counted =
+                new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "blobs-counted")
+                        .countingRequests(registry));
         counted.ensureBucket();
-        BlobStore.StoredBlob blob = counted.storeBytes("<DTS:Executable/>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        BlobStore.StoredBlob blob =
+                counted.storeBytes("<DTS:Executable/>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (InputStream in = counted.openBlob(blob.sha256())) {
             in.readAllBytes();
         }
         assertThat(counted.hasBlob("cd".repeat(32))).isFalse(); // "not there" is an answer
         assertThat(counted.list("blobs/")).hasSize(1);
         counted.remove(blob.key());
-        BlobStore down = new BlobStore(S3ObjectStore.connect("http://127.0.0.1:9", "a", "b", "blobs-counted").countingRequests(registry));
+        BlobStore down = new BlobStore(S3ObjectStore.connect("http://127.0.0.1:9", "a", "b", "blobs-counted")
+                .countingRequests(registry));
         assertThatThrownBy(() -> down.hasBlob("ab".repeat(32))).isInstanceOf(StoreException.class);
 
         java.util.Map<String, Double> counts = new java.util.TreeMap<>();
-        registry.find("ssis.s3.requests").counters().forEach(c -> counts.merge(c.getId().getTag("operation") + " "
-                + c.getId().getTag("result"), c.count(), Double::sum));
-        assertThat(counts).containsEntry("bucket ok", 1.0).containsEntry("put ok", 1.0).containsEntry("get ok", 1.0)
-                .containsEntry("list ok", 1.0).containsEntry("delete ok", 1.0).containsEntry("head ConnectException", 1.0)
+        registry.find("ssis.s3.requests")
+                .counters()
+                .forEach(c -> counts.merge(
+                        c.getId().getTag("operation") + " " + c.getId().getTag("result"), c.count(), Double::sum));
+        assertThat(counts)
+                .containsEntry("bucket ok", 1.0)
+                .containsEntry("put ok", 1.0)
+                .containsEntry("get ok", 1.0)
+                .containsEntry("list ok", 1.0)
+                .containsEntry("delete ok", 1.0)
+                .containsEntry("head ConnectException", 1.0)
                 .containsKey("head ok");
         assertThat(counts.keySet()).allMatch(k -> k.matches("(bucket|head|get|put|copy|delete|list) \\S+"));
     }

@@ -34,7 +34,8 @@ class BlobStoreTest {
         BlobStore.StoredBlob blob = store.storeBytes("original".getBytes(StandardCharsets.UTF_8));
         bucket.overwrite(ObjectKeys.blob(blob.sha256()), "tampered".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> store.download(blob.sha256(), dir.resolve("x")))
-                .isInstanceOf(CorruptBlobException.class).hasMessageContaining("do not match");
+                .isInstanceOf(CorruptBlobException.class)
+                .hasMessageContaining("do not match");
     }
 
     @Test

@@ -17,9 +17,11 @@ class InMemoryObjectStoreTest extends ObjectStoreContract {
         InMemoryObjectStore memory = (InMemoryObjectStore) store;
         memory.put(prefix + "locked", bytes("keep"));
         memory.lock(prefix + "locked", Instant.now().plusSeconds(3600), false);
-        assertThatThrownBy(() -> memory.delete(prefix + "locked")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> memory.delete(prefix + "locked"))
+                .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).refusal()).isTrue());
         assertThatThrownBy(() -> memory.put(prefix + "locked", bytes("other"))).isInstanceOf(StoreException.class);
-        assertThat(memory.stat(prefix + "locked")).hasValueSatisfying(i -> assertThat(i.lockedAt(Instant.now())).isTrue());
+        assertThat(memory.stat(prefix + "locked"))
+                .hasValueSatisfying(i -> assertThat(i.lockedAt(Instant.now())).isTrue());
     }
 }

@@ -57,7 +57,8 @@ abstract class ObjectStoreContract {
     @Test
     void aMissingObjectIsNotFoundNotAnOutage() {
         assertThat(store.stat(prefix + "nothing")).isEmpty();
-        assertThatThrownBy(() -> store.get(prefix + "nothing").readAllBytes()).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.get(prefix + "nothing").readAllBytes())
+                .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).notFound()).isTrue());
     }
 
@@ -69,7 +70,8 @@ abstract class ObjectStoreContract {
             assertThat(in.readAllBytes()).isEqualTo(bytes("first"));
         }
         store.put(prefix + "staged", bytes("second"));
-        assertThatThrownBy(() -> store.get(prefix + "staged", etag).readAllBytes()).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.get(prefix + "staged", etag).readAllBytes())
+                .isInstanceOf(StoreException.class);
     }
 
     @Test

@@ -67,41 +67,81 @@ class MonitoringIT {
     static final Path DASHBOARDS = Path.of("../docker/grafana/dashboards");
     static final Path ALERTS = Path.of("../docker/prometheus/alerts.yml");
     /** The metric names a query can use: every service's own and the JVM, HTTP and binder metrics they all expose. */
-    static final Pattern METRIC = Pattern.compile("\\b((?:ssis|jvm|http_server|spring_cloud_stream|process|kafka)_[a-zA-Z0-9_]+)\\b");
+    static final Pattern METRIC =
+            Pattern.compile("\\b((?:ssis|jvm|http_server|spring_cloud_stream|process|kafka)_[a-zA-Z0-9_]+)\\b");
 
     static SystemStack stack;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new SystemStack(Map.of("ssisbackup.orchestrator.fleet-metrics-interval", "1s", "ssisbackup.catalog.metrics-interval", "1s",
-                "ssisbackup.agent.heartbeat-interval", "2s"));
+        stack = new SystemStack(Map.of(
+                "ssisbackup.orchestrator.fleet-metrics-interval",
+                "1s",
+                "ssisbackup.catalog.metrics-interval",
+                "1s",
+                "ssisbackup.agent.heartbeat-interval",
+                "2s"));
         String key = SystemStack.API_KEY;
         // The host gets labels and a nightly policy (so it has an allowed backup age), then one backup runs.
-        assertThat(send("PUT", stack.orchestrator + "/api/v1/hosts/" + SystemStack.HOST + "/labels", "{\"labels\":{\"env\":\"system\"}}", key)
-                .statusCode()).isEqualTo(200);
-        assertThat(send("POST", stack.orchestrator + "/api/v1/policies", "{\"name\":\"nightly\",\"selector\":\"env=system\","
-                + "\"schedule\":\"0 2 * * *\",\"timeZone\":\"Europe/Berlin\",\"retention\":{\"keepLast\":7}}", key).statusCode()).isEqualTo(201);
-        String job = JSON.readTree(send("POST", stack.orchestrator + "/api/v1/backups", "{\"hosts\":[\"" + SystemStack.HOST + "\"]}", key)
-                .body()).get("jobId").asString();
-        await().atMost(Duration.ofSeconds(90)).until(() -> !JSON.readTree(send("GET", stack.orchestrator + "/api/v1/backups/" + job, null, key)
-                .body()).get("finishedAt").isNull());
+        assertThat(send(
+                                "PUT",
+                                stack.orchestrator + "/api/v1/hosts/" + SystemStack.HOST + "/labels",
+                                "{\"labels\":{\"env\":\"system\"}}",
+                                key)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                "POST",
+                                stack.orchestrator + "/api/v1/policies",
+                                "{\"name\":\"nightly\",\"selector\":\"env=system\","
+                                        + "\"schedule\":\"0 2 * * *\",\"timeZone\":\"Europe/Berlin\",\"retention\":{\"keepLast\":7}}",
+                                key)
+                        .statusCode())
+                .isEqualTo(201);
+        String job = JSON.readTree(send(
+                                "POST",
+                                stack.orchestrator + "/api/v1/backups",
+                                "{\"hosts\":[\"" + SystemStack.HOST + "\"]}",
+                                key)
+                        .body())
+                .get("jobId")
+                .asString();
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> !JSON.readTree(send("GET", stack.orchestrator + "/api/v1/backups/" + job, null, key)
+                                .body())
+                        .get("finishedAt")
+                        .isNull());
         try (TopicProbe probe = new TopicProbe(stack.kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
-            probe.send(Topics.EVENTS, SystemStack.HOST, "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            probe.send(
+                    Topics.EVENTS,
+                    SystemStack.HOST,
+                    "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8),
+                    Map.of());
         }
         // Every consumer of the topic dead-letters it (the orchestrator, the catalog, ...): counted, at least once.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Pattern.compile(
-                "ssis_orchestrator_dead_letters_total\\{application=\"backup-orchestrator\",topic=\"ssis.backup.events.dlq\"} [1-9]")
-                .matcher(scrape(stack.orchestrator)).find());
-        assertThat(send("POST", stack.catalog + "/api/v1/admin/verification?share=1", "", SystemStack.CATALOG_ADMIN_KEY).statusCode())
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Pattern.compile(
+                                "ssis_orchestrator_dead_letters_total\\{application=\"backup-orchestrator\",topic=\"ssis.backup.events.dlq\"} [1-9]")
+                        .matcher(scrape(stack.orchestrator))
+                        .find());
+        assertThat(send("POST", stack.catalog + "/api/v1/admin/verification?share=1", "", SystemStack.CATALOG_ADMIN_KEY)
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(send("POST", stack.catalog + "/api/v1/admin/retention?dryRun=true", "", SystemStack.CATALOG_ADMIN_KEY).statusCode())
+        assertThat(send(
+                                "POST",
+                                stack.catalog + "/api/v1/admin/retention?dryRun=true",
+                                "",
+                                SystemStack.CATALOG_ADMIN_KEY)
+                        .statusCode())
                 .isEqualTo(200);
         // Gauges refreshed after all that.
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             String orchestrator = scrape(stack.orchestrator);
             String catalog = scrape(stack.catalog);
-            return orchestrator.contains("ssis_orchestrator_backup_allowed_age_seconds{") && orchestrator.contains("ssis_orchestrator_agent_up{")
-                    && catalog.contains("ssis_catalog_restore_points{") && catalog.contains("ssis_catalog_newest_restore_point_age_seconds{")
+            return orchestrator.contains("ssis_orchestrator_backup_allowed_age_seconds{")
+                    && orchestrator.contains("ssis_orchestrator_agent_up{")
+                    && catalog.contains("ssis_catalog_restore_points{")
+                    && catalog.contains("ssis_catalog_newest_restore_point_age_seconds{")
                     && catalog.contains("ssis_catalog_newest_complete_restore_point_age_seconds{");
         });
     }
@@ -113,9 +153,13 @@ class MonitoringIT {
         }
     }
 
-    static HttpResponse<String> send(String method, String url, String body, String key) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    static HttpResponse<String> send(String method, String url, String body, String key)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("X-API-Key", key);
         }
@@ -143,16 +187,23 @@ class MonitoringIT {
     static Map<String, String> dashboardQueries() throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         try (var files = Files.list(DASHBOARDS)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode d = JSON.readTree(f.toFile());
                 for (JsonNode panel : d.get("panels")) {
                     int i = 0;
                     for (JsonNode t : panel.get("targets")) {
-                        out.put(d.get("title").asString() + " / " + panel.get("title").asString() + " #" + i++, t.get("expr").asString());
+                        out.put(
+                                d.get("title").asString() + " / "
+                                        + panel.get("title").asString() + " #" + i++,
+                                t.get("expr").asString());
                     }
                 }
                 for (JsonNode v : d.get("templating").get("list")) {
-                    out.put(d.get("title").asString() + " / variable " + v.get("name").asString(), v.get("definition").asString());
+                    out.put(
+                            d.get("title").asString() + " / variable "
+                                    + v.get("name").asString(),
+                            v.get("definition").asString());
                 }
             }
         }
@@ -187,8 +238,13 @@ class MonitoringIT {
         Map<String, String> queries = new LinkedHashMap<>(dashboardQueries());
         assertThat(queries).hasSizeGreaterThan(25);
         alertRules().forEach((name, expr) -> queries.put("alert " + name, expr));
-        assertThat(alertRules()).containsOnlyKeys("SsisBackupOverdue", "SsisBackupFailureStreak", "SsisVerificationFailures",
-                "SsisAgentSilent", "SsisDeadLetters");
+        assertThat(alertRules())
+                .containsOnlyKeys(
+                        "SsisBackupOverdue",
+                        "SsisBackupFailureStreak",
+                        "SsisVerificationFailures",
+                        "SsisAgentSilent",
+                        "SsisDeadLetters");
         List<String> problems = new ArrayList<>();
         queries.forEach((where, expr) -> {
             Set<String> names = metricsIn(expr);
@@ -221,7 +277,9 @@ class MonitoringIT {
     void realPrometheusScrapesEveryServiceEvaluatesTheAlertsAndAnswersEveryDashboardQuery() throws Exception {
         need("/usr/bin/prometheus", "prometheus");
         Path dir = Files.createTempDirectory("prometheus");
-        List<String> targets = stack.services().stream().map(s -> "\"" + s.replace("http://", "") + "\"").toList();
+        List<String> targets = stack.services().stream()
+                .map(s -> "\"" + s.replace("http://", "") + "\"")
+                .toList();
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -233,9 +291,12 @@ class MonitoringIT {
                     metrics_path: /actuator/prometheus
                     static_configs:
                       - targets: [%s]
-                """.formatted(ALERTS.toAbsolutePath().normalize(), String.join(", ", targets)));
+                """.formatted(
+                        ALERTS.toAbsolutePath().normalize(), String.join(", ", targets)));
         if (new File("/usr/bin/promtool").canExecute()) {
-            Process check = new ProcessBuilder("/usr/bin/promtool", "check", "rules", ALERTS.toString()).redirectErrorStream(true).start();
+            Process check = new ProcessBuilder("/usr/bin/promtool", "check", "rules", ALERTS.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(check.waitFor()).as(out).isZero();
         }
@@ -244,60 +305,112 @@ class MonitoringIT {
             port = s.getLocalPort();
         }
         String prometheus = "http://127.0.0.1:" + port;
-        Process p = new ProcessBuilder("/usr/bin/prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/prometheus",
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> send("GET", prometheus + "/-/ready", null, null).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() ->
+                            send("GET", prometheus + "/-/ready", null, null).statusCode() == 200);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                JsonNode active = JSON.readTree(send("GET", prometheus + "/api/v1/targets", null, null).body()).get("data").get("activeTargets");
+                JsonNode active = JSON.readTree(send("GET", prometheus + "/api/v1/targets", null, null)
+                                .body())
+                        .get("data")
+                        .get("activeTargets");
                 int up = 0;
                 for (JsonNode t : active) {
                     up += "up".equals(t.get("health").asString()) ? 1 : 0;
                 }
                 return up == 4;
             });
-            // Every rule loaded and evaluated without error; a dead letter while Prometheus watches fires its alert (the one
+            // Every rule loaded and evaluated without error; a dead letter while Prometheus watches fires its alert
+            // (the one
             // sent before it started is in the counter's first sample, so it is no increase).
-            await().atMost(Duration.ofSeconds(30)).until(() -> !JSON.readTree(send("GET", prometheus + "/api/v1/query?query="
-                    + URLEncoder.encode("ssis_orchestrator_dead_letters_total", StandardCharsets.UTF_8), null, null).body())
-                    .get("data").get("result").isEmpty());
-            try (TopicProbe probe = new TopicProbe(stack.kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
-                probe.send(Topics.EVENTS, SystemStack.HOST, "{\"still\":\"not an event\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !JSON.readTree(send(
+                                            "GET",
+                                            prometheus + "/api/v1/query?query="
+                                                    + URLEncoder.encode(
+                                                            "ssis_orchestrator_dead_letters_total",
+                                                            StandardCharsets.UTF_8),
+                                            null,
+                                            null)
+                                    .body())
+                            .get("data")
+                            .get("result")
+                            .isEmpty());
+            try (TopicProbe probe =
+                    new TopicProbe(stack.kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
+                probe.send(
+                        Topics.EVENTS,
+                        SystemStack.HOST,
+                        "{\"still\":\"not an event\"}".getBytes(StandardCharsets.UTF_8),
+                        Map.of());
             }
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-                JsonNode groups = JSON.readTree(send("GET", prometheus + "/api/v1/rules", null, null).body()).get("data").get("groups");
+                JsonNode groups = JSON.readTree(send("GET", prometheus + "/api/v1/rules", null, null)
+                                .body())
+                        .get("data")
+                        .get("groups");
                 List<String> evaluated = new ArrayList<>();
                 for (JsonNode g : groups) {
                     for (JsonNode r : g.get("rules")) {
-                        assertThat(r.get("health").asString()).as(r.get("name").asString() + ": " + r.path("lastError").asString()).isEqualTo("ok");
+                        assertThat(r.get("health").asString())
+                                .as(r.get("name").asString() + ": "
+                                        + r.path("lastError").asString())
+                                .isEqualTo("ok");
                         evaluated.add(r.get("name").asString());
                     }
                 }
-                assertThat(evaluated).containsExactlyInAnyOrderElementsOf(alertRules().keySet());
-                String alerts = send("GET", prometheus + "/api/v1/alerts", null, null).body();
+                assertThat(evaluated)
+                        .containsExactlyInAnyOrderElementsOf(alertRules().keySet());
+                String alerts =
+                        send("GET", prometheus + "/api/v1/alerts", null, null).body();
                 assertThat(alerts).contains("\"alertname\":\"SsisDeadLetters\"").contains("\"state\":\"firing\"");
             });
             // Every dashboard query returns series once a few scrapes are in (rates need two samples).
             Map<String, String> queries = dashboardQueries();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-                List<String> empty = new ArrayList<>();
-                for (Map.Entry<String, String> q : queries.entrySet()) {
-                    if (q.getKey().contains("/ variable ")) {
-                        continue; // label_values() is Grafana's, not PromQL: checked through the series API below
-                    }
-                    String expr = q.getValue().replace("$__rate_interval", "1m").replace("$__range", "1h")
-                            .replace("$host", SystemStack.HOST);
-                    JsonNode r = JSON.readTree(send("GET", prometheus + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8),
-                            null, null).body());
-                    if (!"success".equals(r.get("status").asString()) || r.get("data").get("result").isEmpty()) {
-                        empty.add(q.getKey() + ": " + expr + " -> " + r);
-                    }
-                }
-                assertThat(empty).isEmpty();
-            });
-            JsonNode hosts = JSON.readTree(send("GET", prometheus + "/api/v1/label/host/values?match[]="
-                    + URLEncoder.encode("ssis_orchestrator_last_success_age_seconds", StandardCharsets.UTF_8), null, null).body());
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        List<String> empty = new ArrayList<>();
+                        for (Map.Entry<String, String> q : queries.entrySet()) {
+                            if (q.getKey().contains("/ variable ")) {
+                                continue; // label_values() is Grafana's, not PromQL: checked through the series API
+                                // below
+                            }
+                            String expr = q.getValue()
+                                    .replace("$__rate_interval", "1m")
+                                    .replace("$__range", "1h")
+                                    .replace("$host", SystemStack.HOST);
+                            JsonNode r = JSON.readTree(send(
+                                            "GET",
+                                            prometheus + "/api/v1/query?query="
+                                                    + URLEncoder.encode(expr, StandardCharsets.UTF_8),
+                                            null,
+                                            null)
+                                    .body());
+                            if (!"success".equals(r.get("status").asString())
+                                    || r.get("data").get("result").isEmpty()) {
+                                empty.add(q.getKey() + ": " + expr + " -> " + r);
+                            }
+                        }
+                        assertThat(empty).isEmpty();
+                    });
+            JsonNode hosts = JSON.readTree(send(
+                            "GET",
+                            prometheus + "/api/v1/label/host/values?match[]="
+                                    + URLEncoder.encode(
+                                            "ssis_orchestrator_last_success_age_seconds", StandardCharsets.UTF_8),
+                            null,
+                            null)
+                    .body());
             assertThat(hosts.get("data").toString()).contains(SystemStack.HOST);
         } finally {
             p.destroy();
@@ -313,11 +426,22 @@ class MonitoringIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         // As this machine needs them: no sandbox as root, no GPU, and no background connections to the outside.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory("chromium"), "--window-size=1400,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"),
+                "--window-size=1400,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
         WebDriver browser = new ChromeDriver(service, options);
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));

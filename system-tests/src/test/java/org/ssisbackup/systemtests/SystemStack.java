@@ -55,7 +55,9 @@ final class SystemStack implements AutoCloseable {
         postgres = EmbeddedPostgresServer.start();
         MsdbModel model = new MsdbModel();
         DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
-        msdb = new MsdbStandIn(model).addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin").start(0);
+        msdb = new MsdbStandIn(model)
+                .addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin")
+                .start(0);
         hostRoot = SampleHost.copyHostTo(Files.createTempDirectory("host"));
         logs = Files.createDirectories(Path.of(System.getProperty("ssisbackup.logs", "target/service-logs"))
                 .resolve(Long.toString(System.currentTimeMillis())));
@@ -63,8 +65,15 @@ final class SystemStack implements AutoCloseable {
         Map<String, String> common = new HashMap<>();
         common.put("spring.cloud.stream.kafka.binder.brokers", kafka.getBrokersAsString());
         common.putAll(extra);
-        Map<String, String> s3Props = Map.of("endpoint", s3.endpoint(), "access-key", s3.accessKey(),
-                "secret-key", s3.secretKey(), "bucket", "ssis-backups");
+        Map<String, String> s3Props = Map.of(
+                "endpoint",
+                s3.endpoint(),
+                "access-key",
+                s3.accessKey(),
+                "secret-key",
+                s3.secretKey(),
+                "bucket",
+                "ssis-backups");
 
         Map<String, String> cat = new HashMap<>(common);
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
@@ -80,7 +89,9 @@ final class SystemStack implements AutoCloseable {
 
         Map<String, String> fs = new HashMap<>(common);
         fs.put("ssisbackup.agent.host-id", HOST);
-        fs.put("ssisbackup.fs.service-config", hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
+        fs.put(
+                "ssisbackup.fs.service-config",
+                hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
         fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
         s3Props.forEach((k, v) -> fs.put("ssisbackup.agent.s3." + k, v));
 
@@ -134,7 +145,8 @@ final class SystemStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<ServiceProcess> all = new ArrayList<>(List.of(fsAgentProcess, msdbAgentProcess, orchestratorProcess, catalogProcess));
+        List<ServiceProcess> all =
+                new ArrayList<>(List.of(fsAgentProcess, msdbAgentProcess, orchestratorProcess, catalogProcess));
         for (ServiceProcess p : all) {
             if (p != null) {
                 p.stop();

@@ -72,14 +72,18 @@ class WholeFlowIT {
             // A malformed event first: dead-lettered with its reason, and every consumer keeps consuming.
             probe.send(Topics.EVENTS, HOST, "{\"type\":\"AgentJobFinished\"}".getBytes(), Map.of());
 
-            HttpResponse<String> created = post(orchestrator + "/api/v1/backups",
+            HttpResponse<String> created = post(
+                    orchestrator + "/api/v1/backups",
                     "{\"hosts\":[\"" + HOST + "\"],\"scope\":[\"FILESYSTEM\",\"MSDB\"]}");
             assertThat(created.statusCode()).isEqualTo(202);
             String jobId = JSON.readTree(created.body()).get("jobId").asString();
 
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(300))
                     .until(() -> get(orchestrator + "/api/v1/backups/" + jobId).get("finishedAt") != null
-                            && !get(orchestrator + "/api/v1/backups/" + jobId).get("finishedAt").isNull());
+                            && !get(orchestrator + "/api/v1/backups/" + jobId)
+                                    .get("finishedAt")
+                                    .isNull());
             JsonNode job = get(orchestrator + "/api/v1/backups/" + jobId);
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(job.get("agents")).hasSize(2);
@@ -87,10 +91,20 @@ class WholeFlowIT {
             // The sample's encrypted msdb package and its unset type-5 variable are warnings an admin can see.
             assertThat(job.get("agents").toString()).contains("encrypted").contains("SSIS_FINANCE_CONFIG");
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST).get("items").size() == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST)
+                                    .get("items")
+                                    .size()
+                            == 1);
             JsonNode point = get(catalog + "/api/v1/restore-points/"
-                    + get(catalog + "/api/v1/restore-points?host=" + HOST).get("items").get(0).get("id").asString());
-            assertThat(point.get("status").asString()).as(point.get("reasons").toString()).isEqualTo("COMPLETE");
+                    + get(catalog + "/api/v1/restore-points?host=" + HOST)
+                            .get("items")
+                            .get(0)
+                            .get("id")
+                            .asString());
+            assertThat(point.get("status").asString())
+                    .as(point.get("reasons").toString())
+                    .isEqualTo("COMPLETE");
             assertThat(point.get("jobId").asString()).isEqualTo(jobId);
 
             BlobStore store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "ssis-backups");
@@ -120,40 +134,64 @@ class WholeFlowIT {
             }
             // Every msdb package, byte for byte.
             for (Map<String, Object> row : msdb.model().select("sysssispackages", r -> true)) {
-                JsonNode a = point.get("artifacts").valueStream()
+                JsonNode a = point.get("artifacts")
+                        .valueStream()
                         .filter(x -> x.get("kind").asString().equals("MSDB_PACKAGE")
-                                && x.get("metadata").get("id").asString().equals(row.get("id").toString()))
-                        .findFirst().orElseThrow();
+                                && x.get("metadata")
+                                        .get("id")
+                                        .asString()
+                                        .equals(row.get("id").toString()))
+                        .findFirst()
+                        .orElseThrow();
                 try (InputStream in = store.openBlob(a.get("sha256").asString())) {
                     assertThat(in.readAllBytes()).isEqualTo((byte[]) row.get("packagedata"));
                 }
             }
-            assertThat(point.get("artifactCount").asLong()).isEqualTo(point.get("artifacts").size());
+            assertThat(point.get("artifactCount").asLong())
+                    .isEqualTo(point.get("artifacts").size());
 
             // Restore over REST: a deleted package comes back byte for byte; a point the catalog lacks is refused.
-            Path monthEnd = hostRoot.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Finance/MonthEnd.dtsx");
+            Path monthEnd =
+                    hostRoot.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Finance/MonthEnd.dtsx");
             byte[] monthEndBytes = Files.readAllBytes(monthEnd);
             Files.delete(monthEnd);
-            HttpResponse<String> restore = post(orchestrator + "/api/v1/restores", "{\"restorePointId\":\""
-                    + point.get("id").asString() + "\",\"include\":[\"**/MonthEnd.dtsx\"],\"overwrite\":\"never\","
-                    + "\"scope\":[\"FILESYSTEM\"]}");
+            HttpResponse<String> restore = post(
+                    orchestrator + "/api/v1/restores",
+                    "{\"restorePointId\":\""
+                            + point.get("id").asString()
+                            + "\",\"include\":[\"**/MonthEnd.dtsx\"],\"overwrite\":\"never\","
+                            + "\"scope\":[\"FILESYSTEM\"]}");
             assertThat(restore.statusCode()).as(restore.body()).isEqualTo(202);
             String restoreId = JSON.readTree(restore.body()).get("restoreId").asString();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> !get(orchestrator + "/api/v1/restores/" + restoreId).get("finishedAt").isNull());
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> !get(orchestrator + "/api/v1/restores/" + restoreId)
+                            .get("finishedAt")
+                            .isNull());
             JsonNode restored = get(orchestrator + "/api/v1/restores/" + restoreId);
             assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
-            assertThat(restored.get("agents").get(0).get("result").get("written").get(0).asString()).isEqualTo(monthEnd.toString());
+            assertThat(restored.get("agents")
+                            .get(0)
+                            .get("result")
+                            .get("written")
+                            .get(0)
+                            .asString())
+                    .isEqualTo(monthEnd.toString());
             // The API answers in its own types, never the agents' wire envelopes.
             assertThat(restored.get("agents").get(0).get("result").has("meta")).isFalse();
             assertThat(restored.get("agents").get(0).get("result").has("type")).isFalse();
             assertThat(Files.readAllBytes(monthEnd)).isEqualTo(monthEndBytes);
-            assertThat(post(orchestrator + "/api/v1/restores", "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}")
-                    .statusCode()).isEqualTo(404);
+            assertThat(post(
+                                    orchestrator + "/api/v1/restores",
+                                    "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}")
+                            .statusCode())
+                    .isEqualTo(404);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
             assertThat(probe.seen(Topics.deadLetter(Topics.EVENTS)))
-                    .allSatisfy(d -> assertThat(d.headers().get("x-exception-message")).contains("not a valid AgentEvent"));
+                    .allSatisfy(d ->
+                            assertThat(d.headers().get("x-exception-message")).contains("not a valid AgentEvent"));
         }
     }
 
@@ -163,43 +201,67 @@ class WholeFlowIT {
         assertThat(r.statusCode()).isEqualTo(400);
         r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"sql01\"],\"scope\":[\"TAPE\"]}");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID()))
-                .header("X-API-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID()))
+                                        .header("X-API-Key", API_KEY)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
         // Without a key the API answers nothing but 401; so do the catalog's queries once it has a read key (the
         // orchestrator sends its own when it checks a restore point: the whole-flow test's restore passes that check).
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups?host=x")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(orchestrator + "/api/v1/backups?host=x"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
         for (String key : new String[] {null, API_KEY}) {
-            HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(catalog + "/api/v1/restore-points?host=" + HOST));
-            HttpResponse<String> refused = HTTP.send((key == null ? ask : ask.header("X-API-Key", key)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder ask =
+                    HttpRequest.newBuilder(URI.create(catalog + "/api/v1/restore-points?host=" + HOST));
+            HttpResponse<String> refused = HTTP.send(
+                    (key == null ? ask : ask.header("X-API-Key", key)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).doesNotContain("\"items\"");
         }
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(catalog + "/api/v1/fleet/newest"))
-                .header("X-API-Key", SystemStack.CATALOG_ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .as("the admin key reads too").isEqualTo(200);
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(catalog + "/api/v1/fleet/newest"))
+                                        .header("X-API-Key", SystemStack.CATALOG_ADMIN_KEY)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("the admin key reads too")
+                .isEqualTo(200);
     }
 
     @Test
     void everyServiceExposesPrometheusMetrics() throws Exception {
         for (String service : stack.services()) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                    URI.create(service + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(service + "/actuator/prometheus"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("jvm_memory_used_bytes");
         }
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .header("X-API-Key", API_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A GET with the key of the service asked: the operator key for the orchestrator, the read key for the catalog. */
     private static JsonNode get(String url) throws Exception {
         String key = url.startsWith(catalog) ? SystemStack.VIEWER_KEY : API_KEY;
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

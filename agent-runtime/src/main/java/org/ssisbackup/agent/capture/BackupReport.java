@@ -8,6 +8,14 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Outcome;
 
 /** How an agent's part of a backup ended: for its metrics and its heartbeats. */
-public record BackupReport(UUID jobId, String hostId, AgentKind agent, Outcome outcome, int artifacts, long bytesScanned,
-                           long bytesUploaded, long artifactsUploaded, List<AgentError> errors, Duration duration) {
-}
+public record BackupReport(
+        UUID jobId,
+        String hostId,
+        AgentKind agent,
+        Outcome outcome,
+        int artifacts,
+        long bytesScanned,
+        long bytesUploaded,
+        long artifactsUploaded,
+        List<AgentError> errors,
+        Duration duration) {}

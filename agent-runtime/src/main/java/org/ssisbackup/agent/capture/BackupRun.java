@@ -42,21 +42,35 @@ public final class BackupRun {
         Instant started = Instant.now();
         UUID jobId = command.meta().jobId();
         String hostId = identity.hostId();
-        CaptureContext ctx = new CaptureContext(batch -> publisher.accept(
-                new ArtifactsStored(MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), batch)),
-                refs -> publisher.accept(new ConfigReferencesFound(MessageMeta.create(jobId, hostId), identity.kind(),
-                        command.restorePointId(), refs)));
+        CaptureContext ctx = new CaptureContext(
+                batch -> publisher.accept(new ArtifactsStored(
+                        MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), batch)),
+                refs -> publisher.accept(new ConfigReferencesFound(
+                        MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), refs)));
         String manifestKey = null;
         Outcome outcome;
         try {
-            publisher.accept(new JobAccepted(MessageMeta.create(jobId, hostId), identity.kind(), identity.version(),
+            publisher.accept(new JobAccepted(
+                    MessageMeta.create(jobId, hostId),
+                    identity.kind(),
+                    identity.version(),
                     JobAccepted.JobType.BACKUP));
             capture.capture(command, ctx);
             ctx.flush();
             outcome = Outcome.of(!ctx.errors().isEmpty(), !ctx.artifacts().isEmpty());
-            manifestKey = store.putManifest(new Manifest(MessageMeta.CURRENT_SCHEMA_VERSION, hostId, jobId,
-                    command.restorePointId(), identity.kind(), outcome, Instant.now(), ctx.artifacts(), ctx.errors(),
-                    ctx.warnings(), command.agents(), command.policy()));
+            manifestKey = store.putManifest(new Manifest(
+                    MessageMeta.CURRENT_SCHEMA_VERSION,
+                    hostId,
+                    jobId,
+                    command.restorePointId(),
+                    identity.kind(),
+                    outcome,
+                    Instant.now(),
+                    ctx.artifacts(),
+                    ctx.errors(),
+                    ctx.warnings(),
+                    command.agents(),
+                    command.policy()));
         } catch (Exception e) {
             // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
             // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
@@ -64,19 +78,44 @@ public final class BackupRun {
             ctx.failed("(job)", reason(e));
             outcome = Outcome.FAILED;
         }
-        AgentJobFinished finished = new AgentJobFinished(MessageMeta.create(jobId, hostId), identity.kind(),
-                command.restorePointId(), command.agents(), outcome, ctx.announced(), ctx.bytesScanned(), ctx.bytesUploaded(),
-                manifestKey, ctx.errors(), ctx.warnings(), command.policy());
+        AgentJobFinished finished = new AgentJobFinished(
+                MessageMeta.create(jobId, hostId),
+                identity.kind(),
+                command.restorePointId(),
+                command.agents(),
+                outcome,
+                ctx.announced(),
+                ctx.bytesScanned(),
+                ctx.bytesUploaded(),
+                manifestKey,
+                ctx.errors(),
+                ctx.warnings(),
+                command.policy());
         try {
             publisher.accept(finished);
         } catch (RuntimeException e) {
             log.error("{} job {}: cannot report the end of the job: {}", identity.kind(), jobId, e.toString());
         }
-        BackupReport report = new BackupReport(jobId, hostId, identity.kind(), outcome, ctx.artifacts().size(),
-                ctx.bytesScanned(), ctx.bytesUploaded(), ctx.artifactsUploaded(), ctx.errors(),
+        BackupReport report = new BackupReport(
+                jobId,
+                hostId,
+                identity.kind(),
+                outcome,
+                ctx.artifacts().size(),
+                ctx.bytesScanned(),
+                ctx.bytesUploaded(),
+                ctx.artifactsUploaded(),
+                ctx.errors(),
                 Duration.between(started, Instant.now()));
-        log.info("{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)", identity.kind(), jobId, hostId, outcome,
-                report.artifacts(), report.bytesUploaded(), report.errors().size());
+        log.info(
+                "{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)",
+                identity.kind(),
+                jobId,
+                hostId,
+                outcome,
+                report.artifacts(),
+                report.bytesUploaded(),
+                report.errors().size());
         return report;
     }
 

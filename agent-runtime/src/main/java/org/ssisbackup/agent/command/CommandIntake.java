@@ -45,8 +45,13 @@ public final class CommandIntake implements AutoCloseable {
     private final ExecutorService jobs;
     private volatile BackupReport lastReport;
 
-    public CommandIntake(AgentIdentity identity, BlobStore store, Consumer<VersionedMessage> publisher, Capture capture,
-                         List<RestoreHandler> restoreHandlers, JobListener listener) {
+    public CommandIntake(
+            AgentIdentity identity,
+            BlobStore store,
+            Consumer<VersionedMessage> publisher,
+            Capture capture,
+            List<RestoreHandler> restoreHandlers,
+            JobListener listener) {
         this.identity = identity;
         this.backups = new BackupRun(identity, store, publisher, capture);
         this.restores = new RestoreRun(identity, store, publisher, restoreHandlers);

@@ -27,8 +27,11 @@ public final class HeartbeatSender implements AutoCloseable {
     private final UUID runId = UUID.randomUUID();
     private final ScheduledExecutorService timer;
 
-    public HeartbeatSender(AgentIdentity identity, Duration interval, Consumer<VersionedMessage> publisher,
-                           Supplier<BackupReport> lastJob) {
+    public HeartbeatSender(
+            AgentIdentity identity,
+            Duration interval,
+            Consumer<VersionedMessage> publisher,
+            Supplier<BackupReport> lastJob) {
         Set<String> capabilities = new TreeSet<>();
         identity.scopes().forEach(s -> capabilities.add(s.name()));
         capabilities.add("RESTORE");
@@ -37,16 +40,25 @@ public final class HeartbeatSender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(() -> {
-            BackupReport last = lastJob.get();
-            try {
-                publisher.accept(new AgentHeartbeat(MessageMeta.create(runId, identity.hostId()), identity.kind(),
-                        identity.version(), capabilities, interval, last == null ? null : last.jobId(),
-                        last == null ? null : last.outcome()));
-            } catch (RuntimeException e) {
-                log.warn("{} agent: heartbeat not sent: {}", identity.kind(), e.toString());
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    BackupReport last = lastJob.get();
+                    try {
+                        publisher.accept(new AgentHeartbeat(
+                                MessageMeta.create(runId, identity.hostId()),
+                                identity.kind(),
+                                identity.version(),
+                                capabilities,
+                                interval,
+                                last == null ? null : last.jobId(),
+                                last == null ? null : last.outcome()));
+                    } catch (RuntimeException e) {
+                        log.warn("{} agent: heartbeat not sent: {}", identity.kind(), e.toString());
+                    }
+                },
+                0,
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -23,7 +23,10 @@ public final class AgentMetrics implements JobListener {
 
     public AgentMetrics(MeterRegistry registry, String hostId, String agent) {
         this.registry = registry;
-        registry.gauge("ssis.agent.last.success.timestamp.seconds", Tags.of("host", hostId, "agent", agent), lastSuccess,
+        registry.gauge(
+                "ssis.agent.last.success.timestamp.seconds",
+                Tags.of("host", hostId, "agent", agent),
+                lastSuccess,
                 AtomicLong::doubleValue);
     }
 
@@ -32,8 +35,16 @@ public final class AgentMetrics implements JobListener {
         RestoreFinished f = report.finished();
         String host = f.meta().hostId();
         String agent = f.agent().name().toLowerCase();
-        Timer.builder("ssis.agent.restore.duration").tags("host", host, "agent", agent,
-                "outcome", f.outcome().name().toLowerCase()).register(registry).record(report.duration());
+        Timer.builder("ssis.agent.restore.duration")
+                .tags(
+                        "host",
+                        host,
+                        "agent",
+                        agent,
+                        "outcome",
+                        f.outcome().name().toLowerCase())
+                .register(registry)
+                .record(report.duration());
         counter("ssis.agent.restored", host, agent, "bytes").increment(report.bytesWritten());
     }
 
@@ -44,20 +55,29 @@ public final class AgentMetrics implements JobListener {
         String outcome = r.outcome().name().toLowerCase();
         counter("ssis.agent.artifacts.scanned", host, agent, "artifacts").increment(r.artifacts());
         counter("ssis.agent.artifacts.uploaded", host, agent, "artifacts").increment(r.artifactsUploaded());
-        counter("ssis.agent.artifacts.deduplicated", host, agent, "artifacts").increment(r.artifacts() - r.artifactsUploaded());
+        counter("ssis.agent.artifacts.deduplicated", host, agent, "artifacts")
+                .increment(r.artifacts() - r.artifactsUploaded());
         counter("ssis.agent.scanned", host, agent, "bytes").increment(r.bytesScanned());
         counter("ssis.agent.uploaded", host, agent, "bytes").increment(r.bytesUploaded());
         counter("ssis.agent.deduplicated", host, agent, "bytes").increment(r.bytesScanned() - r.bytesUploaded());
         counter("ssis.agent.errors", host, agent, null).increment(r.errors().size());
-        Timer.builder("ssis.agent.capture.duration").tags("host", host, "agent", agent, "outcome", outcome)
-                .register(registry).record(r.duration());
-        Counter.builder("ssis.agent.jobs").tags("host", host, "agent", agent, "outcome", outcome).register(registry).increment();
+        Timer.builder("ssis.agent.capture.duration")
+                .tags("host", host, "agent", agent, "outcome", outcome)
+                .register(registry)
+                .record(r.duration());
+        Counter.builder("ssis.agent.jobs")
+                .tags("host", host, "agent", agent, "outcome", outcome)
+                .register(registry)
+                .increment();
         if (r.outcome() == Outcome.SUCCEEDED) {
             lastSuccess.set(Instant.now().getEpochSecond());
         }
     }
 
     private Counter counter(String name, String host, String agent, String unit) {
-        return Counter.builder(name).baseUnit(unit).tags("host", host, "agent", agent).register(registry);
+        return Counter.builder(name)
+                .baseUnit(unit)
+                .tags("host", host, "agent", agent)
+                .register(registry);
     }
 }

@@ -70,8 +70,8 @@ public final class RestoreContext {
      * The overwrite decision, one place for every agent: whether an item may be written over what is at its
      * destination. When it may not, the skip is recorded with the reason.
      */
-    public <E extends Exception> boolean mayWrite(String destination, boolean exists, CurrentSha256<E> current, String sha256)
-            throws E {
+    public <E extends Exception> boolean mayWrite(
+            String destination, boolean exists, CurrentSha256<E> current, String sha256) throws E {
         if (!exists) {
             return true;
         }

@@ -36,7 +36,11 @@ public final class RestoreRun {
     private final Consumer<VersionedMessage> publisher;
     private final List<RestoreHandler> handlers;
 
-    public RestoreRun(AgentIdentity identity, BlobStore store, Consumer<VersionedMessage> publisher, List<RestoreHandler> handlers) {
+    public RestoreRun(
+            AgentIdentity identity,
+            BlobStore store,
+            Consumer<VersionedMessage> publisher,
+            List<RestoreHandler> handlers) {
         this.identity = identity;
         this.store = store;
         this.publisher = publisher;
@@ -44,8 +48,7 @@ public final class RestoreRun {
     }
 
     /** How a restore ended, for the agent's metrics: what it reported and the bytes it really wrote. */
-    public record RestoreReport(RestoreFinished finished, long bytesWritten, Duration duration) {
-    }
+    public record RestoreReport(RestoreFinished finished, long bytesWritten, Duration duration) {}
 
     /** Runs one restore to its end and reports it; never throws. */
     public RestoreReport run(RestoreCommand command) {
@@ -53,17 +56,21 @@ public final class RestoreRun {
         UUID jobId = command.meta().jobId();
         RestoreContext ctx = null;
         try {
-            publisher.accept(new JobAccepted(MessageMeta.create(jobId, identity.hostId()), identity.kind(), identity.version(),
+            publisher.accept(new JobAccepted(
+                    MessageMeta.create(jobId, identity.hostId()),
+                    identity.kind(),
+                    identity.version(),
                     JobAccepted.JobType.RESTORE));
-            Manifest manifest = store.readManifest(ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(),
-                    identity.kind()));
+            Manifest manifest = store.readManifest(
+                    ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
             ctx = new RestoreContext(command, manifest);
             Set<ArtifactKind> handled = EnumSet.noneOf(ArtifactKind.class);
             for (RestoreHandler handler : handlers) {
                 handled.addAll(handler.kinds());
                 RestoreContext c = ctx;
                 List<Artifact> items = manifest.artifacts().stream()
-                        .filter(a -> handler.kinds().contains(a.kind()) && c.selects(a)).toList();
+                        .filter(a -> handler.kinds().contains(a.kind()) && c.selects(a))
+                        .toList();
                 if (!items.isEmpty()) {
                     try {
                         handler.restore(items, ctx);
@@ -76,22 +83,38 @@ public final class RestoreRun {
             }
             for (Artifact a : manifest.artifacts()) {
                 if (!handled.contains(a.kind()) && ctx.selects(a)) {
-                    ctx.skipped(a.logicalPath(), "this " + identity.label() + " agent does not restore " + a.kind() + " items");
+                    ctx.skipped(
+                            a.logicalPath(),
+                            "this " + identity.label() + " agent does not restore " + a.kind() + " items");
                 }
             }
         } catch (Exception e) {
             log.warn("{} restore {} failed: {}", identity.kind(), jobId, e.toString());
             if (ctx == null) {
-                RestoreFinished failed = new RestoreFinished(MessageMeta.create(jobId, identity.hostId()), identity.kind(),
-                        command.restorePointId(), Outcome.FAILED, command.options().isDryRun(), List.of(), List.of(), List.of(),
+                RestoreFinished failed = new RestoreFinished(
+                        MessageMeta.create(jobId, identity.hostId()),
+                        identity.kind(),
+                        command.restorePointId(),
+                        Outcome.FAILED,
+                        command.options().isDryRun(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
                         List.of(new AgentError("(restore)", BackupRun.reason(e))));
                 report(failed);
                 return new RestoreReport(failed, 0, Duration.between(started, Instant.now()));
             }
             ctx.failed("(restore)", BackupRun.reason(e));
         }
-        RestoreFinished finished = new RestoreFinished(MessageMeta.create(jobId, identity.hostId()), identity.kind(),
-                command.restorePointId(), ctx.outcome(), ctx.dryRun(), ctx.written(), ctx.skippedItems(), ctx.refusedItems(),
+        RestoreFinished finished = new RestoreFinished(
+                MessageMeta.create(jobId, identity.hostId()),
+                identity.kind(),
+                command.restorePointId(),
+                ctx.outcome(),
+                ctx.dryRun(),
+                ctx.written(),
+                ctx.skippedItems(),
+                ctx.refusedItems(),
                 ctx.failedItems());
         report(finished);
         return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
@@ -101,7 +124,11 @@ public final class RestoreRun {
         try {
             publisher.accept(finished);
         } catch (RuntimeException e) {
-            log.error("{} restore {}: cannot report its end: {}", identity.kind(), finished.meta().jobId(), e.toString());
+            log.error(
+                    "{} restore {}: cannot report its end: {}",
+                    identity.kind(),
+                    finished.meta().jobId(),
+                    e.toString());
         }
     }
 }

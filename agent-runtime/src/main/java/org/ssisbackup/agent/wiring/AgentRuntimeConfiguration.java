@@ -1,8 +1,5 @@
 package org.ssisbackup.agent.wiring;
 
-import org.ssisbackup.agent.AgentIdentity;
-import org.ssisbackup.agent.AgentProperties;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,6 +8,8 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentProperties;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.agent.heartbeat.HeartbeatSender;
@@ -41,10 +40,20 @@ public class AgentRuntimeConfiguration {
 
     /** Events go to ssis.backup.events; a message the broker refuses is an exception, never a silent loss. */
     @Bean(destroyMethod = "close")
-    CommandIntake commandIntake(AgentIdentity identity, BlobStore store, StreamBridge bridge, Capture capture,
-                                List<RestoreHandler> restoreHandlers, MeterRegistry registry) {
-        return new CommandIntake(identity, store, OutboundMessages.publisher(bridge::send, EVENTS_BINDING), capture,
-                restoreHandlers, new AgentMetrics(registry, identity.hostId(), identity.label()));
+    CommandIntake commandIntake(
+            AgentIdentity identity,
+            BlobStore store,
+            StreamBridge bridge,
+            Capture capture,
+            List<RestoreHandler> restoreHandlers,
+            MeterRegistry registry) {
+        return new CommandIntake(
+                identity,
+                store,
+                OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
+                capture,
+                restoreHandlers,
+                new AgentMetrics(registry, identity.hostId(), identity.label()));
     }
 
     /** The commands topic: every host's commands arrive; the intake keeps this host's, of this agent's kind. */
@@ -55,8 +64,12 @@ public class AgentRuntimeConfiguration {
 
     /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */
     @Bean(destroyMethod = "close")
-    HeartbeatSender heartbeats(AgentIdentity identity, AgentProperties properties, CommandIntake intake, StreamBridge bridge) {
-        return new HeartbeatSender(identity, properties.heartbeatInterval(),
-                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING), intake::lastReport);
+    HeartbeatSender heartbeats(
+            AgentIdentity identity, AgentProperties properties, CommandIntake intake, StreamBridge bridge) {
+        return new HeartbeatSender(
+                identity,
+                properties.heartbeatInterval(),
+                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING),
+                intake::lastReport);
     }
 }

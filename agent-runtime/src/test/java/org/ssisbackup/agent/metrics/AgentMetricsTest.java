@@ -18,23 +18,59 @@ class AgentMetricsTest {
 
     @Test
     void aBackupCountsItemsBytesAndTheLastSuccess() {
-        metrics.backupFinished(new org.ssisbackup.agent.capture.BackupReport(UUID.randomUUID(), "h1", AgentKind.MSDB, Outcome.SUCCEEDED, 3,
-                300, 100, 1, List.of(), Duration.ofSeconds(2)));
-        assertThat(registry.get("ssis.agent.artifacts.deduplicated").counter().count()).isEqualTo(2);
+        metrics.backupFinished(new org.ssisbackup.agent.capture.BackupReport(
+                UUID.randomUUID(),
+                "h1",
+                AgentKind.MSDB,
+                Outcome.SUCCEEDED,
+                3,
+                300,
+                100,
+                1,
+                List.of(),
+                Duration.ofSeconds(2)));
+        assertThat(registry.get("ssis.agent.artifacts.deduplicated").counter().count())
+                .isEqualTo(2);
         assertThat(registry.get("ssis.agent.deduplicated").counter().count()).isEqualTo(200);
-        assertThat(registry.get("ssis.agent.capture.duration").tag("outcome", "succeeded").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+        assertThat(registry.get("ssis.agent.capture.duration")
+                        .tag("outcome", "succeeded")
+                        .timer()
+                        .totalTime(java.util.concurrent.TimeUnit.SECONDS))
                 .isEqualTo(2.0);
-        assertThat(registry.get("ssis.agent.last.success.timestamp.seconds").gauge().value()).isPositive();
+        assertThat(registry.get("ssis.agent.last.success.timestamp.seconds")
+                        .gauge()
+                        .value())
+                .isPositive();
     }
 
     @Test
     void aRestoreIsTimedByAgentAndOutcome() {
-        metrics.restoreFinished(new org.ssisbackup.agent.restore.RestoreRun.RestoreReport(new RestoreFinished(
-                MessageMeta.create(UUID.randomUUID(), "h1"), AgentKind.MSDB, UUID.randomUUID(), Outcome.PARTIALLY_FAILED, false,
-                List.of("a"), List.of(), List.of(), List.of()), 4096, Duration.ofMillis(1500)));
-        assertThat(registry.get("ssis.agent.restore.duration").tags("agent", "msdb", "outcome", "partially_failed", "host", "h1")
-                .timer().count()).isEqualTo(1);
-        assertThat(registry.get("ssis.agent.restored").tags("agent", "msdb", "host", "h1").counter().count()).isEqualTo(4096);
-        assertThat(registry.find("ssis.agent.last.success.timestamp.seconds").gauge().value()).isZero();
+        metrics.restoreFinished(new org.ssisbackup.agent.restore.RestoreRun.RestoreReport(
+                new RestoreFinished(
+                        MessageMeta.create(UUID.randomUUID(), "h1"),
+                        AgentKind.MSDB,
+                        UUID.randomUUID(),
+                        Outcome.PARTIALLY_FAILED,
+                        false,
+                        List.of("a"),
+                        List.of(),
+                        List.of(),
+                        List.of()),
+                4096,
+                Duration.ofMillis(1500)));
+        assertThat(registry.get("ssis.agent.restore.duration")
+                        .tags("agent", "msdb", "outcome", "partially_failed", "host", "h1")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("ssis.agent.restored")
+                        .tags("agent", "msdb", "host", "h1")
+                        .counter()
+                        .count())
+                .isEqualTo(4096);
+        assertThat(registry.find("ssis.agent.last.success.timestamp.seconds")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 }

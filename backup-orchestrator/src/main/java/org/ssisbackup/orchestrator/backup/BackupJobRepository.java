@@ -43,31 +43,69 @@ public class BackupJobRepository {
     }
 
     /** A job as stored. */
-    public record JobRecord(UUID id, JobState state, String trigger, Set<BackupScope> scope, Instant createdAt,
-                            Instant finishedAt, UUID policyId, int attempt, UUID parentJobId) {
-    }
+    public record JobRecord(
+            UUID id,
+            JobState state,
+            String trigger,
+            Set<BackupScope> scope,
+            Instant createdAt,
+            Instant finishedAt,
+            UUID policyId,
+            int attempt,
+            UUID parentJobId) {}
 
     /** One agent's part of a job as stored. */
-    public record AgentRecord(UUID jobId, String hostId, AgentKind agent, JobState state, UUID restorePointId,
-                              Long artifactCount, Long bytesScanned, Long bytesUploaded, List<AgentError> errors,
-                              List<AgentError> warnings, Instant updatedAt) {
-    }
+    public record AgentRecord(
+            UUID jobId,
+            String hostId,
+            AgentKind agent,
+            JobState state,
+            UUID restorePointId,
+            Long artifactCount,
+            Long bytesScanned,
+            Long bytesUploaded,
+            List<AgentError> errors,
+            List<AgentError> warnings,
+            Instant updatedAt) {}
 
     /** A queued host of a job, with what its commands need. */
-    record QueuedHost(UUID jobId, String hostId, UUID restorePointId, Set<AgentKind> agents, Set<BackupScope> scope,
-                      UUID policyId, Integer policyConcurrency, PolicyRef policy) {
-    }
+    record QueuedHost(
+            UUID jobId,
+            String hostId,
+            UUID restorePointId,
+            Set<AgentKind> agents,
+            Set<BackupScope> scope,
+            UUID policyId,
+            Integer policyConcurrency,
+            PolicyRef policy) {}
 
     long openJobs() {
-        return jdbc.sql("SELECT count(*) FROM backup_job WHERE state IN " + OPEN).query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM backup_job WHERE state IN " + OPEN)
+                .query(Long.class)
+                .single();
     }
 
-    void insertJob(UUID jobId, String trigger, Set<BackupScope> scope, UUID policyId, int attempt, UUID parent, Instant notBefore) {
+    void insertJob(
+            UUID jobId,
+            String trigger,
+            Set<BackupScope> scope,
+            UUID policyId,
+            int attempt,
+            UUID parent,
+            Instant notBefore) {
         jdbc.sql("""
                 INSERT INTO backup_job (id, trigger, scope, state, created_at, policy_id, attempt, parent_job_id, not_before)
                 VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)""")
-                .params(jobId, trigger, scopeText(scope), Timestamp.from(Instant.now()), policyId, attempt, parent,
-                        notBefore == null ? null : Timestamp.from(notBefore)).update();
+                .params(
+                        jobId,
+                        trigger,
+                        scopeText(scope),
+                        Timestamp.from(Instant.now()),
+                        policyId,
+                        attempt,
+                        parent,
+                        notBefore == null ? null : Timestamp.from(notBefore))
+                .update();
     }
 
     /** The queued rows of one host (one per agent kind); queued rows have no deadline: time starts when sent. */
@@ -75,8 +113,7 @@ public class BackupJobRepository {
         for (AgentKind agent : agents) {
             jdbc.sql("""
                     INSERT INTO job_agent (job_id, host_id, agent, restore_point_id, state, deadline, updated_at)
-                    VALUES (?, ?, ?, ?, 'PENDING', 'infinity', now())""")
-                    .params(jobId, host, agent.name(), restorePointId).update();
+                    VALUES (?, ?, ?, ?, 'PENDING', 'infinity', now())""").params(jobId, host, agent.name(), restorePointId).update();
         }
     }
 
@@ -87,7 +124,9 @@ public class BackupJobRepository {
 
     long hostsInFlight() {
         return jdbc.sql("SELECT count(*) FROM (SELECT DISTINCT job_id, host_id FROM job_agent"
-                + " WHERE state IN ('DISPATCHED','RUNNING')) busy").query(Long.class).single();
+                        + " WHERE state IN ('DISPATCHED','RUNNING')) busy")
+                .query(Long.class)
+                .single();
     }
 
     Map<UUID, Long> hostsInFlightByPolicy() {
@@ -95,7 +134,8 @@ public class BackupJobRepository {
         jdbc.sql("""
                 SELECT j.policy_id, count(DISTINCT (a.job_id, a.host_id)) AS n FROM job_agent a JOIN backup_job j ON j.id = a.job_id
                 WHERE a.state IN ('DISPATCHED','RUNNING') AND j.policy_id IS NOT NULL GROUP BY j.policy_id""")
-                .query((rs, n) -> busy.put(rs.getObject("policy_id", UUID.class), rs.getLong("n"))).list();
+                .query((rs, n) -> busy.put(rs.getObject("policy_id", UUID.class), rs.getLong("n")))
+                .list();
         return busy;
     }
 
@@ -108,98 +148,157 @@ public class BackupJobRepository {
                 WHERE a.state = 'PENDING' AND (j.not_before IS NULL OR j.not_before <= now())
                 GROUP BY a.job_id, a.host_id, j.scope, j.policy_id, p.concurrency, p.name, p.retention::text, p.time_zone,
                     j.created_at
-                ORDER BY j.created_at, a.host_id LIMIT ?""").param(limit).query((rs, n) -> {
+                ORDER BY j.created_at, a.host_id LIMIT ?""")
+                .param(limit)
+                .query((rs, n) -> {
                     UUID policyId = rs.getObject("policy_id", UUID.class);
                     String retention = rs.getString("retention");
                     // The policy as it stands now (its retention travels with the backup); none when ad hoc or deleted.
-                    PolicyRef policy = policyId == null || retention == null ? null : new PolicyRef(policyId, rs.getString("policy_name"),
-                            MessageCodec.decodeDocument(retention.getBytes(StandardCharsets.UTF_8), RetentionRule.class),
-                            rs.getString("time_zone"));
-                    return new QueuedHost(rs.getObject("job_id", UUID.class), rs.getString("host_id"),
-                            UUID.fromString(rs.getString("point")), agents(rs.getString("agents")), scope(rs.getString("scope")),
-                            policyId, (Integer) rs.getObject("concurrency"), policy);
-                }).list();
+                    PolicyRef policy = policyId == null || retention == null
+                            ? null
+                            : new PolicyRef(
+                                    policyId,
+                                    rs.getString("policy_name"),
+                                    MessageCodec.decodeDocument(
+                                            retention.getBytes(StandardCharsets.UTF_8), RetentionRule.class),
+                                    rs.getString("time_zone"));
+                    return new QueuedHost(
+                            rs.getObject("job_id", UUID.class),
+                            rs.getString("host_id"),
+                            UUID.fromString(rs.getString("point")),
+                            agents(rs.getString("agents")),
+                            scope(rs.getString("scope")),
+                            policyId,
+                            (Integer) rs.getObject("concurrency"),
+                            policy);
+                })
+                .list();
     }
 
     void markDispatched(UUID jobId, String host, AgentKind agent, Instant deadline) {
         jdbc.sql("UPDATE job_agent SET state = 'DISPATCHED', deadline = ?, updated_at = now()"
                         + " WHERE job_id = ? AND host_id = ? AND agent = ? AND state = 'PENDING'")
-                .params(Timestamp.from(deadline), jobId, host, agent.name()).update();
+                .params(Timestamp.from(deadline), jobId, host, agent.name())
+                .update();
     }
 
     /** Moves one agent's part to {@code to} if it is in one of {@code from}; what an AgentJobFinished reports is kept. */
-    void transition(UUID jobId, String host, AgentKind agent, JobState to, Set<JobState> from, AgentJobFinished f,
-                    List<AgentError> errors) {
+    void transition(
+            UUID jobId,
+            String host,
+            AgentKind agent,
+            JobState to,
+            Set<JobState> from,
+            AgentJobFinished f,
+            List<AgentError> errors) {
         jdbc.sql("""
                 UPDATE job_agent SET state = ?, updated_at = now(), errors = CAST(? AS jsonb),
                     artifact_count = coalesce(?, artifact_count), bytes_scanned = coalesce(?, bytes_scanned),
                     bytes_uploaded = coalesce(?, bytes_uploaded), warnings = coalesce(CAST(? AS jsonb), warnings)
                 WHERE job_id = ? AND host_id = ? AND agent = ? AND state = ANY(?)""")
-                .params(to.name(), MessageCodec.encodeToString(errors),
-                        f == null ? null : f.artifactCount(), f == null ? null : f.bytesScanned(),
+                .params(
+                        to.name(),
+                        MessageCodec.encodeToString(errors),
+                        f == null ? null : f.artifactCount(),
+                        f == null ? null : f.bytesScanned(),
                         f == null ? null : f.bytesUploaded(),
-                        f == null ? null : MessageCodec.encodeToString(f.warnings()), jobId, host, agent.name(), names(from))
+                        f == null ? null : MessageCodec.encodeToString(f.warnings()),
+                        jobId,
+                        host,
+                        agent.name(),
+                        names(from))
                 .update();
     }
 
     boolean exists(UUID jobId) {
-        return jdbc.sql("SELECT count(*) FROM backup_job WHERE id = ?").param(jobId).query(Long.class).single() > 0;
+        return jdbc.sql("SELECT count(*) FROM backup_job WHERE id = ?")
+                        .param(jobId)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     void cancelOpenParts(UUID jobId, List<AgentError> errors) {
         jdbc.sql("UPDATE job_agent SET state = 'CANCELLED', updated_at = now(), errors = CAST(? AS jsonb)"
                         + " WHERE job_id = ? AND state IN " + OPEN)
-                .params(MessageCodec.encodeToString(errors), jobId).update();
+                .params(MessageCodec.encodeToString(errors), jobId)
+                .update();
     }
 
     /** Every open part past its deadline becomes TIMED_OUT; returns the jobs touched. */
     List<UUID> timeOutOverdueParts(List<AgentError> errors) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                 UPDATE job_agent SET state = 'TIMED_OUT', updated_at = now(), errors = CAST(? AS jsonb)
                 WHERE state IN %s AND deadline < now() RETURNING job_id""".formatted(OPEN))
-                .param(MessageCodec.encodeToString(errors)).query(UUID.class).list().stream().distinct().toList();
+                .param(MessageCodec.encodeToString(errors))
+                .query(UUID.class)
+                .list()
+                .stream()
+                .distinct()
+                .toList();
     }
 
     /** Which states the job's parts are in: only which occur matters, so thousands of rows reduce to a few. */
     List<JobState> partStates(UUID jobId) {
-        return jdbc.sql("SELECT DISTINCT state FROM job_agent WHERE job_id = ?").param(jobId)
-                .query(String.class).list().stream().map(JobState::valueOf).toList();
+        return jdbc
+                .sql("SELECT DISTINCT state FROM job_agent WHERE job_id = ?")
+                .param(jobId)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(JobState::valueOf)
+                .toList();
     }
 
     /** A job that just ended: its trigger and when it was created, once (empty when it had ended already). */
-    record ClosedJob(String trigger, Instant createdAt) {
-    }
+    record ClosedJob(String trigger, Instant createdAt) {}
 
     Optional<ClosedJob> close(UUID jobId, JobState state) {
         return jdbc.sql("""
                 UPDATE backup_job SET state = ?, finished_at = now() WHERE id = ? AND finished_at IS NULL
-                RETURNING trigger, created_at""").params(state.name(), jobId)
-                .query((rs, n) -> new ClosedJob(rs.getString("trigger"), rs.getTimestamp("created_at").toInstant())).optional();
+                RETURNING trigger, created_at""")
+                .params(state.name(), jobId)
+                .query((rs, n) -> new ClosedJob(
+                        rs.getString("trigger"), rs.getTimestamp("created_at").toInstant()))
+                .optional();
     }
 
     void setState(UUID jobId, JobState state) {
-        jdbc.sql("UPDATE backup_job SET state = ? WHERE id = ? AND finished_at IS NULL").params(state.name(), jobId).update();
+        jdbc.sql("UPDATE backup_job SET state = ? WHERE id = ? AND finished_at IS NULL")
+                .params(state.name(), jobId)
+                .update();
     }
 
     /** A closed job of a policy that was not cancelled: its attempt and the policy's retries. */
-    record RetryBudget(Set<BackupScope> scope, int attempt, UUID policyId, int maxRetries) {
-    }
+    record RetryBudget(Set<BackupScope> scope, int attempt, UUID policyId, int maxRetries) {}
 
     Optional<RetryBudget> retryBudget(UUID jobId) {
         return jdbc.sql("""
                 SELECT j.scope, j.attempt, j.policy_id, p.max_retries FROM backup_job j JOIN policy p ON p.id = j.policy_id
-                WHERE j.id = ? AND j.state <> 'CANCELLED'""").param(jobId)
-                .query((rs, n) -> new RetryBudget(scope(rs.getString("scope")), rs.getInt("attempt"),
-                        rs.getObject("policy_id", UUID.class), rs.getInt("max_retries"))).optional();
+                WHERE j.id = ? AND j.state <> 'CANCELLED'""")
+                .param(jobId)
+                .query((rs, n) -> new RetryBudget(
+                        scope(rs.getString("scope")),
+                        rs.getInt("attempt"),
+                        rs.getObject("policy_id", UUID.class),
+                        rs.getInt("max_retries")))
+                .optional();
     }
 
     List<String> hostsThatFailed(UUID jobId) {
         return jdbc.sql("SELECT DISTINCT host_id FROM job_agent WHERE job_id = ? AND state IN ('FAILED','TIMED_OUT')"
-                + " ORDER BY host_id").param(jobId).query(String.class).list();
+                        + " ORDER BY host_id")
+                .param(jobId)
+                .query(String.class)
+                .list();
     }
 
     public Optional<JobRecord> find(UUID jobId) {
-        return jdbc.sql("SELECT * FROM backup_job WHERE id = ?").param(jobId).query(BackupJobRepository::job).optional();
+        return jdbc.sql("SELECT * FROM backup_job WHERE id = ?")
+                .param(jobId)
+                .query(BackupJobRepository::job)
+                .optional();
     }
 
     /** The newest jobs first, optionally only those touching a host or in a state. */
@@ -210,7 +309,8 @@ public class BackupJobRepository {
                   AND (CAST(? AS text) IS NULL OR j.state = ?)
                 ORDER BY created_at DESC LIMIT ?""")
                 .params(host, host, state == null ? null : state.name(), state == null ? null : state.name(), limit)
-                .query(BackupJobRepository::job).list();
+                .query(BackupJobRepository::job)
+                .list();
     }
 
     /** The parts of several jobs in one query (a page of jobs costs two queries, not one per job). */
@@ -222,21 +322,34 @@ public class BackupJobRepository {
         }
         jdbc.sql("SELECT * FROM job_agent WHERE job_id = ANY(?) ORDER BY job_id, host_id, agent")
                 .param(jobIds.toArray(UUID[]::new))
-                .query((rs, n) -> new AgentRecord(rs.getObject("job_id", UUID.class), rs.getString("host_id"),
-                        AgentKind.valueOf(rs.getString("agent")), JobState.valueOf(rs.getString("state")),
-                        rs.getObject("restore_point_id", UUID.class), (Long) rs.getObject("artifact_count"),
-                        (Long) rs.getObject("bytes_scanned"), (Long) rs.getObject("bytes_uploaded"),
-                        MessageCodec.decodeErrors(rs.getString("errors")), MessageCodec.decodeErrors(rs.getString("warnings")),
+                .query((rs, n) -> new AgentRecord(
+                        rs.getObject("job_id", UUID.class),
+                        rs.getString("host_id"),
+                        AgentKind.valueOf(rs.getString("agent")),
+                        JobState.valueOf(rs.getString("state")),
+                        rs.getObject("restore_point_id", UUID.class),
+                        (Long) rs.getObject("artifact_count"),
+                        (Long) rs.getObject("bytes_scanned"),
+                        (Long) rs.getObject("bytes_uploaded"),
+                        MessageCodec.decodeErrors(rs.getString("errors")),
+                        MessageCodec.decodeErrors(rs.getString("warnings")),
                         rs.getTimestamp("updated_at").toInstant()))
-                .list().forEach(a -> out.get(a.jobId()).add(a));
+                .list()
+                .forEach(a -> out.get(a.jobId()).add(a));
         return out;
     }
 
     private static JobRecord job(ResultSet rs, int n) throws SQLException {
         Timestamp finished = rs.getTimestamp("finished_at");
-        return new JobRecord(rs.getObject("id", UUID.class), JobState.valueOf(rs.getString("state")), rs.getString("trigger"),
-                scope(rs.getString("scope")), rs.getTimestamp("created_at").toInstant(),
-                finished == null ? null : finished.toInstant(), rs.getObject("policy_id", UUID.class), rs.getInt("attempt"),
+        return new JobRecord(
+                rs.getObject("id", UUID.class),
+                JobState.valueOf(rs.getString("state")),
+                rs.getString("trigger"),
+                scope(rs.getString("scope")),
+                rs.getTimestamp("created_at").toInstant(),
+                finished == null ? null : finished.toInstant(),
+                rs.getObject("policy_id", UUID.class),
+                rs.getInt("attempt"),
                 rs.getObject("parent_job_id", UUID.class));
     }
 

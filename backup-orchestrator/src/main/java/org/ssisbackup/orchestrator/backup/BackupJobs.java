@@ -41,6 +41,7 @@ public class BackupJobs {
     private static final Logger log = LoggerFactory.getLogger(BackupJobs.class);
     /** Queued hosts looked at beyond the free slots, so a policy at its limit does not block other policies' hosts. */
     private static final int QUEUE_LOOKAHEAD = 500;
+
     private static final Set<JobState> OPEN = EnumSet.of(JobState.PENDING, JobState.DISPATCHED, JobState.RUNNING);
 
     private final BackupJobRepository repository;
@@ -49,8 +50,12 @@ public class BackupJobs {
     private final MeterRegistry registry;
     private final TransactionTemplate tx;
 
-    public BackupJobs(BackupJobRepository repository, CommandSender commands, OrchestratorProperties properties,
-                      MeterRegistry registry, PlatformTransactionManager transactions) {
+    public BackupJobs(
+            BackupJobRepository repository,
+            CommandSender commands,
+            OrchestratorProperties properties,
+            MeterRegistry registry,
+            PlatformTransactionManager transactions) {
         this.repository = repository;
         this.tx = new TransactionTemplate(transactions);
         this.commands = commands;
@@ -60,11 +65,9 @@ public class BackupJobs {
     }
 
     /** One host's part of a new job: its restore point id, assigned here so both agents write under it. */
-    public record HostAssignment(String hostId, UUID restorePointId) {
-    }
+    public record HostAssignment(String hostId, UUID restorePointId) {}
 
-    public record NewJob(UUID jobId, JobState state, List<HostAssignment> hosts) {
-    }
+    public record NewJob(UUID jobId, JobState state, List<HostAssignment> hosts) {}
 
     /**
      * Creates the job and its agents' rows (PENDING, queued), then dispatches as many hosts as the fleet-wide and the
@@ -77,8 +80,15 @@ public class BackupJobs {
         return new NewJob(jobId, refreshJobState(jobId), assignments);
     }
 
-    private UUID create(List<String> hosts, Set<BackupScope> scope, String trigger, UUID policyId, int attempt, UUID parent,
-                        Instant notBefore, List<HostAssignment> assignments) {
+    private UUID create(
+            List<String> hosts,
+            Set<BackupScope> scope,
+            String trigger,
+            UUID policyId,
+            int attempt,
+            UUID parent,
+            Instant notBefore,
+            List<HostAssignment> assignments) {
         UUID jobId = UUID.randomUUID();
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
         scope.forEach(s -> agents.add(s.agent()));
@@ -110,7 +120,8 @@ public class BackupJobs {
                 if (free == 0) {
                     break;
                 }
-                if (q.policyId() != null && q.policyConcurrency() != null
+                if (q.policyId() != null
+                        && q.policyConcurrency() != null
                         && busyByPolicy.getOrDefault(q.policyId(), 0L) >= q.policyConcurrency()) {
                     continue;
                 }
@@ -129,12 +140,23 @@ public class BackupJobs {
         for (AgentKind agent : q.agents()) {
             Instant deadline = Instant.now().plus(properties.timeoutFor(agent));
             try {
-                commands.send(new BackupCommand(MessageMeta.create(q.jobId(), q.hostId()), agent, q.restorePointId(), q.agents(),
-                        q.scope(), q.policy()));
+                commands.send(new BackupCommand(
+                        MessageMeta.create(q.jobId(), q.hostId()),
+                        agent,
+                        q.restorePointId(),
+                        q.agents(),
+                        q.scope(),
+                        q.policy()));
                 repository.markDispatched(q.jobId(), q.hostId(), agent, deadline);
             } catch (RuntimeException e) {
                 log.warn("job {}: cannot dispatch to {} {}: {}", q.jobId(), q.hostId(), agent, e.toString());
-                repository.transition(q.jobId(), q.hostId(), agent, JobState.FAILED, OPEN, null,
+                repository.transition(
+                        q.jobId(),
+                        q.hostId(),
+                        agent,
+                        JobState.FAILED,
+                        OPEN,
+                        null,
                         List.of(new AgentError("(dispatch)", "command could not be sent: " + e.getMessage())));
             }
         }
@@ -161,8 +183,14 @@ public class BackupJobs {
         UUID jobId = event.meta().jobId();
         String host = event.meta().hostId();
         if (event instanceof JobAccepted accepted) {
-            repository.transition(jobId, host, accepted.agent(), JobState.RUNNING,
-                    EnumSet.of(JobState.PENDING, JobState.DISPATCHED), null, List.of());
+            repository.transition(
+                    jobId,
+                    host,
+                    accepted.agent(),
+                    JobState.RUNNING,
+                    EnumSet.of(JobState.PENDING, JobState.DISPATCHED),
+                    null,
+                    List.of());
             refreshJobState(jobId);
         } else if (event instanceof AgentJobFinished f) {
             repository.transition(jobId, host, f.agent(), JobState.of(f.outcome()), OPEN, f, f.errors());
@@ -174,7 +202,8 @@ public class BackupJobs {
     /** Agents past their deadline are TIMED_OUT: a host that never answers does not keep a job open forever. */
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
     public void timeOutOverdueAgents() {
-        repository.timeOutOverdueParts(List.of(new AgentError("(job)", "agent did not finish before its deadline")))
+        repository
+                .timeOutOverdueParts(List.of(new AgentError("(job)", "agent did not finish before its deadline")))
                 .forEach(this::refreshJobState);
         dispatchQueued();
     }
@@ -190,10 +219,22 @@ public class BackupJobs {
             if (failedHosts.isEmpty()) {
                 return;
             }
-            UUID retry = create(failedHosts, b.scope(), "retry", b.policyId(), b.attempt() + 1, jobId,
-                    Instant.now().plus(properties.retryDelay()), new ArrayList<>());
-            log.info("job {}: {} failed hosts retried in job {} (attempt {} of {})", jobId, failedHosts.size(), retry,
-                    b.attempt() + 1, b.maxRetries());
+            UUID retry = create(
+                    failedHosts,
+                    b.scope(),
+                    "retry",
+                    b.policyId(),
+                    b.attempt() + 1,
+                    jobId,
+                    Instant.now().plus(properties.retryDelay()),
+                    new ArrayList<>());
+            log.info(
+                    "job {}: {} failed hosts retried in job {} (attempt {} of {})",
+                    jobId,
+                    failedHosts.size(),
+                    retry,
+                    b.attempt() + 1,
+                    b.maxRetries());
         });
     }
 
@@ -204,9 +245,13 @@ public class BackupJobs {
             repository.close(jobId, state).ifPresent(closed -> {
                 Duration took = Duration.between(closed.createdAt(), Instant.now());
                 String outcome = state.name().toLowerCase();
-                Timer.builder("ssis.orchestrator.job.duration").tags("trigger", closed.trigger(), "outcome", outcome)
-                        .publishPercentileHistogram().register(registry).record(took);
-                registry.counter("ssis.orchestrator.jobs.finished", "trigger", closed.trigger(), "outcome", outcome).increment();
+                Timer.builder("ssis.orchestrator.job.duration")
+                        .tags("trigger", closed.trigger(), "outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(registry)
+                        .record(took);
+                registry.counter("ssis.orchestrator.jobs.finished", "trigger", closed.trigger(), "outcome", outcome)
+                        .increment();
                 retryFailedHosts(jobId);
             });
         } else {

@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.contracts.AgentHeartbeat;
-import org.ssisbackup.platform.metrics.TaggedGauge;
 import org.ssisbackup.orchestrator.OrchestratorProperties;
+import org.ssisbackup.platform.metrics.TaggedGauge;
 
 /**
  * The fleet as the agents announce it: every host with its labels and agents, and when each agent was last heard.
@@ -24,18 +24,31 @@ import org.ssisbackup.orchestrator.OrchestratorProperties;
  */
 @Service
 public class FleetRegistry {
-    public enum HostState { REACHABLE, DEGRADED, UNREACHABLE, UNKNOWN }
-
-    public record AgentView(String agent, String version, Set<String> capabilities, Instant startedAt, Instant lastSeen,
-                            boolean reachable) {
+    public enum HostState {
+        REACHABLE,
+        DEGRADED,
+        UNREACHABLE,
+        UNKNOWN
     }
 
-    public record LastBackup(UUID jobId, String state, Instant finishedAt) {
-    }
+    public record AgentView(
+            String agent,
+            String version,
+            Set<String> capabilities,
+            Instant startedAt,
+            Instant lastSeen,
+            boolean reachable) {}
 
-    public record HostView(String hostId, HostState state, Map<String, String> labels, Instant firstSeen, List<AgentView> agents,
-                           LastBackup lastBackup, Instant lastSuccessfulBackup) {
-    }
+    public record LastBackup(UUID jobId, String state, Instant finishedAt) {}
+
+    public record HostView(
+            String hostId,
+            HostState state,
+            Map<String, String> labels,
+            Instant firstSeen,
+            List<AgentView> agents,
+            LastBackup lastBackup,
+            Instant lastSuccessfulBackup) {}
 
     private final FleetRepository repository;
     private final OrchestratorProperties properties;
@@ -45,8 +58,12 @@ public class FleetRegistry {
     public FleetRegistry(FleetRepository repository, OrchestratorProperties properties, MeterRegistry registry) {
         this.repository = repository;
         this.properties = properties;
-        this.hostsByState = new TaggedGauge(registry, "ssis.orchestrator.hosts", "hosts", "hosts of the fleet by state");
-        this.lastSuccessAge = new TaggedGauge(registry, "ssis.orchestrator.last.success.age", "seconds",
+        this.hostsByState =
+                new TaggedGauge(registry, "ssis.orchestrator.hosts", "hosts", "hosts of the fleet by state");
+        this.lastSuccessAge = new TaggedGauge(
+                registry,
+                "ssis.orchestrator.last.success.age",
+                "seconds",
                 "seconds since each host's last successful backup (+Inf: never)");
     }
 
@@ -63,7 +80,9 @@ public class FleetRegistry {
     }
 
     public Optional<HostView> host(String hostId) {
-        return hosts(LabelSelector.ALL, null).stream().filter(h -> h.hostId().equals(hostId)).findFirst();
+        return hosts(LabelSelector.ALL, null).stream()
+                .filter(h -> h.hostId().equals(hostId))
+                .findFirst();
     }
 
     /** The ids of the hosts a selector picks (any state): what a policy or a request by label backs up. */
@@ -83,10 +102,23 @@ public class FleetRegistry {
                 continue;
             }
             List<AgentView> a = agents.getOrDefault(r.hostId(), List.of()).stream()
-                    .map(row -> new AgentView(row.agent(), row.version(), row.capabilities(), row.startedAt(), row.lastSeen(),
-                            row.lastSeen().plus(row.interval().multipliedBy(properties.missedBeats())).isAfter(now)))
+                    .map(row -> new AgentView(
+                            row.agent(),
+                            row.version(),
+                            row.capabilities(),
+                            row.startedAt(),
+                            row.lastSeen(),
+                            row.lastSeen()
+                                    .plus(row.interval().multipliedBy(properties.missedBeats()))
+                                    .isAfter(now)))
                     .toList();
-            HostView view = new HostView(r.hostId(), stateOf(a), r.labels(), r.firstSeen(), a, last.get(r.hostId()),
+            HostView view = new HostView(
+                    r.hostId(),
+                    stateOf(a),
+                    r.labels(),
+                    r.firstSeen(),
+                    a,
+                    last.get(r.hostId()),
                     lastSuccess.get(r.hostId()));
             if (state == null || view.state() == state) {
                 out.add(view);
@@ -100,7 +132,9 @@ public class FleetRegistry {
             return HostState.UNKNOWN;
         }
         long reachable = agents.stream().filter(AgentView::reachable).count();
-        return reachable == agents.size() ? HostState.REACHABLE : reachable == 0 ? HostState.UNREACHABLE : HostState.DEGRADED;
+        return reachable == agents.size()
+                ? HostState.REACHABLE
+                : reachable == 0 ? HostState.UNREACHABLE : HostState.DEGRADED;
     }
 
     /**
@@ -116,8 +150,11 @@ public class FleetRegistry {
         hostsByState.set(counts);
         Instant now = Instant.now();
         Map<Tags, Double> ages = new LinkedHashMap<>();
-        all.forEach(h -> ages.put(Tags.of("host", h.hostId()), h.lastSuccessfulBackup() == null ? Double.POSITIVE_INFINITY
-                : Duration.between(h.lastSuccessfulBackup(), now).toMillis() / 1000.0));
+        all.forEach(h -> ages.put(
+                Tags.of("host", h.hostId()),
+                h.lastSuccessfulBackup() == null
+                        ? Double.POSITIVE_INFINITY
+                        : Duration.between(h.lastSuccessfulBackup(), now).toMillis() / 1000.0));
         lastSuccessAge.set(ages);
     }
 }

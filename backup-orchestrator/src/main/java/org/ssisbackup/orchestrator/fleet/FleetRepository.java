@@ -24,17 +24,23 @@ class FleetRepository {
     }
 
     /** An agent as its last heartbeat left it. */
-    record AgentRow(String hostId, String agent, String version, TreeSet<String> capabilities, Instant startedAt,
-                    Instant lastSeen, Duration interval) {
-    }
+    record AgentRow(
+            String hostId,
+            String agent,
+            String version,
+            TreeSet<String> capabilities,
+            Instant startedAt,
+            Instant lastSeen,
+            Duration interval) {}
 
-    record HostRow(String hostId, Map<String, String> labels, Instant firstSeen) {
-    }
+    record HostRow(String hostId, Map<String, String> labels, Instant firstSeen) {}
 
     /** The host is created on its first beat; a new run id of the agent restarts its {@code started_at}. */
     void recordHeartbeat(AgentHeartbeat beat) {
         String host = beat.meta().hostId();
-        jdbc.sql("INSERT INTO host (host_id, first_seen) VALUES (?, now()) ON CONFLICT (host_id) DO NOTHING").param(host).update();
+        jdbc.sql("INSERT INTO host (host_id, first_seen) VALUES (?, now()) ON CONFLICT (host_id) DO NOTHING")
+                .param(host)
+                .update();
         jdbc.sql("""
                 INSERT INTO host_agent (host_id, agent, version, capabilities, run_id, interval_ms, started_at, last_seen)
                 VALUES (?, ?, ?, CAST(? AS jsonb), ?, ?, now(), now())
@@ -42,8 +48,13 @@ class FleetRepository {
                     interval_ms = excluded.interval_ms, last_seen = now(),
                     started_at = CASE WHEN host_agent.run_id = excluded.run_id THEN host_agent.started_at ELSE now() END,
                     run_id = excluded.run_id""")
-                .params(host, beat.agent().name(), beat.version(), MessageCodec.encodeToString(new TreeSet<>(beat.capabilities())),
-                        beat.meta().jobId(), Math.max(1, beat.interval().toMillis()))
+                .params(
+                        host,
+                        beat.agent().name(),
+                        beat.version(),
+                        MessageCodec.encodeToString(new TreeSet<>(beat.capabilities())),
+                        beat.meta().jobId(),
+                        Math.max(1, beat.interval().toMillis()))
                 .update();
     }
 
@@ -51,21 +62,33 @@ class FleetRepository {
         jdbc.sql("""
                 INSERT INTO host (host_id, labels, first_seen) VALUES (?, CAST(? AS jsonb), now())
                 ON CONFLICT (host_id) DO UPDATE SET labels = excluded.labels""")
-                .params(hostId, MessageCodec.encodeToString(new TreeMap<>(labels))).update();
+                .params(hostId, MessageCodec.encodeToString(new TreeMap<>(labels)))
+                .update();
     }
 
     List<HostRow> hosts() {
-        return jdbc.sql("SELECT * FROM host ORDER BY host_id").query((rs, n) -> new HostRow(rs.getString("host_id"),
-                MessageCodec.decodeMap(rs.getString("labels")), rs.getTimestamp("first_seen").toInstant())).list();
+        return jdbc.sql("SELECT * FROM host ORDER BY host_id")
+                .query((rs, n) -> new HostRow(
+                        rs.getString("host_id"),
+                        MessageCodec.decodeMap(rs.getString("labels")),
+                        rs.getTimestamp("first_seen").toInstant()))
+                .list();
     }
 
     Map<String, List<AgentRow>> agentsByHost() {
         Map<String, List<AgentRow>> out = new LinkedHashMap<>();
-        jdbc.sql("SELECT * FROM host_agent ORDER BY host_id, agent").query((rs, n) -> new AgentRow(rs.getString("host_id"),
-                rs.getString("agent"), rs.getString("version"), new TreeSet<>(MessageCodec.decodeStrings(rs.getString("capabilities"))),
-                rs.getTimestamp("started_at").toInstant(), rs.getTimestamp("last_seen").toInstant(),
-                Duration.ofMillis(rs.getLong("interval_ms")))).list()
-                .forEach(a -> out.computeIfAbsent(a.hostId(), k -> new ArrayList<>()).add(a));
+        jdbc.sql("SELECT * FROM host_agent ORDER BY host_id, agent")
+                .query((rs, n) -> new AgentRow(
+                        rs.getString("host_id"),
+                        rs.getString("agent"),
+                        rs.getString("version"),
+                        new TreeSet<>(MessageCodec.decodeStrings(rs.getString("capabilities"))),
+                        rs.getTimestamp("started_at").toInstant(),
+                        rs.getTimestamp("last_seen").toInstant(),
+                        Duration.ofMillis(rs.getLong("interval_ms"))))
+                .list()
+                .forEach(a ->
+                        out.computeIfAbsent(a.hostId(), k -> new ArrayList<>()).add(a));
         return out;
     }
 
@@ -74,12 +97,18 @@ class FleetRepository {
         jdbc.sql("""
                 SELECT DISTINCT ON (a.host_id) a.host_id, a.job_id, j.state, j.finished_at
                 FROM job_agent a JOIN backup_job j ON j.id = a.job_id
-                ORDER BY a.host_id, j.created_at DESC""").query((rs, n) -> {
+                ORDER BY a.host_id, j.created_at DESC""")
+                .query((rs, n) -> {
                     java.sql.Timestamp finished = rs.getTimestamp("finished_at");
-                    out.put(rs.getString("host_id"), new FleetRegistry.LastBackup(rs.getObject("job_id", UUID.class),
-                            rs.getString("state"), finished == null ? null : finished.toInstant()));
+                    out.put(
+                            rs.getString("host_id"),
+                            new FleetRegistry.LastBackup(
+                                    rs.getObject("job_id", UUID.class),
+                                    rs.getString("state"),
+                                    finished == null ? null : finished.toInstant()));
                     return null;
-                }).list();
+                })
+                .list();
         return out;
     }
 
@@ -90,7 +119,10 @@ class FleetRepository {
                 SELECT host_id, max(done) AS at FROM (
                     SELECT host_id, job_id, max(updated_at) AS done FROM job_agent GROUP BY host_id, job_id
                     HAVING bool_and(state = 'SUCCEEDED')) ok
-                GROUP BY host_id""").query((rs, n) -> out.put(rs.getString("host_id"), rs.getTimestamp("at").toInstant())).list();
+                GROUP BY host_id""")
+                .query((rs, n) ->
+                        out.put(rs.getString("host_id"), rs.getTimestamp("at").toInstant()))
+                .list();
         return out;
     }
 }

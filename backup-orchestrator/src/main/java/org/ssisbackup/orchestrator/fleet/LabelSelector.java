@@ -53,10 +53,12 @@ public record LabelSelector(List<Term> terms) {
                 term = new Term(t, null, true);
             }
             if (!KEY.matcher(term.key()).matches()) {
-                throw new IllegalArgumentException("label selector term '" + t + "': a key is 1-63 letters, digits, '.', '_', '-', '/'");
+                throw new IllegalArgumentException(
+                        "label selector term '" + t + "': a key is 1-63 letters, digits, '.', '_', '-', '/'");
             }
             if (term.value() != null && !VALUE.matcher(term.value()).matches()) {
-                throw new IllegalArgumentException("label selector term '" + t + "': a value is up to 63 letters, digits, '.', '_', '-'");
+                throw new IllegalArgumentException(
+                        "label selector term '" + t + "': a value is up to 63 letters, digits, '.', '_', '-'");
             }
             terms.add(term);
         }
@@ -74,7 +76,8 @@ public record LabelSelector(List<Term> terms) {
                 throw new IllegalArgumentException("label key '" + k + "': 1-63 letters, digits, '.', '_', '-', '/'");
             }
             if (v == null || !VALUE.matcher(v).matches()) {
-                throw new IllegalArgumentException("label '" + k + "' value '" + v + "': up to 63 letters, digits, '.', '_', '-'");
+                throw new IllegalArgumentException(
+                        "label '" + k + "' value '" + v + "': up to 63 letters, digits, '.', '_', '-'");
             }
         });
     }

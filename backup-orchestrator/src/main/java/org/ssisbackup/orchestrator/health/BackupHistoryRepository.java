@@ -33,13 +33,20 @@ class BackupHistoryRepository {
                         row_number() OVER (PARTITION BY a.host_id ORDER BY j.created_at DESC, a.job_id) AS n
                     FROM job_agent a JOIN backup_job j ON j.id = a.job_id
                     GROUP BY a.host_id, a.job_id, j.trigger, j.created_at) h
-                WHERE n <= ? ORDER BY host_id, n""").param(perHost).query((rs, n) -> {
+                WHERE n <= ? ORDER BY host_id, n""")
+                .param(perHost)
+                .query((rs, n) -> {
                     Timestamp ended = rs.getTimestamp("ended_at");
-                    out.computeIfAbsent(rs.getString("host_id"), k -> new ArrayList<>()).add(new FleetHealth.HostBackup(
-                            rs.getObject("job_id", UUID.class), rs.getString("trigger"), rs.getString("outcome"),
-                            rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant()));
+                    out.computeIfAbsent(rs.getString("host_id"), k -> new ArrayList<>())
+                            .add(new FleetHealth.HostBackup(
+                                    rs.getObject("job_id", UUID.class),
+                                    rs.getString("trigger"),
+                                    rs.getString("outcome"),
+                                    rs.getTimestamp("started_at").toInstant(),
+                                    ended == null ? null : ended.toInstant()));
                     return null;
-                }).list();
+                })
+                .list();
         return out;
     }
 }

@@ -13,11 +13,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
-import org.ssisbackup.platform.metrics.TaggedGauge;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.orchestrator.policy.PolicyRepository;
 import org.ssisbackup.orchestrator.policy.Policy;
+import org.ssisbackup.orchestrator.policy.PolicyRepository;
+import org.ssisbackup.platform.metrics.TaggedGauge;
 
 /**
  * The fleet's health, host by host: how old a host's last successful backup may be (twice the interval of the most
@@ -31,13 +31,19 @@ public class FleetHealth {
     static final int HISTORY = 20;
 
     /** One backup of one host: {@code outcome} combines its agents (RUNNING while any is open). */
-    public record HostBackup(UUID jobId, String trigger, String outcome, Instant startedAt, Instant endedAt) {
-    }
+    public record HostBackup(UUID jobId, String trigger, String outcome, Instant startedAt, Instant endedAt) {}
 
-    public record HostStatus(String hostId, FleetRegistry.HostState state, Map<String, String> labels,
-                             List<FleetRegistry.AgentView> agents, Instant lastSuccessfulBackup, Long lastSuccessAgeSeconds,
-                             Long allowedAgeSeconds, boolean overdue, int failureStreak, List<HostBackup> history) {
-    }
+    public record HostStatus(
+            String hostId,
+            FleetRegistry.HostState state,
+            Map<String, String> labels,
+            List<FleetRegistry.AgentView> agents,
+            Instant lastSuccessfulBackup,
+            Long lastSuccessAgeSeconds,
+            Long allowedAgeSeconds,
+            boolean overdue,
+            int failureStreak,
+            List<HostBackup> history) {}
 
     private final FleetRegistry fleet;
     private final PolicyRepository policies;
@@ -48,20 +54,34 @@ public class FleetHealth {
     private final TaggedGauge agentSilence;
     private final AtomicInteger overdue = new AtomicInteger();
 
-    public FleetHealth(FleetRegistry fleet, PolicyRepository policies, BackupHistoryRepository backups, MeterRegistry registry) {
+    public FleetHealth(
+            FleetRegistry fleet, PolicyRepository policies, BackupHistoryRepository backups, MeterRegistry registry) {
         this.fleet = fleet;
         this.policies = policies;
         this.backups = backups;
-        this.allowedAge = new TaggedGauge(registry, "ssis.orchestrator.backup.allowed.age", "seconds",
+        this.allowedAge = new TaggedGauge(
+                registry,
+                "ssis.orchestrator.backup.allowed.age",
+                "seconds",
                 "how old a host's last successful backup may be under its policies' schedules");
-        this.failureStreak = new TaggedGauge(registry, "ssis.orchestrator.host.failure.streak", null,
+        this.failureStreak = new TaggedGauge(
+                registry,
+                "ssis.orchestrator.host.failure.streak",
+                null,
                 "backups of a host that failed in a row, most recent first");
-        this.agentUp = new TaggedGauge(registry, "ssis.orchestrator.agent.up", null,
+        this.agentUp = new TaggedGauge(
+                registry,
+                "ssis.orchestrator.agent.up",
+                null,
                 "1 while an agent's heartbeats arrive, 0 once it missed too many");
-        this.agentSilence = new TaggedGauge(registry, "ssis.orchestrator.agent.last.seen.age", "seconds",
+        this.agentSilence = new TaggedGauge(
+                registry,
+                "ssis.orchestrator.agent.last.seen.age",
+                "seconds",
                 "seconds since an agent's last heartbeat");
         Gauge.builder("ssis.orchestrator.hosts.overdue", overdue, AtomicInteger::get)
-                .description("hosts whose last successful backup is older than their policies allow").register(registry);
+                .description("hosts whose last successful backup is older than their policies allow")
+                .register(registry);
     }
 
     /** Every host a selector picks (optionally in one state), with its health and recent backups. */
@@ -72,23 +92,39 @@ public class FleetHealth {
     private List<HostStatus> statusOf(List<FleetRegistry.HostView> hosts) {
         Instant now = Instant.now();
         Map<String, List<HostBackup>> history = backups.recentBackups(HISTORY);
-        List<Policy> scheduled = policies.all().stream().filter(p -> !Boolean.FALSE.equals(p.enabled()) && p.schedule() != null).toList();
+        List<Policy> scheduled = policies.all().stream()
+                .filter(p -> !Boolean.FALSE.equals(p.enabled()) && p.schedule() != null)
+                .toList();
         List<HostStatus> out = new ArrayList<>();
         for (FleetRegistry.HostView h : hosts) {
             Duration allowed = null;
             for (Policy p : scheduled) {
                 Duration interval = interval(p, now);
-                if (interval != null && LabelSelector.parse(p.selector()).matches(h.labels())
+                if (interval != null
+                        && LabelSelector.parse(p.selector()).matches(h.labels())
                         && (allowed == null || interval.multipliedBy(2).compareTo(allowed) < 0)) {
                     allowed = interval.multipliedBy(2);
                 }
             }
-            Long age = h.lastSuccessfulBackup() == null ? null : Duration.between(h.lastSuccessfulBackup(), now).toSeconds();
-            boolean late = allowed != null && (age == null ? Duration.between(h.firstSeen(), now).compareTo(allowed) > 0
-                    : age > allowed.toSeconds());
+            Long age = h.lastSuccessfulBackup() == null
+                    ? null
+                    : Duration.between(h.lastSuccessfulBackup(), now).toSeconds();
+            boolean late = allowed != null
+                    && (age == null
+                            ? Duration.between(h.firstSeen(), now).compareTo(allowed) > 0
+                            : age > allowed.toSeconds());
             List<HostBackup> backups = history.getOrDefault(h.hostId(), List.of());
-            out.add(new HostStatus(h.hostId(), h.state(), h.labels(), h.agents(), h.lastSuccessfulBackup(), age,
-                    allowed == null ? null : allowed.toSeconds(), late, streak(backups), backups));
+            out.add(new HostStatus(
+                    h.hostId(),
+                    h.state(),
+                    h.labels(),
+                    h.agents(),
+                    h.lastSuccessfulBackup(),
+                    age,
+                    allowed == null ? null : allowed.toSeconds(),
+                    late,
+                    streak(backups),
+                    backups));
         }
         return out;
     }
@@ -110,8 +146,7 @@ public class FleetHealth {
         for (HostBackup b : newestFirst) {
             switch (b.outcome()) {
                 case "FAILED" -> n++;
-                case "RUNNING", "CANCELLED" -> {
-                }
+                case "RUNNING", "CANCELLED" -> {}
                 default -> {
                     return n;
                 }

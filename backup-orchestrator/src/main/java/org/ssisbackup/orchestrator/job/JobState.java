@@ -5,7 +5,14 @@ import org.ssisbackup.contracts.Outcome;
 
 /** The phases of a job and of each agent's part in it (Velero-style: spec written once, status moves forward). */
 public enum JobState {
-    PENDING, DISPATCHED, RUNNING, SUCCEEDED, PARTIALLY_FAILED, FAILED, TIMED_OUT, CANCELLED;
+    PENDING,
+    DISPATCHED,
+    RUNNING,
+    SUCCEEDED,
+    PARTIALLY_FAILED,
+    FAILED,
+    TIMED_OUT,
+    CANCELLED;
 
     public boolean isTerminal() {
         return ordinal() >= SUCCEEDED.ordinal();
@@ -21,7 +28,8 @@ public enum JobState {
             return PENDING;
         }
         if (agents.stream().anyMatch(s -> !s.isTerminal())) {
-            return agents.stream().anyMatch(s -> s == RUNNING || s.isTerminal()) ? RUNNING
+            return agents.stream().anyMatch(s -> s == RUNNING || s.isTerminal())
+                    ? RUNNING
                     : agents.contains(DISPATCHED) ? DISPATCHED : PENDING;
         }
         if (agents.stream().allMatch(s -> s == SUCCEEDED)) {

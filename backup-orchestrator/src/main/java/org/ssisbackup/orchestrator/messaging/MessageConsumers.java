@@ -66,7 +66,8 @@ class MessageConsumers {
     @Bean
     Consumer<Message<byte[]>> deadLetters(MeterRegistry registry, Environment env) {
         // Every watched topic at 0 from the start: dashboards and alerts see them before the first dead letter.
-        for (String topic : env.getProperty("spring.cloud.stream.bindings.deadLetters-in-0.destination", "").split(",")) {
+        for (String topic : env.getProperty("spring.cloud.stream.bindings.deadLetters-in-0.destination", "")
+                .split(",")) {
             if (!topic.isBlank()) {
                 registry.counter("ssis.orchestrator.dead.letters", "topic", topic.trim());
             }
@@ -75,7 +76,10 @@ class MessageConsumers {
             String topic = String.valueOf(message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC));
             Object reason = message.getHeaders().get("x-exception-message");
             registry.counter("ssis.orchestrator.dead.letters", "topic", topic).increment();
-            log.warn("dead-lettered on {}: {}", topic, reason instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reason);
+            log.warn(
+                    "dead-lettered on {}: {}",
+                    topic,
+                    reason instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reason);
         };
     }
 }

@@ -22,9 +22,20 @@ import org.ssisbackup.orchestrator.fleet.LabelSelector;
  * @param concurrency at most this many of the policy's hosts back up at once (null: only the fleet-wide limit)
  * @param maxRetries  how many times a host whose backup failed is backed up again in a follow-up job
  */
-public record Policy(UUID id, String name, String selector, List<String> scope, String schedule, String timeZone,
-                     RetentionRule retention, Integer concurrency, Integer maxRetries, Boolean enabled, Instant nextRunAt,
-                     Instant createdAt, Instant updatedAt) {
+public record Policy(
+        UUID id,
+        String name,
+        String selector,
+        List<String> scope,
+        String schedule,
+        String timeZone,
+        RetentionRule retention,
+        Integer concurrency,
+        Integer maxRetries,
+        Boolean enabled,
+        Instant nextRunAt,
+        Instant createdAt,
+        Instant updatedAt) {
 
     /** Checks every field an admin sends; the message says which field and why. */
     public Policy validated() {
@@ -38,7 +49,8 @@ public record Policy(UUID id, String name, String selector, List<String> scope, 
         }
         zone();
         if (retention == null || !retention.keepsSomething()) {
-            throw new IllegalArgumentException("retention: keep at least one restore point (keepLast, daily, weekly, monthly or yearly)");
+            throw new IllegalArgumentException(
+                    "retention: keep at least one restore point (keepLast, daily, weekly, monthly or yearly)");
         }
         if (concurrency != null && concurrency < 1) {
             throw new IllegalArgumentException("concurrency: at least 1 (or leave it out)");
@@ -64,7 +76,8 @@ public record Policy(UUID id, String name, String selector, List<String> scope, 
         try {
             return ZoneId.of(timeZone == null || timeZone.isBlank() ? "UTC" : timeZone);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("timeZone: not a time zone: '" + timeZone + "' (use an IANA name such as Europe/Berlin)");
+            throw new IllegalArgumentException(
+                    "timeZone: not a time zone: '" + timeZone + "' (use an IANA name such as Europe/Berlin)");
         }
     }
 
@@ -75,7 +88,8 @@ public record Policy(UUID id, String name, String selector, List<String> scope, 
         try {
             return CronExpression.parse(expression);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("schedule: not a cron expression: '" + schedule + "' (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(
+                    "schedule: not a cron expression: '" + schedule + "' (" + e.getMessage() + ")");
         }
     }
 

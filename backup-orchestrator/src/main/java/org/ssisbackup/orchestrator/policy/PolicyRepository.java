@@ -37,9 +37,20 @@ public class PolicyRepository {
                     INSERT INTO policy (id, name, selector, scope, schedule, time_zone, retention, concurrency, max_retries,
                         enabled, next_run_at, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""")
-                    .params(id, p.name(), blankToEmpty(p.selector()), scopeText(p), blankToNull(p.schedule()), p.zone().getId(),
-                            MessageCodec.encodeToString(p.retention()), p.concurrency(), p.maxRetries() == null ? 0 : p.maxRetries(),
-                            !Boolean.FALSE.equals(p.enabled()), ts(p.nextRunAfter(now)), ts(now), ts(now))
+                    .params(
+                            id,
+                            p.name(),
+                            blankToEmpty(p.selector()),
+                            scopeText(p),
+                            blankToNull(p.schedule()),
+                            p.zone().getId(),
+                            MessageCodec.encodeToString(p.retention()),
+                            p.concurrency(),
+                            p.maxRetries() == null ? 0 : p.maxRetries(),
+                            !Boolean.FALSE.equals(p.enabled()),
+                            ts(p.nextRunAfter(now)),
+                            ts(now),
+                            ts(now))
                     .update();
         } catch (DuplicateKeyException e) {
             throw new NameTakenException(p.name());
@@ -59,9 +70,19 @@ public class PolicyRepository {
             jdbc.sql("""
                     UPDATE policy SET name = ?, selector = ?, scope = ?, schedule = ?, time_zone = ?, retention = CAST(? AS jsonb),
                         concurrency = ?, max_retries = ?, enabled = ?, next_run_at = ?, updated_at = ? WHERE id = ?""")
-                    .params(p.name(), blankToEmpty(p.selector()), scopeText(p), blankToNull(p.schedule()), p.zone().getId(),
-                            MessageCodec.encodeToString(p.retention()), p.concurrency(), p.maxRetries() == null ? 0 : p.maxRetries(),
-                            !Boolean.FALSE.equals(p.enabled()), ts(p.nextRunAfter(now)), ts(now), existing.get().id())
+                    .params(
+                            p.name(),
+                            blankToEmpty(p.selector()),
+                            scopeText(p),
+                            blankToNull(p.schedule()),
+                            p.zone().getId(),
+                            MessageCodec.encodeToString(p.retention()),
+                            p.concurrency(),
+                            p.maxRetries() == null ? 0 : p.maxRetries(),
+                            !Boolean.FALSE.equals(p.enabled()),
+                            ts(p.nextRunAfter(now)),
+                            ts(now),
+                            existing.get().id())
                     .update();
         } catch (DuplicateKeyException e) {
             throw new NameTakenException(p.name());
@@ -70,11 +91,18 @@ public class PolicyRepository {
     }
 
     public boolean delete(String idOrName) {
-        return find(idOrName).map(p -> jdbc.sql("DELETE FROM policy WHERE id = ?").param(p.id()).update() > 0).orElse(false);
+        return find(idOrName)
+                .map(p -> jdbc.sql("DELETE FROM policy WHERE id = ?")
+                                .param(p.id())
+                                .update()
+                        > 0)
+                .orElse(false);
     }
 
     public List<Policy> all() {
-        return jdbc.sql("SELECT * FROM policy ORDER BY name").query().listOfRows().stream().map(PolicyRepository::policy).toList();
+        return jdbc.sql("SELECT * FROM policy ORDER BY name").query().listOfRows().stream()
+                .map(PolicyRepository::policy)
+                .toList();
     }
 
     /** By id or by name. */
@@ -86,19 +114,35 @@ public class PolicyRepository {
             // a name
         }
         List<Map<String, Object>> rows = id != null
-                ? jdbc.sql("SELECT * FROM policy WHERE id = ?").param(id).query().listOfRows()
-                : jdbc.sql("SELECT * FROM policy WHERE name = ?").param(idOrName).query().listOfRows();
+                ? jdbc.sql("SELECT * FROM policy WHERE id = ?")
+                        .param(id)
+                        .query()
+                        .listOfRows()
+                : jdbc.sql("SELECT * FROM policy WHERE name = ?")
+                        .param(idOrName)
+                        .query()
+                        .listOfRows();
         return rows.stream().findFirst().map(PolicyRepository::policy);
     }
 
     static Policy policy(Map<String, Object> r) {
         String scope = (String) r.get("scope");
-        return new Policy((UUID) r.get("id"), (String) r.get("name"), (String) r.get("selector"),
-                scope.isEmpty() ? List.of() : List.of(scope.split(",")), (String) r.get("schedule"), (String) r.get("time_zone"),
-                MessageCodec.decodeDocument(r.get("retention").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return new Policy(
+                (UUID) r.get("id"),
+                (String) r.get("name"),
+                (String) r.get("selector"),
+                scope.isEmpty() ? List.of() : List.of(scope.split(",")),
+                (String) r.get("schedule"),
+                (String) r.get("time_zone"),
+                MessageCodec.decodeDocument(
+                        r.get("retention").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         RetentionRule.class),
-                (Integer) r.get("concurrency"), (Integer) r.get("max_retries"), (Boolean) r.get("enabled"),
-                instant(r.get("next_run_at")), instant(r.get("created_at")), instant(r.get("updated_at")));
+                (Integer) r.get("concurrency"),
+                (Integer) r.get("max_retries"),
+                (Boolean) r.get("enabled"),
+                instant(r.get("next_run_at")),
+                instant(r.get("created_at")),
+                instant(r.get("updated_at")));
     }
 
     private static String scopeText(Policy p) {
@@ -123,8 +167,14 @@ public class PolicyRepository {
 
     /** Enabled policies whose next run is due at {@code now}, earliest first. */
     List<Policy> due(Instant now) {
-        return jdbc.sql("SELECT * FROM policy WHERE enabled AND next_run_at <= ? ORDER BY next_run_at")
-                .param(Timestamp.from(now)).query().listOfRows().stream().map(PolicyRepository::policy).toList();
+        return jdbc
+                .sql("SELECT * FROM policy WHERE enabled AND next_run_at <= ? ORDER BY next_run_at")
+                .param(Timestamp.from(now))
+                .query()
+                .listOfRows()
+                .stream()
+                .map(PolicyRepository::policy)
+                .toList();
     }
 
     /**
@@ -133,6 +183,8 @@ public class PolicyRepository {
      */
     boolean claimRun(Policy p, Instant next) {
         return jdbc.sql("UPDATE policy SET next_run_at = ? WHERE id = ? AND next_run_at = ?")
-                .params(next == null ? null : Timestamp.from(next), p.id(), Timestamp.from(p.nextRunAt())).update() > 0;
+                        .params(next == null ? null : Timestamp.from(next), p.id(), Timestamp.from(p.nextRunAt()))
+                        .update()
+                > 0;
     }
 }

@@ -6,9 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.ssisbackup.orchestrator.backup.BackupJobs;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.orchestrator.backup.BackupJobs;
 
 /**
  * Runs policies whose scheduled time has come. Each run is claimed by moving the policy's {@code next_run_at} forward
@@ -43,7 +43,8 @@ class PolicyScheduler {
                 continue;
             }
             BackupJobs.NewJob job = jobs.start(hosts, p.scopes(), "schedule", p.id());
-            log.info("policy {}: scheduled job {} for {} hosts; next run {}", p.name(), job.jobId(), hosts.size(), next);
+            log.info(
+                    "policy {}: scheduled job {} for {} hosts; next run {}", p.name(), job.jobId(), hosts.size(), next);
         }
     }
 }

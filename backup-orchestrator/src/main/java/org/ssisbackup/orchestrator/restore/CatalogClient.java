@@ -13,11 +13,9 @@ import org.ssisbackup.orchestrator.OrchestratorProperties;
 @Component
 public class CatalogClient {
     /** The parts of a restore point a restore needs. */
-    public record RestorePointSummary(UUID id, String hostId, String status, List<ArtifactSummary> artifacts) {
-    }
+    public record RestorePointSummary(UUID id, String hostId, String status, List<ArtifactSummary> artifacts) {}
 
-    public record ArtifactSummary(String agent, String logicalPath) {
-    }
+    public record ArtifactSummary(String agent, String logicalPath) {}
 
     private final RestClient http;
 
@@ -32,13 +30,17 @@ public class CatalogClient {
     /** Empty when the catalog does not know the point; an exception when the catalog cannot be asked. */
     public Optional<RestorePointSummary> restorePoint(UUID id) {
         try {
-            return Optional.ofNullable(http.get().uri("/api/v1/restore-points/{id}", id).retrieve()
-                    .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
-                        throw new IllegalStateException("the catalog refused the orchestrator's key (HTTP " + res.getStatusCode().value()
-                                + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
-                    })
-                    .onStatus(HttpStatusCode::is4xxClientError, (req, res) -> { })
-                    .body(RestorePointSummary.class))
+            return Optional.ofNullable(http.get()
+                            .uri("/api/v1/restore-points/{id}", id)
+                            .retrieve()
+                            .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
+                                throw new IllegalStateException(
+                                        "the catalog refused the orchestrator's key (HTTP "
+                                                + res.getStatusCode().value()
+                                                + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
+                            })
+                            .onStatus(HttpStatusCode::is4xxClientError, (req, res) -> {})
+                            .body(RestorePointSummary.class))
                     .filter(p -> p.id() != null);
         } catch (RestClientException e) {
             throw new IllegalStateException("the catalog cannot be reached: " + e.getMessage(), e);

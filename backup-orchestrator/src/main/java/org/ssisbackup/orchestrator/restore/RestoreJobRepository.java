@@ -23,22 +23,34 @@ public class RestoreJobRepository {
     }
 
     /** A restore as stored; {@code request} is what was asked, as JSON. */
-    public record RestoreRecord(UUID id, JobState state, UUID restorePointId, String sourceHost, String targetHost,
-                                Instant createdAt, Instant finishedAt) {
-    }
+    public record RestoreRecord(
+            UUID id,
+            JobState state,
+            UUID restorePointId,
+            String sourceHost,
+            String targetHost,
+            Instant createdAt,
+            Instant finishedAt) {}
 
     /** One agent's part: its state and, once it reported, what it did. */
-    public record PartRecord(AgentKind agent, JobState state, RestoreFinished result, Instant updatedAt) {
-    }
+    public record PartRecord(AgentKind agent, JobState state, RestoreFinished result, Instant updatedAt) {}
 
     void insert(UUID id, RestoreJobs.RestoreSpec spec, Instant deadline) {
         jdbc.sql("""
                 INSERT INTO restore_job (id, restore_point_id, source_host, target_host, request, state, created_at)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb), 'PENDING', now())""")
-                .params(id, spec.restorePointId(), spec.sourceHost(), spec.targetHost(), MessageCodec.encodeToString(spec)).update();
+                .params(
+                        id,
+                        spec.restorePointId(),
+                        spec.sourceHost(),
+                        spec.targetHost(),
+                        MessageCodec.encodeToString(spec))
+                .update();
         for (AgentKind agent : spec.agents()) {
-            jdbc.sql("INSERT INTO restore_agent (job_id, agent, state, deadline, updated_at) VALUES (?, ?, 'PENDING', ?, now())")
-                    .params(id, agent.name(), Timestamp.from(deadline)).update();
+            jdbc.sql(
+                            "INSERT INTO restore_agent (job_id, agent, state, deadline, updated_at) VALUES (?, ?, 'PENDING', ?, now())")
+                    .params(id, agent.name(), Timestamp.from(deadline))
+                    .update();
         }
     }
 
@@ -46,42 +58,76 @@ public class RestoreJobRepository {
     void update(UUID id, AgentKind agent, JobState to, Set<JobState> from, RestoreFinished result) {
         jdbc.sql("UPDATE restore_agent SET state = ?, updated_at = now(), result = coalesce(CAST(? AS jsonb), result) "
                         + "WHERE job_id = ? AND agent = ? AND state = ANY(?)")
-                .params(to.name(), result == null ? null : MessageCodec.encodeToString(result), id, agent.name(),
-                        from.stream().map(Enum::name).toArray(String[]::new)).update();
+                .params(
+                        to.name(),
+                        result == null ? null : MessageCodec.encodeToString(result),
+                        id,
+                        agent.name(),
+                        from.stream().map(Enum::name).toArray(String[]::new))
+                .update();
     }
 
     /** Every open part past its deadline becomes TIMED_OUT; returns the restores touched. */
     List<UUID> timeOutOverdueParts() {
-        return jdbc.sql("UPDATE restore_agent SET state = 'TIMED_OUT', updated_at = now()"
+        return jdbc
+                .sql("UPDATE restore_agent SET state = 'TIMED_OUT', updated_at = now()"
                         + " WHERE state IN ('PENDING','DISPATCHED','RUNNING') AND deadline < now() RETURNING job_id")
-                .query(UUID.class).list().stream().distinct().toList();
+                .query(UUID.class)
+                .list()
+                .stream()
+                .distinct()
+                .toList();
     }
 
     List<JobState> partStates(UUID id) {
-        return jdbc.sql("SELECT state FROM restore_agent WHERE job_id = ?").param(id)
-                .query(String.class).list().stream().map(JobState::valueOf).toList();
+        return jdbc
+                .sql("SELECT state FROM restore_agent WHERE job_id = ?")
+                .param(id)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(JobState::valueOf)
+                .toList();
     }
 
     void setState(UUID id, JobState state) {
-        jdbc.sql("UPDATE restore_job SET state = ?, finished_at = CASE WHEN ? THEN now() END WHERE id = ? AND finished_at IS NULL")
-                .params(state.name(), state.isTerminal(), id).update();
+        jdbc.sql(
+                        "UPDATE restore_job SET state = ?, finished_at = CASE WHEN ? THEN now() END WHERE id = ? AND finished_at IS NULL")
+                .params(state.name(), state.isTerminal(), id)
+                .update();
     }
 
     public Optional<RestoreRecord> find(UUID id) {
-        return jdbc.sql("SELECT * FROM restore_job WHERE id = ?").param(id).query((rs, n) -> {
-            Timestamp finished = rs.getTimestamp("finished_at");
-            return new RestoreRecord(id, JobState.valueOf(rs.getString("state")), rs.getObject("restore_point_id", UUID.class),
-                    rs.getString("source_host"), rs.getString("target_host"), rs.getTimestamp("created_at").toInstant(),
-                    finished == null ? null : finished.toInstant());
-        }).optional();
+        return jdbc.sql("SELECT * FROM restore_job WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> {
+                    Timestamp finished = rs.getTimestamp("finished_at");
+                    return new RestoreRecord(
+                            id,
+                            JobState.valueOf(rs.getString("state")),
+                            rs.getObject("restore_point_id", UUID.class),
+                            rs.getString("source_host"),
+                            rs.getString("target_host"),
+                            rs.getTimestamp("created_at").toInstant(),
+                            finished == null ? null : finished.toInstant());
+                })
+                .optional();
     }
 
     public List<PartRecord> parts(UUID id) {
-        return jdbc.sql("SELECT * FROM restore_agent WHERE job_id = ? ORDER BY agent").param(id).query((rs, n) -> {
-            String result = rs.getString("result");
-            return new PartRecord(AgentKind.valueOf(rs.getString("agent")), JobState.valueOf(rs.getString("state")),
-                    result == null ? null : (RestoreFinished) MessageCodec.decodeEvent(result.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    rs.getTimestamp("updated_at").toInstant());
-        }).list();
+        return jdbc.sql("SELECT * FROM restore_agent WHERE job_id = ? ORDER BY agent")
+                .param(id)
+                .query((rs, n) -> {
+                    String result = rs.getString("result");
+                    return new PartRecord(
+                            AgentKind.valueOf(rs.getString("agent")),
+                            JobState.valueOf(rs.getString("state")),
+                            result == null
+                                    ? null
+                                    : (RestoreFinished) MessageCodec.decodeEvent(
+                                            result.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            rs.getTimestamp("updated_at").toInstant());
+                })
+                .list();
     }
 }

@@ -40,22 +40,32 @@ public class RestoreJobs {
     }
 
     /** What to restore: a checked restore point, where, through which agents, and how. */
-    public record RestoreSpec(UUID restorePointId, String sourceHost, String targetHost, Set<AgentKind> agents,
-                              RestoreOptions options) {
-    }
+    public record RestoreSpec(
+            UUID restorePointId, String sourceHost, String targetHost, Set<AgentKind> agents, RestoreOptions options) {}
 
     public UUID start(RestoreSpec spec) {
         UUID id = UUID.randomUUID();
         repository.insert(id, spec, Instant.now().plus(properties.agentTimeout()));
         for (AgentKind agent : spec.agents()) {
             try {
-                commands.send(new RestoreCommand(MessageMeta.create(id, spec.targetHost()), agent, spec.sourceHost(),
-                        spec.restorePointId(), spec.options()));
+                commands.send(new RestoreCommand(
+                        MessageMeta.create(id, spec.targetHost()),
+                        agent,
+                        spec.sourceHost(),
+                        spec.restorePointId(),
+                        spec.options()));
                 repository.update(id, agent, JobState.DISPATCHED, EnumSet.of(JobState.PENDING), null);
             } catch (RuntimeException e) {
                 log.warn("restore {}: cannot dispatch to {} {}: {}", id, spec.targetHost(), agent, e.toString());
-                RestoreFinished notSent = new RestoreFinished(MessageMeta.create(id, spec.targetHost()), agent,
-                        spec.restorePointId(), Outcome.FAILED, spec.options().isDryRun(), List.of(), List.of(), List.of(),
+                RestoreFinished notSent = new RestoreFinished(
+                        MessageMeta.create(id, spec.targetHost()),
+                        agent,
+                        spec.restorePointId(),
+                        Outcome.FAILED,
+                        spec.options().isDryRun(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
                         List.of(new AgentError("(dispatch)", "command could not be sent: " + e.getMessage())));
                 repository.update(id, agent, JobState.FAILED, OPEN, notSent);
             }

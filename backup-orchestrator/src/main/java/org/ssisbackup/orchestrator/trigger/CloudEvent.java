@@ -18,8 +18,13 @@ public record CloudEvent(String id, String source, String type, String subject) 
     public static CloudEvent from(Message<byte[]> message) {
         Map<String, Object> headers = message.getHeaders();
         if (headers.containsKey("ce_specversion")) {
-            return validated(text(headers.get("ce_specversion")), text(headers.get("ce_id")), text(headers.get("ce_source")),
-                    text(headers.get("ce_type")), text(headers.get("ce_subject")), "binary");
+            return validated(
+                    text(headers.get("ce_specversion")),
+                    text(headers.get("ce_id")),
+                    text(headers.get("ce_source")),
+                    text(headers.get("ce_type")),
+                    text(headers.get("ce_subject")),
+                    "binary");
         }
         byte[] body = message.getPayload();
         if (body == null || body.length == 0) {
@@ -34,17 +39,26 @@ public record CloudEvent(String id, String source, String type, String subject) 
         if (e == null || !e.isObject()) {
             throw new MalformedMessageException("not a CloudEvent: the structured event must be a JSON object");
         }
-        return validated(field(e, "specversion"), field(e, "id"), field(e, "source"), field(e, "type"), field(e, "subject"),
+        return validated(
+                field(e, "specversion"),
+                field(e, "id"),
+                field(e, "source"),
+                field(e, "type"),
+                field(e, "subject"),
                 "structured");
     }
 
-    private static CloudEvent validated(String specVersion, String id, String source, String type, String subject, String mode) {
+    private static CloudEvent validated(
+            String specVersion, String id, String source, String type, String subject, String mode) {
         if (!"1.0".equals(specVersion)) {
-            throw new MalformedMessageException("CloudEvent (" + mode + " mode): specversion must be 1.0, not " + specVersion);
+            throw new MalformedMessageException(
+                    "CloudEvent (" + mode + " mode): specversion must be 1.0, not " + specVersion);
         }
-        for (Map.Entry<String, String> required : Map.of("id", nz(id), "source", nz(source), "type", nz(type)).entrySet()) {
+        for (Map.Entry<String, String> required :
+                Map.of("id", nz(id), "source", nz(source), "type", nz(type)).entrySet()) {
             if (required.getValue().isBlank()) {
-                throw new MalformedMessageException("CloudEvent (" + mode + " mode) lacks the required attribute '" + required.getKey() + "'");
+                throw new MalformedMessageException(
+                        "CloudEvent (" + mode + " mode) lacks the required attribute '" + required.getKey() + "'");
             }
         }
         return new CloudEvent(id, source, type, subject == null || subject.isBlank() ? null : subject);

@@ -1,24 +1,19 @@
 package org.ssisbackup.orchestrator.trigger;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.ssisbackup.orchestrator.backup.BackupJobs;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
-import org.ssisbackup.orchestrator.backup.BackupJobs;
-import org.ssisbackup.orchestrator.policy.PolicyRepository;
 import org.ssisbackup.orchestrator.policy.Policy;
+import org.ssisbackup.orchestrator.policy.PolicyRepository;
 
 /**
  * Backups triggered by other systems' CloudEvents. An event's type picks a policy (configuration), its subject the
@@ -38,8 +33,13 @@ public class EventTriggers {
     private final BackupJobs jobs;
     private final MeterRegistry registry;
 
-    public EventTriggers(TriggerRepository repository, TriggerProperties properties, PolicyRepository policies, FleetRegistry fleet, BackupJobs jobs,
-                         MeterRegistry registry) {
+    public EventTriggers(
+            TriggerRepository repository,
+            TriggerProperties properties,
+            PolicyRepository policies,
+            FleetRegistry fleet,
+            BackupJobs jobs,
+            MeterRegistry registry) {
         this.repository = repository;
         this.properties = properties;
         this.policies = policies;
@@ -49,23 +49,34 @@ public class EventTriggers {
     }
 
     /** What became of an event. */
-    public enum Result { QUEUED, COALESCED, DUPLICATE }
+    public enum Result {
+        QUEUED,
+        COALESCED,
+        DUPLICATE
+    }
 
     @Transactional
     public Result on(CloudEvent e) {
         TriggerProperties.EventMapping mapping = properties.events().get(e.type());
         if (mapping == null) {
-            throw reject(e, "no trigger is configured for event type '" + e.type() + "' (ssisbackup.orchestrator.triggers.events)");
+            throw reject(
+                    e,
+                    "no trigger is configured for event type '" + e.type()
+                            + "' (ssisbackup.orchestrator.triggers.events)");
         }
-        Policy policy = policies.find(mapping.policy()).orElseThrow(() -> reject(e, "event type '" + e.type()
-                + "' maps to policy '" + mapping.policy() + "', which does not exist"));
+        Policy policy = policies.find(mapping.policy())
+                .orElseThrow(() -> reject(
+                        e,
+                        "event type '" + e.type() + "' maps to policy '" + mapping.policy()
+                                + "', which does not exist"));
         List<String> hosts;
         if (mapping.hostFromSubject()) {
             if (e.subject() == null) {
                 throw reject(e, "event has no subject; for type '" + e.type() + "' the subject names the host");
             }
             if (fleet.host(e.subject()).isEmpty()) {
-                throw reject(e, "unknown host '" + e.subject() + "': no agent of it was ever heard and it has no labels");
+                throw reject(
+                        e, "unknown host '" + e.subject() + "': no agent of it was ever heard and it has no labels");
             }
             hosts = List.of(e.subject());
         } else {
@@ -90,10 +101,12 @@ public class EventTriggers {
     /** Starts the triggered backups whose window has closed: one job per policy with all its due hosts. */
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.triggers.tick:2s}")
     public void startDue() {
-        repository.takeDue().forEach((policyId, hosts) -> policies.find(policyId.toString()).ifPresent(p -> {
-            BackupJobs.NewJob job = jobs.start(hosts.stream().sorted().toList(), p.scopes(), "event", p.id());
-            log.info("policy {}: event-triggered job {} for {} hosts", p.name(), job.jobId(), hosts.size());
-        }));
+        repository
+                .takeDue()
+                .forEach((policyId, hosts) -> policies.find(policyId.toString()).ifPresent(p -> {
+                    BackupJobs.NewJob job = jobs.start(hosts.stream().sorted().toList(), p.scopes(), "event", p.id());
+                    log.info("policy {}: event-triggered job {} for {} hosts", p.name(), job.jobId(), hosts.size());
+                }));
         repository.forgetEventsBefore(Instant.now().minus(Duration.ofDays(7)));
     }
 
@@ -104,6 +117,7 @@ public class EventTriggers {
     }
 
     private void count(CloudEvent e, String outcome) {
-        registry.counter("ssis.orchestrator.triggers", "type", e.type(), "outcome", outcome).increment();
+        registry.counter("ssis.orchestrator.triggers", "type", e.type(), "outcome", outcome)
+                .increment();
     }
 }

@@ -25,7 +25,10 @@ class TriggerRepository {
     /** Whether the event is new (false: it was seen before). */
     boolean remember(CloudEvent e) {
         return jdbc.sql("INSERT INTO trigger_event (source, id, type, subject, received_at) VALUES (?, ?, ?, ?, now())"
-                + " ON CONFLICT DO NOTHING").params(e.source(), e.id(), e.type(), e.subject()).update() > 0;
+                                + " ON CONFLICT DO NOTHING")
+                        .params(e.source(), e.id(), e.type(), e.subject())
+                        .update()
+                > 0;
     }
 
     /** Queues a host of a policy to fire at {@code fireAt}; returns how many events it now stands for. */
@@ -33,19 +36,26 @@ class TriggerRepository {
         return jdbc.sql("""
                 INSERT INTO trigger_pending (policy_id, host_id, first_at, fire_at, events) VALUES (?, ?, now(), ?, 1)
                 ON CONFLICT (policy_id, host_id) DO UPDATE SET events = trigger_pending.events + 1
-                RETURNING events""").params(policyId, host, Timestamp.from(fireAt)).query(Integer.class).single();
+                RETURNING events""")
+                .params(policyId, host, Timestamp.from(fireAt))
+                .query(Integer.class)
+                .single();
     }
 
     /** Takes every queued host whose window has closed, by policy. */
     Map<UUID, List<String>> takeDue() {
         Map<UUID, List<String>> byPolicy = new LinkedHashMap<>();
-        jdbc.sql("DELETE FROM trigger_pending WHERE fire_at <= now() RETURNING policy_id, host_id").query((rs, n) ->
-                byPolicy.computeIfAbsent(rs.getObject("policy_id", UUID.class), k -> new ArrayList<>()).add(rs.getString("host_id")))
+        jdbc.sql("DELETE FROM trigger_pending WHERE fire_at <= now() RETURNING policy_id, host_id")
+                .query((rs, n) -> byPolicy.computeIfAbsent(
+                                rs.getObject("policy_id", UUID.class), k -> new ArrayList<>())
+                        .add(rs.getString("host_id")))
                 .list();
         return byPolicy;
     }
 
     void forgetEventsBefore(Instant before) {
-        jdbc.sql("DELETE FROM trigger_event WHERE received_at < ?").param(Timestamp.from(before)).update();
+        jdbc.sql("DELETE FROM trigger_event WHERE received_at < ?")
+                .param(Timestamp.from(before))
+                .update();
     }
 }

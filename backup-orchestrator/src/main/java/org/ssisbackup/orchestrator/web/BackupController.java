@@ -51,18 +51,29 @@ class BackupController {
      * Hosts by id, or by a label selector over the fleet ({@code env=prod,team=bi}), or both; with a {@code policy}, its
      * scope, limits and retention (and its selector when no hosts are named): "run this policy now".
      */
-    record BackupRequest(List<String> hosts, String selector, List<String> scope, String policy) {
-    }
+    record BackupRequest(List<String> hosts, String selector, List<String> scope, String policy) {}
 
     /** One agent's part of a job. */
-    record AgentView(String hostId, AgentKind agent, JobState state, UUID restorePointId, Long artifactCount,
-                     Long bytesScanned, Long bytesUploaded, List<AgentError> errors, List<AgentError> warnings,
-                     Instant updatedAt) {
-    }
+    record AgentView(
+            String hostId,
+            AgentKind agent,
+            JobState state,
+            UUID restorePointId,
+            Long artifactCount,
+            Long bytesScanned,
+            Long bytesUploaded,
+            List<AgentError> errors,
+            List<AgentError> warnings,
+            Instant updatedAt) {}
 
-    record JobView(UUID jobId, JobState state, String trigger, Set<BackupScope> scope, Instant createdAt, Instant finishedAt,
-                   List<AgentView> agents) {
-    }
+    record JobView(
+            UUID jobId,
+            JobState state,
+            String trigger,
+            Set<BackupScope> scope,
+            Instant createdAt,
+            Instant finishedAt,
+            List<AgentView> agents) {}
 
     @PostMapping
     ResponseEntity<BackupJobs.NewJob> start(@RequestBody BackupRequest request) {
@@ -71,20 +82,24 @@ class BackupController {
         }
         Policy policy = null;
         if (request.policy() != null && !request.policy().isBlank()) {
-            policy = policies.find(request.policy()).orElseThrow(() -> new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
-                    "no policy " + request.policy()));
+            policy = policies.find(request.policy())
+                    .orElseThrow(() -> new ResponseStatusException(
+                            HttpStatus.UNPROCESSABLE_CONTENT, "no policy " + request.policy()));
         }
         boolean byId = request.hosts() != null && !request.hosts().isEmpty();
-        String selector = request.selector() != null && !request.selector().isBlank() ? request.selector()
+        String selector = request.selector() != null && !request.selector().isBlank()
+                ? request.selector()
                 : !byId && policy != null ? policy.selector() : null;
         if (!byId && selector == null) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "name hosts in 'hosts', select them with 'selector', or name a 'policy'");
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, "name hosts in 'hosts', select them with 'selector', or name a 'policy'");
         }
         Set<String> hosts = new LinkedHashSet<>();
         if (selector != null) {
             hosts.addAll(fleet.hostIds(LabelSelector.parse(selector)));
             if (hosts.isEmpty() && !byId) {
-                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + selector + "' matches no host of the fleet");
+                throw new ResponseStatusException(
+                        HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + selector + "' matches no host of the fleet");
             }
         }
         for (String h : byId ? request.hosts() : List.<String>of()) {
@@ -100,7 +115,8 @@ class BackupController {
         for (String s : request.scope() == null ? List.<String>of() : request.scope()) {
             scope.add(BackupScope.parse(s));
         }
-        return ResponseEntity.accepted().body(jobs.start(new ArrayList<>(hosts), scope, "rest", policy == null ? null : policy.id()));
+        return ResponseEntity.accepted()
+                .body(jobs.start(new ArrayList<>(hosts), scope, "rest", policy == null ? null : policy.id()));
     }
 
     /** Cancels a job: queued hosts are dropped and open agent parts end CANCELLED. */
@@ -113,22 +129,45 @@ class BackupController {
 
     @GetMapping("/{jobId}")
     JobView one(@PathVariable UUID jobId) {
-        return repository.find(jobId).map(j -> views(List.of(j)).get(0))
+        return repository
+                .find(jobId)
+                .map(j -> views(List.of(j)).get(0))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job " + jobId));
     }
 
     @GetMapping
-    List<JobView> list(@RequestParam(required = false) String host, @RequestParam(required = false) String state,
-                       @RequestParam(defaultValue = "50") int limit) {
+    List<JobView> list(
+            @RequestParam(required = false) String host,
+            @RequestParam(required = false) String state,
+            @RequestParam(defaultValue = "50") int limit) {
         JobState wanted = state == null || state.isBlank() ? null : Enums.parse(JobState.class, "state", state);
         return views(repository.list(host, wanted, Math.max(1, Math.min(limit, 500))));
     }
 
     private List<JobView> views(List<BackupJobRepository.JobRecord> jobs) {
-        Map<UUID, List<BackupJobRepository.AgentRecord>> parts = repository.parts(jobs.stream().map(BackupJobRepository.JobRecord::id).toList());
-        return jobs.stream().map(j -> new JobView(j.id(), j.state(), j.trigger(), j.scope(), j.createdAt(), j.finishedAt(),
-                parts.get(j.id()).stream().map(a -> new AgentView(a.hostId(), a.agent(), a.state(), a.restorePointId(),
-                        a.artifactCount(), a.bytesScanned(), a.bytesUploaded(), a.errors(), a.warnings(), a.updatedAt())).toList()))
+        Map<UUID, List<BackupJobRepository.AgentRecord>> parts = repository.parts(
+                jobs.stream().map(BackupJobRepository.JobRecord::id).toList());
+        return jobs.stream()
+                .map(j -> new JobView(
+                        j.id(),
+                        j.state(),
+                        j.trigger(),
+                        j.scope(),
+                        j.createdAt(),
+                        j.finishedAt(),
+                        parts.get(j.id()).stream()
+                                .map(a -> new AgentView(
+                                        a.hostId(),
+                                        a.agent(),
+                                        a.state(),
+                                        a.restorePointId(),
+                                        a.artifactCount(),
+                                        a.bytesScanned(),
+                                        a.bytesUploaded(),
+                                        a.errors(),
+                                        a.warnings(),
+                                        a.updatedAt()))
+                                .toList()))
                 .toList();
     }
 }

@@ -9,10 +9,10 @@ final class Enums {
         try {
             return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown " + parameter + " '" + text + "'; known: " + List.of(type.getEnumConstants()));
+            throw new IllegalArgumentException(
+                    "unknown " + parameter + " '" + text + "'; known: " + List.of(type.getEnumConstants()));
         }
     }
 
-    private Enums() {
-    }
+    private Enums() {}
 }

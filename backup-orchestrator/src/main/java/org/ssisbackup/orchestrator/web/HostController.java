@@ -26,24 +26,30 @@ class HostController {
     }
 
     @GetMapping
-    List<FleetRegistry.HostView> hosts(@RequestParam(required = false) String selector,
-                                       @RequestParam(required = false) String state) {
+    List<FleetRegistry.HostView> hosts(
+            @RequestParam(required = false) String selector, @RequestParam(required = false) String state) {
         try {
-            return fleet.hosts(LabelSelector.parse(selector), state == null || state.isBlank() ? null
-                    : FleetRegistry.HostState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT)));
+            return fleet.hosts(
+                    LabelSelector.parse(selector),
+                    state == null || state.isBlank()
+                            ? null
+                            : FleetRegistry.HostState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage().startsWith("No enum")
-                    ? "unknown state '" + state + "'; known: " + List.of(FleetRegistry.HostState.values()) : e.getMessage());
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST,
+                    e.getMessage().startsWith("No enum")
+                            ? "unknown state '" + state + "'; known: " + List.of(FleetRegistry.HostState.values())
+                            : e.getMessage());
         }
     }
 
     @GetMapping("/{hostId}")
     FleetRegistry.HostView host(@PathVariable String hostId) {
-        return fleet.host(hostId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no host " + hostId));
+        return fleet.host(hostId)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no host " + hostId));
     }
 
-    record Labels(Map<String, String> labels) {
-    }
+    record Labels(Map<String, String> labels) {}
 
     /** Replaces the host's labels (environment, region, team, ...). */
     @PutMapping("/{hostId}/labels")
@@ -52,7 +58,8 @@ class HostController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "invalid host id: " + hostId);
         }
         if (body == null || body.labels() == null) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "body must be {\"labels\": {\"key\": \"value\", ...}}");
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, "body must be {\"labels\": {\"key\": \"value\", ...}}");
         }
         try {
             return fleet.setLabels(hostId, body.labels());

@@ -42,26 +42,39 @@ class RestoreController {
     }
 
     /** Which point, onto which host (default: its own), and the options, flat in the same JSON object. */
-    record RestoreRequest(UUID restorePointId, String targetHost, @JsonUnwrapped RestoreOptions options) {
-    }
+    record RestoreRequest(
+            UUID restorePointId,
+            String targetHost,
+            @JsonUnwrapped RestoreOptions options) {}
 
-    record RestoreAccepted(UUID restoreId, String sourceHost, String targetHost, Set<AgentKind> agents) {
-    }
+    record RestoreAccepted(UUID restoreId, String sourceHost, String targetHost, Set<AgentKind> agents) {}
 
     /** What one agent did, item by item: written (or in a dry run would be), skipped, refused, failed. */
-    record AgentResult(Outcome outcome, boolean dryRun, List<String> written, List<AgentError> skipped, List<AgentError> refused,
-                       List<AgentError> failed) {
+    record AgentResult(
+            Outcome outcome,
+            boolean dryRun,
+            List<String> written,
+            List<AgentError> skipped,
+            List<AgentError> refused,
+            List<AgentError> failed) {
         static AgentResult of(RestoreFinished f) {
-            return f == null ? null : new AgentResult(f.outcome(), f.dryRun(), f.written(), f.skipped(), f.refused(), f.failed());
+            return f == null
+                    ? null
+                    : new AgentResult(f.outcome(), f.dryRun(), f.written(), f.skipped(), f.refused(), f.failed());
         }
     }
 
-    record AgentView(AgentKind agent, JobState state, AgentResult result, Instant updatedAt) {
-    }
+    record AgentView(AgentKind agent, JobState state, AgentResult result, Instant updatedAt) {}
 
-    record RestoreView(UUID restoreId, JobState state, UUID restorePointId, String sourceHost, String targetHost,
-                       Instant createdAt, Instant finishedAt, List<AgentView> agents) {
-    }
+    record RestoreView(
+            UUID restoreId,
+            JobState state,
+            UUID restorePointId,
+            String sourceHost,
+            String targetHost,
+            Instant createdAt,
+            Instant finishedAt,
+            List<AgentView> agents) {}
 
     @PostMapping
     ResponseEntity<RestoreAccepted> start(@RequestBody RestoreRequest r) {
@@ -74,8 +87,9 @@ class RestoreController {
         }
         CatalogClient.RestorePointSummary point;
         try {
-            point = catalog.restorePoint(r.restorePointId()).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-                    "the catalog has no restore point " + r.restorePointId()));
+            point = catalog.restorePoint(r.restorePointId())
+                    .orElseThrow(() -> new ResponseStatusException(
+                            HttpStatus.NOT_FOUND, "the catalog has no restore point " + r.restorePointId()));
         } catch (IllegalStateException e) { // the catalog is down or refuses the key: nothing is dispatched
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
@@ -96,11 +110,20 @@ class RestoreController {
 
     @GetMapping("/{id}")
     RestoreView one(@PathVariable UUID id) {
-        RestoreJobRepository.RestoreRecord j = repository.find(id)
+        RestoreJobRepository.RestoreRecord j = repository
+                .find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore " + id));
         List<AgentView> agents = repository.parts(id).stream()
-                .map(p -> new AgentView(p.agent(), p.state(), AgentResult.of(p.result()), p.updatedAt())).toList();
-        return new RestoreView(id, j.state(), j.restorePointId(), j.sourceHost(), j.targetHost(), j.createdAt(), j.finishedAt(),
+                .map(p -> new AgentView(p.agent(), p.state(), AgentResult.of(p.result()), p.updatedAt()))
+                .toList();
+        return new RestoreView(
+                id,
+                j.state(),
+                j.restorePointId(),
+                j.sourceHost(),
+                j.targetHost(),
+                j.createdAt(),
+                j.finishedAt(),
                 agents);
     }
 }

@@ -8,9 +8,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
-import org.ssisbackup.orchestrator.health.FleetHealth;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
+import org.ssisbackup.orchestrator.health.FleetHealth;
 
 /**
  * The fleet status page ({@code /status}, static, no login of its own) and the one API call it makes:
@@ -31,13 +31,20 @@ class StatusController {
 
     @GetMapping("/api/v1/status")
     @ResponseBody
-    List<FleetHealth.HostStatus> status(@RequestParam(required = false) String selector, @RequestParam(required = false) String state) {
+    List<FleetHealth.HostStatus> status(
+            @RequestParam(required = false) String selector, @RequestParam(required = false) String state) {
         try {
-            return health.status(LabelSelector.parse(selector), state == null || state.isBlank() ? null
-                    : FleetRegistry.HostState.valueOf(state.trim().toUpperCase(Locale.ROOT)));
+            return health.status(
+                    LabelSelector.parse(selector),
+                    state == null || state.isBlank()
+                            ? null
+                            : FleetRegistry.HostState.valueOf(state.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage().startsWith("No enum")
-                    ? "unknown state '" + state + "'; known: " + List.of(FleetRegistry.HostState.values()) : e.getMessage());
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST,
+                    e.getMessage().startsWith("No enum")
+                            ? "unknown state '" + state + "'; known: " + List.of(FleetRegistry.HostState.values())
+                            : e.getMessage());
         }
     }
 }

@@ -24,6 +24,7 @@ class LabelSelectorTest {
     void badTermsSayWhich() {
         assertThatThrownBy(() -> LabelSelector.parse("env=prod,=x")).hasMessageContaining("'=x'");
         assertThatThrownBy(() -> LabelSelector.parse("env=a b")).hasMessageContaining("value");
-        assertThatThrownBy(() -> LabelSelector.requireValidLabels(Map.of("env", "has space"))).hasMessageContaining("'has space'");
+        assertThatThrownBy(() -> LabelSelector.requireValidLabels(Map.of("env", "has space")))
+                .hasMessageContaining("'has space'");
     }
 }

@@ -31,9 +31,13 @@ class RestoreRequestTest {
 
     @Test
     void hostileOptionsAreRefusedWhenTheRequestIsRead() {
-        assertThatThrownBy(() -> JSON.readValue("{\"restorePointId\":\"7f0c4c4e-2f54-4a38-9a4f-1e0f3a9b5c11\",\"targetPath\":\"../../etc\"}",
-                RestoreController.RestoreRequest.class)).hasMessageContaining("targetPath must be absolute");
-        assertThatThrownBy(() -> JSON.readValue("{\"restorePointId\":\"7f0c4c4e-2f54-4a38-9a4f-1e0f3a9b5c11\",\"include\":[\"[\"]}",
-                RestoreController.RestoreRequest.class)).hasMessageContaining("'[' without a closing ']'");
+        assertThatThrownBy(() -> JSON.readValue(
+                        "{\"restorePointId\":\"7f0c4c4e-2f54-4a38-9a4f-1e0f3a9b5c11\",\"targetPath\":\"../../etc\"}",
+                        RestoreController.RestoreRequest.class))
+                .hasMessageContaining("targetPath must be absolute");
+        assertThatThrownBy(() -> JSON.readValue(
+                        "{\"restorePointId\":\"7f0c4c4e-2f54-4a38-9a4f-1e0f3a9b5c11\",\"include\":[\"[\"]}",
+                        RestoreController.RestoreRequest.class))
+                .hasMessageContaining("'[' without a closing ']'");
     }
 }

@@ -38,7 +38,8 @@ public class MaintenanceLock {
     /** The lock is held, by this instance or another. */
     public static class Busy extends RuntimeException {
         Busy(Kind kind) {
-            super(kind.what + " is already running (on this or another catalog instance); try again when it has finished");
+            super(kind.what
+                    + " is already running (on this or another catalog instance); try again when it has finished");
         }
     }
 
@@ -59,11 +60,13 @@ public class MaintenanceLock {
                 try {
                     call(c, "SELECT pg_advisory_unlock(?)", kind.id);
                 } catch (SQLException e) {
-                    c.abort(Runnable::run); // ends the session, and the lock with it, instead of pooling a locked connection
+                    c.abort(Runnable::run); // ends the session, and the lock with it, instead of pooling a locked
+                    // connection
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot take the " + kind.what + " lock in PostgreSQL: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot take the " + kind.what + " lock in PostgreSQL: " + e.getMessage(), e);
         }
     }
 

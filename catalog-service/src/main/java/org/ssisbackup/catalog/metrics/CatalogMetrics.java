@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.ssisbackup.catalog.query.CatalogQueries;
@@ -28,18 +27,29 @@ public class CatalogMetrics {
 
     CatalogMetrics(CatalogQueries queries, MeterRegistry registry) {
         this.queries = queries;
-        this.pointsByHostAndStatus = new TaggedGauge(registry, "ssis.catalog.restore.points", "points",
-                "restore points held, by host and status");
-        this.newestAge = new TaggedGauge(registry, "ssis.catalog.newest.restore.point.age", "seconds",
+        this.pointsByHostAndStatus = new TaggedGauge(
+                registry, "ssis.catalog.restore.points", "points", "restore points held, by host and status");
+        this.newestAge = new TaggedGauge(
+                registry,
+                "ssis.catalog.newest.restore.point.age",
+                "seconds",
                 "age of each host's newest restore point");
-        this.newestCompleteAge = new TaggedGauge(registry, "ssis.catalog.newest.complete.restore.point.age", "seconds",
+        this.newestCompleteAge = new TaggedGauge(
+                registry,
+                "ssis.catalog.newest.complete.restore.point.age",
+                "seconds",
                 "age of each host's newest COMPLETE restore point (+Inf: none)");
-        Gauge.builder("ssis.catalog.referenced", bytes, b -> b.get()[0]).baseUnit("bytes")
-                .description("bytes the restore points reference (every artifact counted in every point)").register(registry);
-        Gauge.builder("ssis.catalog.stored", bytes, b -> b.get()[1]).baseUnit("bytes")
-                .description("bytes stored: each blob once, until retention deletes it").register(registry);
+        Gauge.builder("ssis.catalog.referenced", bytes, b -> b.get()[0])
+                .baseUnit("bytes")
+                .description("bytes the restore points reference (every artifact counted in every point)")
+                .register(registry);
+        Gauge.builder("ssis.catalog.stored", bytes, b -> b.get()[1])
+                .baseUnit("bytes")
+                .description("bytes stored: each blob once, until retention deletes it")
+                .register(registry);
         Gauge.builder("ssis.catalog.dedup.ratio", bytes, b -> b.get()[1] == 0 ? 1 : b.get()[0] / b.get()[1])
-                .description("referenced bytes per stored byte").register(registry);
+                .description("referenced bytes per stored byte")
+                .register(registry);
     }
 
     @Scheduled(fixedDelayString = "${ssisbackup.catalog.metrics-interval:30s}", initialDelay = 1000)
@@ -54,7 +64,8 @@ public class CatalogMetrics {
         Map<Tags, Number> completeAge = new LinkedHashMap<>();
         for (CatalogQueries.HostNewest h : newest) {
             age.put(Tags.of("host", h.hostId()), h.newestAgeSeconds());
-            completeAge.put(Tags.of("host", h.hostId()),
+            completeAge.put(
+                    Tags.of("host", h.hostId()),
                     h.newestCompleteAgeSeconds() == null ? Double.POSITIVE_INFINITY : h.newestCompleteAgeSeconds());
         }
         newestAge.set(age);

@@ -28,29 +28,52 @@ public class CatalogQueries {
         this.jdbc = jdbc;
     }
 
-    public record ArtifactView(String agent, String logicalPath, String kind, long size, String sha256, String objectKey,
-                               Map<String, String> metadata) {
-    }
+    public record ArtifactView(
+            String agent,
+            String logicalPath,
+            String kind,
+            long size,
+            String sha256,
+            String objectKey,
+            Map<String, String> metadata) {}
 
     /**
      * @param policy  the policy it was taken under (null: ad hoc)
      * @param damaged verification found one of its blobs missing or corrupt (the reason says which)
      */
-    public record RestorePointSummary(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
-                                      List<String> reasons, Instant createdAt, Instant recordedAt, String policy, boolean damaged) {
-    }
+    public record RestorePointSummary(
+            UUID id,
+            UUID jobId,
+            String hostId,
+            String status,
+            long artifactCount,
+            long totalBytes,
+            List<String> reasons,
+            Instant createdAt,
+            Instant recordedAt,
+            String policy,
+            boolean damaged) {}
 
-    public record RestorePointView(UUID id, UUID jobId, String hostId, String status, long artifactCount, long totalBytes,
-                                   List<String> reasons, Instant createdAt, Instant recordedAt, String policy, boolean damaged,
-                                   List<ArtifactView> artifacts) {
-    }
+    public record RestorePointView(
+            UUID id,
+            UUID jobId,
+            String hostId,
+            String status,
+            long artifactCount,
+            long totalBytes,
+            List<String> reasons,
+            Instant createdAt,
+            Instant recordedAt,
+            String policy,
+            boolean damaged,
+            List<ArtifactView> artifacts) {}
 
     /** One page; {@code nextCursor} is null on the last one. */
-    public record Page<T>(List<T> items, String nextCursor) {
-    }
+    public record Page<T>(List<T> items, String nextCursor) {}
 
     /** Restore points of a host, newest first, optionally within [from, to) and of one status. */
-    public Page<RestorePointSummary> restorePoints(String host, Instant from, Instant to, String status, int limit, String cursor) {
+    public Page<RestorePointSummary> restorePoints(
+            String host, Instant from, Instant to, String status, int limit, String cursor) {
         StringBuilder sql = new StringBuilder("SELECT * FROM restore_point WHERE host_id = ?");
         List<Object> params = new ArrayList<>(List.of(host));
         if (from != null) {
@@ -74,7 +97,8 @@ public class CatalogQueries {
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         params.add(limit + 1);
         List<RestorePointSummary> rows = jdbc.sql(sql.toString()).params(params).query().listOfRows().stream()
-                .map(CatalogQueries::summary).toList();
+                .map(CatalogQueries::summary)
+                .toList();
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
@@ -84,23 +108,49 @@ public class CatalogQueries {
     }
 
     public Optional<RestorePointView> restorePoint(UUID id) {
-        return jdbc.sql("SELECT * FROM restore_point WHERE id = ?").param(id).query().listOfRows().stream().findFirst()
+        return jdbc.sql("SELECT * FROM restore_point WHERE id = ?").param(id).query().listOfRows().stream()
+                .findFirst()
                 .map(r -> {
                     RestorePointSummary s = summary(r);
-                    return new RestorePointView(s.id(), s.jobId(), s.hostId(), s.status(), s.artifactCount(), s.totalBytes(),
-                            s.reasons(), s.createdAt(), s.recordedAt(), s.policy(), s.damaged(), artifacts(id));
+                    return new RestorePointView(
+                            s.id(),
+                            s.jobId(),
+                            s.hostId(),
+                            s.status(),
+                            s.artifactCount(),
+                            s.totalBytes(),
+                            s.reasons(),
+                            s.createdAt(),
+                            s.recordedAt(),
+                            s.policy(),
+                            s.damaged(),
+                            artifacts(id));
                 });
     }
 
     public List<ArtifactView> artifacts(UUID restorePoint) {
-        return jdbc.sql("SELECT * FROM artifact WHERE restore_point_id = ? ORDER BY agent, logical_path").param(restorePoint)
-                .query().listOfRows().stream().map(CatalogQueries::artifact).toList();
+        return jdbc
+                .sql("SELECT * FROM artifact WHERE restore_point_id = ? ORDER BY agent, logical_path")
+                .param(restorePoint)
+                .query()
+                .listOfRows()
+                .stream()
+                .map(CatalogQueries::artifact)
+                .toList();
     }
 
     /** One version of a package: the same bytes from when they first appeared on a host until they last did. */
-    public record PackageVersion(String hostId, String logicalPath, String kind, String sha256, long size, Instant firstSeen,
-                                 Instant lastSeen, UUID firstRestorePoint, UUID lastRestorePoint, int restorePoints) {
-    }
+    public record PackageVersion(
+            String hostId,
+            String logicalPath,
+            String kind,
+            String sha256,
+            long size,
+            Instant firstSeen,
+            Instant lastSeen,
+            UUID firstRestorePoint,
+            UUID lastRestorePoint,
+            int restorePoints) {}
 
     /**
      * Every stored version of the package at {@code path} (an msdb path or a file path, any case) across the fleet or on
@@ -108,7 +158,8 @@ public class CatalogQueries {
      * version with the time it was first seen.
      */
     public List<PackageVersion> packageHistory(String path, String host) {
-        // One host: start from its points and look the path up in each (a package every host has would otherwise be read
+        // One host: start from its points and look the path up in each (a package every host has would otherwise be
+        // read
         // for the whole fleet first). The fleet: every artifact with the path, by the path index.
         String sql = host != null ? """
                 WITH points AS MATERIALIZED (SELECT id, host_id, created_at FROM restore_point WHERE host_id = ?)
@@ -127,22 +178,55 @@ public class CatalogQueries {
             Instant at = rs.getTimestamp("created_at").toInstant();
             UUID point = rs.getObject("id", UUID.class);
             PackageVersion current = versions.isEmpty() ? null : versions.get(versions.size() - 1);
-            if (current != null && current.hostId().equals(h) && current.sha256().equals(sha)) {
-                versions.set(versions.size() - 1, new PackageVersion(h, current.logicalPath(), current.kind(), sha, current.size(),
-                        current.firstSeen(), at, current.firstRestorePoint(), point, current.restorePoints() + 1));
+            if (current != null
+                    && current.hostId().equals(h)
+                    && current.sha256().equals(sha)) {
+                versions.set(
+                        versions.size() - 1,
+                        new PackageVersion(
+                                h,
+                                current.logicalPath(),
+                                current.kind(),
+                                sha,
+                                current.size(),
+                                current.firstSeen(),
+                                at,
+                                current.firstRestorePoint(),
+                                point,
+                                current.restorePoints() + 1));
             } else {
-                versions.add(new PackageVersion(h, rs.getString("logical_path"), rs.getString("kind"), sha, rs.getLong("size"), at, at,
-                        point, point, 1));
+                versions.add(new PackageVersion(
+                        h,
+                        rs.getString("logical_path"),
+                        rs.getString("kind"),
+                        sha,
+                        rs.getLong("size"),
+                        at,
+                        at,
+                        point,
+                        point,
+                        1));
             }
         });
         return versions;
     }
 
-    public record Change(String agent, String logicalPath, String kind, String fromSha256, String toSha256, long fromSize, long toSize) {
-    }
+    public record Change(
+            String agent,
+            String logicalPath,
+            String kind,
+            String fromSha256,
+            String toSha256,
+            long fromSize,
+            long toSize) {}
 
-    public record Diff(UUID from, UUID to, List<ArtifactView> added, List<ArtifactView> removed, List<Change> changed, int unchanged) {
-    }
+    public record Diff(
+            UUID from,
+            UUID to,
+            List<ArtifactView> added,
+            List<ArtifactView> removed,
+            List<Change> changed,
+            int unchanged) {}
 
     /** What changed from one restore point to another (usually older to newer), item by item. */
     public Optional<Diff> diff(UUID from, UUID to) {
@@ -161,7 +245,14 @@ public class CatalogQueries {
             if (old == null) {
                 added.add(now);
             } else if (!old.sha256().equals(now.sha256())) {
-                changed.add(new Change(now.agent(), now.logicalPath(), now.kind(), old.sha256(), now.sha256(), old.size(), now.size()));
+                changed.add(new Change(
+                        now.agent(),
+                        now.logicalPath(),
+                        now.kind(),
+                        old.sha256(),
+                        now.sha256(),
+                        old.size(),
+                        now.size()));
             } else {
                 unchanged++;
             }
@@ -181,45 +272,71 @@ public class CatalogQueries {
     }
 
     /** A host's newest restore point and newest COMPLETE one, with their ages. */
-    public record HostNewest(String hostId, RestorePointSummary newest, RestorePointSummary newestComplete, Long newestAgeSeconds,
-                             Long newestCompleteAgeSeconds) {
-    }
+    public record HostNewest(
+            String hostId,
+            RestorePointSummary newest,
+            RestorePointSummary newestComplete,
+            Long newestAgeSeconds,
+            Long newestCompleteAgeSeconds) {}
 
     public List<HostNewest> fleetNewest() {
         Map<String, RestorePointSummary> newest = new LinkedHashMap<>();
-        jdbc.sql("SELECT DISTINCT ON (host_id) * FROM restore_point ORDER BY host_id, created_at DESC, id DESC").query().listOfRows()
+        jdbc.sql("SELECT DISTINCT ON (host_id) * FROM restore_point ORDER BY host_id, created_at DESC, id DESC")
+                .query()
+                .listOfRows()
                 .forEach(r -> newest.put((String) r.get("host_id"), summary(r)));
         Map<String, RestorePointSummary> complete = new LinkedHashMap<>();
-        jdbc.sql("SELECT DISTINCT ON (host_id) * FROM restore_point WHERE status = 'COMPLETE' ORDER BY host_id, created_at DESC, id DESC")
-                .query().listOfRows().forEach(r -> complete.put((String) r.get("host_id"), summary(r)));
+        jdbc.sql(
+                        "SELECT DISTINCT ON (host_id) * FROM restore_point WHERE status = 'COMPLETE' ORDER BY host_id, created_at DESC, id DESC")
+                .query()
+                .listOfRows()
+                .forEach(r -> complete.put((String) r.get("host_id"), summary(r)));
         Instant now = Instant.now();
         List<HostNewest> out = new ArrayList<>();
         newest.forEach((host, n) -> {
             RestorePointSummary c = complete.get(host);
-            out.add(new HostNewest(host, n, c, Duration.between(n.createdAt(), now).toSeconds(),
+            out.add(new HostNewest(
+                    host,
+                    n,
+                    c,
+                    Duration.between(n.createdAt(), now).toSeconds(),
                     c == null ? null : Duration.between(c.createdAt(), now).toSeconds()));
         });
         return out;
     }
 
     static RestorePointSummary summary(Map<String, Object> r) {
-        return new RestorePointSummary((UUID) r.get("id"), (UUID) r.get("job_id"), (String) r.get("host_id"), (String) r.get("status"),
-                ((Number) r.get("artifact_count")).longValue(), ((Number) r.get("total_bytes")).longValue(),
+        return new RestorePointSummary(
+                (UUID) r.get("id"),
+                (UUID) r.get("job_id"),
+                (String) r.get("host_id"),
+                (String) r.get("status"),
+                ((Number) r.get("artifact_count")).longValue(),
+                ((Number) r.get("total_bytes")).longValue(),
                 MessageCodec.decodeStrings(r.get("reasons").toString()),
-                ((Timestamp) r.get("created_at")).toInstant(), ((Timestamp) r.get("recorded_at")).toInstant(),
-                (String) r.get("policy_name"), Boolean.TRUE.equals(r.get("damaged")));
+                ((Timestamp) r.get("created_at")).toInstant(),
+                ((Timestamp) r.get("recorded_at")).toInstant(),
+                (String) r.get("policy_name"),
+                Boolean.TRUE.equals(r.get("damaged")));
     }
 
     static ArtifactView artifact(Map<String, Object> a) {
-        return new ArtifactView((String) a.get("agent"), (String) a.get("logical_path"), (String) a.get("kind"),
-                ((Number) a.get("size")).longValue(), ((String) a.get("sha256")).trim(), (String) a.get("object_key"),
+        return new ArtifactView(
+                (String) a.get("agent"),
+                (String) a.get("logical_path"),
+                (String) a.get("kind"),
+                ((Number) a.get("size")).longValue(),
+                ((String) a.get("sha256")).trim(),
+                (String) a.get("object_key"),
                 MessageCodec.decodeMap(a.get("metadata").toString()));
     }
 
     /** Where a page ended: an opaque token to the client. */
     record Cursor(Instant createdAt, UUID id) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String token) {
@@ -233,23 +350,27 @@ public class CatalogQueries {
     }
 
     /** Restore points held, by host and status. */
-    public record PointCount(String hostId, String status, long count) {
-    }
+    public record PointCount(String hostId, String status, long count) {}
 
     public List<PointCount> pointCounts() {
         return jdbc.sql("SELECT host_id, status, count(*) AS n FROM restore_point GROUP BY host_id, status")
-                .query((rs, n) -> new PointCount(rs.getString("host_id"), rs.getString("status"), rs.getLong("n"))).list();
+                .query((rs, n) -> new PointCount(rs.getString("host_id"), rs.getString("status"), rs.getLong("n")))
+                .list();
     }
 
     /**
      * Bytes the restore points reference (every artifact in every point) and bytes stored (each blob once), from the
      * points' totals and the blob table: scanning every artifact would cost seconds per refresh at fleet scale.
      */
-    public record Bytes(double referenced, double stored) {
-    }
+    public record Bytes(double referenced, double stored) {}
 
     public Bytes bytes() {
-        return new Bytes(jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point").query(Double.class).single(),
-                jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob").query(Double.class).single());
+        return new Bytes(
+                jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point")
+                        .query(Double.class)
+                        .single(),
+                jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob")
+                        .query(Double.class)
+                        .single());
     }
 }

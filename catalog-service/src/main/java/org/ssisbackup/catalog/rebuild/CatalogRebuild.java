@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.catalog.record.RestorePointRecorder;
@@ -20,7 +19,6 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.Manifest;
-import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
@@ -42,8 +40,12 @@ public class CatalogRebuild {
     private final RetentionRepository retention;
     private final MaintenanceLock lock;
 
-    public CatalogRebuild(BlobStore store, RestorePointRecorder recorder, RestorePointRepository points, RetentionRepository retention,
-                          MaintenanceLock lock) {
+    public CatalogRebuild(
+            BlobStore store,
+            RestorePointRecorder recorder,
+            RestorePointRepository points,
+            RetentionRepository retention,
+            MaintenanceLock lock) {
         this.lock = lock;
         this.store = store;
         this.recorder = recorder;
@@ -51,16 +53,19 @@ public class CatalogRebuild {
         this.retention = retention;
     }
 
-    public record Unreadable(String key, String reason) {
-    }
+    public record Unreadable(String key, String reason) {}
 
-    public record NewPoint(UUID restorePointId, String hostId, String status, List<String> reasons) {
-    }
+    public record NewPoint(UUID restorePointId, String hostId, String status, List<String> reasons) {}
 
     /** @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back */
-    public record Report(int manifestsRead, int agentResultsAdded, long artifactsAdded, List<NewPoint> restorePointsAdded,
-                         int restorePointsAlreadyKnown, int restorePointsExpired, List<Unreadable> unreadable) {
-    }
+    public record Report(
+            int manifestsRead,
+            int agentResultsAdded,
+            long artifactsAdded,
+            List<NewPoint> restorePointsAdded,
+            int restorePointsAlreadyKnown,
+            int restorePointsExpired,
+            List<Unreadable> unreadable) {}
 
     /** Holds the lock retention holds ({@link MaintenanceLock.Busy} while either runs): never brings back what it deletes. */
     public Report rebuild() {
@@ -77,7 +82,8 @@ public class CatalogRebuild {
             }
             try {
                 Manifest m = store.readManifest(key);
-                byPoint.computeIfAbsent(m.restorePointId(), k -> new ArrayList<>()).add(m);
+                byPoint.computeIfAbsent(m.restorePointId(), k -> new ArrayList<>())
+                        .add(m);
                 read++;
             } catch (RuntimeException e) {
                 unreadable.add(new Unreadable(key, e.getMessage()));
@@ -115,15 +121,34 @@ public class CatalogRebuild {
             // A job agent without a manifest (it failed before writing one) is recorded as FAILED, so the point closes.
             for (AgentKind missing : jobAgents) {
                 if (!present.contains(missing)) {
-                    recorder.on(new AgentJobFinished(meta(manifests.get(0)), missing, point, jobAgents,
-                            org.ssisbackup.contracts.Outcome.FAILED, 0, 0, 0,
-                            null, List.of(new org.ssisbackup.contracts.AgentError("(rebuild)", "no manifest of this agent in the bucket"))));
+                    recorder.on(new AgentJobFinished(
+                            meta(manifests.get(0)),
+                            missing,
+                            point,
+                            jobAgents,
+                            org.ssisbackup.contracts.Outcome.FAILED,
+                            0,
+                            0,
+                            0,
+                            null,
+                            List.of(new org.ssisbackup.contracts.AgentError(
+                                    "(rebuild)", "no manifest of this agent in the bucket"))));
                 }
             }
             for (Manifest m : manifests) {
-                recorder.on(new AgentJobFinished(meta(m), m.agent(), point, jobAgents, m.outcome(), m.artifacts().size(),
-                        m.artifacts().stream().mapToLong(Artifact::size).sum(), 0,
-                        org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()), m.errors(), m.warnings(), m.policy()));
+                recorder.on(new AgentJobFinished(
+                        meta(m),
+                        m.agent(),
+                        point,
+                        jobAgents,
+                        m.outcome(),
+                        m.artifacts().size(),
+                        m.artifacts().stream().mapToLong(Artifact::size).sum(),
+                        0,
+                        org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()),
+                        m.errors(),
+                        m.warnings(),
+                        m.policy()));
             }
             List<String> extra = new ArrayList<>();
             extra.add("rebuilt from manifests");
@@ -134,7 +159,8 @@ public class CatalogRebuild {
                 for (Artifact a : m.artifacts()) {
                     try {
                         if (!store.hasBlob(a.sha256())) {
-                            extra.add(m.agent() + ": " + a.logicalPath() + ": blob " + a.sha256() + " is missing from the bucket");
+                            extra.add(m.agent() + ": " + a.logicalPath() + ": blob " + a.sha256()
+                                    + " is missing from the bucket");
                         }
                     } catch (StoreException ex) {
                         extra.add(m.agent() + ": " + a.logicalPath() + ": blob not checked: " + ex.getMessage());
@@ -146,13 +172,18 @@ public class CatalogRebuild {
             added.add(new NewPoint(point, summary.hostId(), summary.status(), summary.reasons()));
         }
         long artifactsAdded = points.countAllArtifacts() - artifactsBefore;
-        log.info("catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable", read, added.size(), known,
+        log.info(
+                "catalog rebuild: {} manifests, {} restore points added, {} already known, {} unreadable",
+                read,
+                added.size(),
+                known,
                 unreadable.size());
         return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
     }
 
     /** The envelope of an event replayed from a manifest: its job, host and time, a new message id. */
     private static MessageMeta meta(Manifest m) {
-        return new MessageMeta(MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(), m.createdAt());
+        return new MessageMeta(
+                MessageMeta.CURRENT_SCHEMA_VERSION, UUID.randomUUID(), m.jobId(), m.hostId(), m.createdAt());
     }
 }

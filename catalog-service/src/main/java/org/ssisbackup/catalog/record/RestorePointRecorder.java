@@ -1,32 +1,24 @@
 package org.ssisbackup.catalog.record;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentEvent;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
-import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactsStored;
-import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.RestorePointRecorded;
 import org.ssisbackup.contracts.RestorePointStatus;
-import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.storage.BlobStore;
 
 /**
@@ -43,7 +35,8 @@ public class RestorePointRecorder {
     private final MeterRegistry registry;
     private final BlobStore store;
 
-    public RestorePointRecorder(RestorePointRepository repository, CatalogEvents events, MeterRegistry registry, BlobStore store) {
+    public RestorePointRecorder(
+            RestorePointRepository repository, CatalogEvents events, MeterRegistry registry, BlobStore store) {
         this.repository = repository;
         this.events = events;
         this.registry = registry;
@@ -75,7 +68,8 @@ public class RestorePointRecorder {
             long recorded = repository.countArtifacts(f.restorePointId(), r.agent());
             if (recorded != r.artifactCount()) {
                 countsMatch = false;
-                reasons.add(r.agent() + " announced " + r.artifactCount() + " artifacts but the catalog holds " + recorded);
+                reasons.add(
+                        r.agent() + " announced " + r.artifactCount() + " artifacts but the catalog holds " + recorded);
             }
             for (AgentError e : r.errors()) {
                 reasons.add(r.agent() + ": " + e.path() + ": " + e.reason());
@@ -84,21 +78,47 @@ public class RestorePointRecorder {
         countsMatch &= blobsRetentionDeletedAreBack(f, reasons);
         Outcome combined = Outcome.combine(outcomes);
         RestorePointRepository.Totals totals = repository.totals(f.restorePointId());
-        RestorePointStatus status = combined == Outcome.SUCCEEDED && countsMatch ? RestorePointStatus.COMPLETE
-                : combined == Outcome.FAILED && totals.artifacts() == 0 ? RestorePointStatus.FAILED : RestorePointStatus.PARTIAL;
-        Instant createdAt = results.stream().map(RestorePointRepository.AgentResult::finishedAt).min(Instant::compareTo)
+        RestorePointStatus status = combined == Outcome.SUCCEEDED && countsMatch
+                ? RestorePointStatus.COMPLETE
+                : combined == Outcome.FAILED && totals.artifacts() == 0
+                        ? RestorePointStatus.FAILED
+                        : RestorePointStatus.PARTIAL;
+        Instant createdAt = results.stream()
+                .map(RestorePointRepository.AgentResult::finishedAt)
+                .min(Instant::compareTo)
                 .orElse(Instant.now());
-        boolean inserted = repository.insertPoint(f.restorePointId(), f.meta().jobId(), f.meta().hostId(), status, totals, reasons,
-                createdAt, f.policy());
+        boolean inserted = repository.insertPoint(
+                f.restorePointId(),
+                f.meta().jobId(),
+                f.meta().hostId(),
+                status,
+                totals,
+                reasons,
+                createdAt,
+                f.policy());
         if (f.policy() != null && f.policy().retention() != null) {
             repository.rememberRetention(f.policy(), createdAt);
         }
         if (inserted) {
-            log.info("restore point {} of host {}: {} ({} artifacts)", f.restorePointId(), f.meta().hostId(), status, totals.artifacts());
-            registry.counter("ssis.catalog.restore.points.recorded", "host", f.meta().hostId(), "status", status.name().toLowerCase())
+            log.info(
+                    "restore point {} of host {}: {} ({} artifacts)",
+                    f.restorePointId(),
+                    f.meta().hostId(),
+                    status,
+                    totals.artifacts());
+            registry.counter(
+                            "ssis.catalog.restore.points.recorded",
+                            "host",
+                            f.meta().hostId(),
+                            "status",
+                            status.name().toLowerCase())
                     .increment();
-            events.recorded(new RestorePointRecorded(MessageMeta.create(f.meta().jobId(), f.meta().hostId()),
-                    f.restorePointId(), status, totals.artifacts(), reasons));
+            events.recorded(new RestorePointRecorded(
+                    MessageMeta.create(f.meta().jobId(), f.meta().hostId()),
+                    f.restorePointId(),
+                    status,
+                    totals.artifacts(),
+                    reasons));
         }
     }
 

@@ -24,16 +24,15 @@ public final class BlobSweep {
     private static final Logger log = LoggerFactory.getLogger(BlobSweep.class);
     /** When a legal hold (no end date) or a refused deletion is looked at again. */
     static final Duration LOOK_AGAIN = Duration.ofDays(1);
+
     private static final int PAGE = 1000;
     private static final int ORPHAN_CHUNK = 5000;
 
     /** One blob in a report; {@code bytes} is its size when the sweep looked at the object. */
-    public record Blob(String sha256, Long bytes, String detail) {
-    }
+    public record Blob(String sha256, Long bytes, String detail) {}
 
     /** What a sweep deleted and kept; the lists hold at most {@code listed} items, the counts are whole. */
-    record Result(long deleted, long bytesDeleted, List<Blob> deletedList, long held, List<Blob> heldList) {
-    }
+    record Result(long deleted, long bytesDeleted, List<Blob> deletedList, long held, List<Blob> heldList) {}
 
     private final RetentionRepository repository;
     private final BlobStore store;
@@ -42,7 +41,13 @@ public final class BlobSweep {
     private final Counter deletedBlobs;
     private final Counter deletedBytes;
 
-    BlobSweep(RetentionRepository repository, BlobStore store, Duration grace, int listed, Counter deletedBlobs, Counter deletedBytes) {
+    BlobSweep(
+            RetentionRepository repository,
+            BlobStore store,
+            Duration grace,
+            int listed,
+            Counter deletedBlobs,
+            Counter deletedBytes) {
         this.repository = repository;
         this.store = store;
         this.grace = grace;
@@ -55,7 +60,10 @@ public final class BlobSweep {
     long markOrphans(Instant now, boolean dryRun, List<String> errors) {
         List<String> shas;
         try {
-            shas = store.list("blobs/").stream().map(BlobSweep::shaOf).filter(java.util.Objects::nonNull).toList();
+            shas = store.list("blobs/").stream()
+                    .map(BlobSweep::shaOf)
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
         } catch (StoreException e) {
             errors.add("orphan scan skipped: " + e.getMessage());
             return 0;
@@ -80,11 +88,19 @@ public final class BlobSweep {
         long deletedCount = 0;
         long bytes = 0;
         for (RetentionRepository.WaitingBlob w : repository.waiting(cutoff, now, listed)) {
-            add(held, new Blob(w.sha256(), null, w.lockedUntil() != null && w.lockedUntil().isAfter(now)
-                    ? "object lock until " + w.lockedUntil() : "grace period: may be deleted after " + w.unreferencedSince().plus(grace)));
+            add(
+                    held,
+                    new Blob(
+                            w.sha256(),
+                            null,
+                            w.lockedUntil() != null && w.lockedUntil().isAfter(now)
+                                    ? "object lock until " + w.lockedUntil()
+                                    : "grace period: may be deleted after "
+                                            + w.unreferencedSince().plus(grace)));
         }
         String lastSha = "";
-        for (List<String> due = repository.due(cutoff, now, lastSha, PAGE); !due.isEmpty();
+        for (List<String> due = repository.due(cutoff, now, lastSha, PAGE);
+                !due.isEmpty();
                 due = repository.due(cutoff, now, lastSha, PAGE)) {
             lastSha = due.get(due.size() - 1);
             for (String sha : due) {
@@ -120,11 +136,21 @@ public final class BlobSweep {
                     continue;
                 }
                 if (o.lockedAt(now)) {
-                    // Object lock: never try to delete before the lock ends (a legal hold has no end: look again in a day).
+                    // Object lock: never try to delete before the lock ends (a legal hold has no end: look again in a
+                    // day).
                     heldCount++;
-                    add(held, new Blob(sha, o.size(), o.legalHold() ? "legal hold" : "object lock until " + o.retainUntil()));
+                    add(
+                            held,
+                            new Blob(
+                                    sha,
+                                    o.size(),
+                                    o.legalHold() ? "legal hold" : "object lock until " + o.retainUntil()));
                     if (!dryRun) {
-                        repository.holdUntil(sha, o.retainUntil() != null && o.retainUntil().isAfter(now) ? o.retainUntil() : now.plus(LOOK_AGAIN));
+                        repository.holdUntil(
+                                sha,
+                                o.retainUntil() != null && o.retainUntil().isAfter(now)
+                                        ? o.retainUntil()
+                                        : now.plus(LOOK_AGAIN));
                     }
                     continue;
                 }

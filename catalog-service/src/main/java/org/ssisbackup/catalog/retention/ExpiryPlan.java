@@ -17,15 +17,13 @@ import org.ssisbackup.contracts.RetentionRule;
  */
 public final class ExpiryPlan {
 
-    public record ExpiredPoint(UUID restorePointId, String hostId, String policy, Instant createdAt, String status, String reason) {
-    }
+    public record ExpiredPoint(
+            UUID restorePointId, String hostId, String policy, Instant createdAt, String status, String reason) {}
 
     /** The points examined and those that go. */
-    record Result(long examined, List<ExpiredPoint> expiring) {
-    }
+    record Result(long examined, List<ExpiredPoint> expiring) {}
 
-    private record Group(String host, UUID policyId) {
-    }
+    private record Group(String host, UUID policyId) {}
 
     static Result decide(RetentionRepository repository, RetentionRule defaultRule, ZoneId defaultZone) {
         Map<UUID, RetentionRepository.PolicyRule> rules = repository.policyRules();
@@ -70,11 +68,17 @@ public final class ExpiryPlan {
             UUID policy = current.policyId();
             RetentionRepository.PolicyRule rule = policy == null ? adHoc : rules.get(policy);
             if (rule != null) {
-                String name = policy == null ? "(ad hoc)" : Objects.requireNonNullElse(policyNames.get(policy), rule.name());
+                String name =
+                        policy == null ? "(ad hoc)" : Objects.requireNonNullElse(policyNames.get(policy), rule.name());
                 for (RetentionRules.Decision d : RetentionRules.decide(group, rule.rule(), rule.zone())) {
                     if (!d.keep()) {
-                        expiring.add(new ExpiredPoint(d.point().id(), current.host(), name, d.point().createdAt(),
-                                d.point().status().name(), d.reason()));
+                        expiring.add(new ExpiredPoint(
+                                d.point().id(),
+                                current.host(),
+                                name,
+                                d.point().createdAt(),
+                                d.point().status().name(),
+                                d.reason()));
                     }
                 }
             }
@@ -82,6 +86,5 @@ public final class ExpiryPlan {
         }
     }
 
-    private ExpiryPlan() {
-    }
+    private ExpiryPlan() {}
 }

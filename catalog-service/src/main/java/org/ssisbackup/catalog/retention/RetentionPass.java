@@ -28,6 +28,7 @@ public class RetentionPass {
     private static final Logger log = LoggerFactory.getLogger(RetentionPass.class);
     /** Reports list this many items of each kind; the counts are always whole. */
     static final int LISTED = 1000;
+
     private static final int BATCH = 500;
 
     private final RetentionRepository repository;
@@ -39,20 +40,36 @@ public class RetentionPass {
     private final Timer passTimer;
     private final Counter expiredPoints;
 
-    public RetentionPass(RetentionRepository repository, BlobStore store, CatalogProperties properties, Clock clock,
-                         MeterRegistry registry, MaintenanceLock lock) {
+    public RetentionPass(
+            RetentionRepository repository,
+            BlobStore store,
+            CatalogProperties properties,
+            Clock clock,
+            MeterRegistry registry,
+            MaintenanceLock lock) {
         this.repository = repository;
         this.store = store;
         this.settings = properties.retention();
         this.clock = clock;
         this.lock = lock;
-        this.passTimer = Timer.builder("ssis.catalog.retention.pass").description("duration of retention passes").register(registry);
+        this.passTimer = Timer.builder("ssis.catalog.retention.pass")
+                .description("duration of retention passes")
+                .register(registry);
         this.expiredPoints = Counter.builder("ssis.catalog.retention.expired.points")
-                .description("restore points retention expired").register(registry);
-        this.sweep = new BlobSweep(repository, store, settings.blobGrace(), LISTED,
-                Counter.builder("ssis.catalog.retention.deleted.blobs").description("blobs retention deleted").register(registry),
-                Counter.builder("ssis.catalog.retention.deleted").baseUnit("bytes")
-                        .description("bytes of the blobs retention deleted").register(registry));
+                .description("restore points retention expired")
+                .register(registry);
+        this.sweep = new BlobSweep(
+                repository,
+                store,
+                settings.blobGrace(),
+                LISTED,
+                Counter.builder("ssis.catalog.retention.deleted.blobs")
+                        .description("blobs retention deleted")
+                        .register(registry),
+                Counter.builder("ssis.catalog.retention.deleted")
+                        .baseUnit("bytes")
+                        .description("bytes of the blobs retention deleted")
+                        .register(registry));
     }
 
     /**
@@ -62,10 +79,20 @@ public class RetentionPass {
      * @param deleted              blobs deleted (or that a real pass would delete)
      * @param held                 unreferenced blobs kept: within the grace period, written again, or locked
      */
-    public record Report(UUID passId, boolean dryRun, Instant at, long pointsExamined, long pointsExpired,
-                         List<ExpiryPlan.ExpiredPoint> expired, long blobsNowUnreferenced, long blobsDeleted, long bytesDeleted,
-                         List<BlobSweep.Blob> deleted, long blobsHeld, List<BlobSweep.Blob> held, List<String> errors) {
-    }
+    public record Report(
+            UUID passId,
+            boolean dryRun,
+            Instant at,
+            long pointsExamined,
+            long pointsExpired,
+            List<ExpiryPlan.ExpiredPoint> expired,
+            long blobsNowUnreferenced,
+            long blobsDeleted,
+            long bytesDeleted,
+            List<BlobSweep.Blob> deleted,
+            long blobsHeld,
+            List<BlobSweep.Blob> held,
+            List<String> errors) {}
 
     @Scheduled(cron = "${ssisbackup.catalog.retention.schedule:0 15 3 * * *}", zone = "UTC")
     void scheduled() {
@@ -83,7 +110,8 @@ public class RetentionPass {
      * ({@link MaintenanceLock.Busy} when taken). A dry run changes nothing and takes no lock.
      */
     public Report run(boolean dryRun) {
-        return dryRun ? passTimer.record(() -> pass(true))
+        return dryRun
+                ? passTimer.record(() -> pass(true))
                 : lock.holding(MaintenanceLock.Kind.BUCKET_CHANGES, () -> passTimer.record(() -> pass(false)));
     }
 
@@ -91,9 +119,12 @@ public class RetentionPass {
         UUID passId = UUID.randomUUID();
         Instant now = clock.instant();
         List<String> errors = new ArrayList<>();
-        ExpiryPlan.Result plan = ExpiryPlan.decide(repository, settings.defaultRule(), RetentionRepository.zone(settings.defaultTimeZone()));
+        ExpiryPlan.Result plan = ExpiryPlan.decide(
+                repository, settings.defaultRule(), RetentionRepository.zone(settings.defaultTimeZone()));
         long nowUnreferenced = dryRun
-                ? repository.wouldBeUnreferenced(plan.expiring().stream().map(ExpiryPlan.ExpiredPoint::restorePointId).toList())
+                ? repository.wouldBeUnreferenced(plan.expiring().stream()
+                        .map(ExpiryPlan.ExpiredPoint::restorePointId)
+                        .toList())
                 : expire(passId, now, plan.expiring(), errors);
         if (settings.orphanScan()) {
             nowUnreferenced += sweep.markOrphans(now, dryRun, errors);
@@ -103,12 +134,31 @@ public class RetentionPass {
             repository.forgetTombstonesBefore(now.minus(settings.tombstoneTtl()));
         }
         List<ExpiryPlan.ExpiredPoint> expiring = plan.expiring();
-        Report report = new Report(passId, dryRun, now, plan.examined(), expiring.size(),
-                List.copyOf(expiring.subList(0, Math.min(LISTED, expiring.size()))), nowUnreferenced, swept.deleted(),
-                swept.bytesDeleted(), swept.deletedList(), swept.held(), swept.heldList(), errors);
-        log.info("retention pass {}{}: {} points examined, {} expired, {} blobs now unreferenced, {} blobs deleted ({} bytes), {} held, {} errors",
-                passId, dryRun ? " (dry run)" : "", plan.examined(), expiring.size(), nowUnreferenced, swept.deleted(),
-                swept.bytesDeleted(), swept.held(), errors.size());
+        Report report = new Report(
+                passId,
+                dryRun,
+                now,
+                plan.examined(),
+                expiring.size(),
+                List.copyOf(expiring.subList(0, Math.min(LISTED, expiring.size()))),
+                nowUnreferenced,
+                swept.deleted(),
+                swept.bytesDeleted(),
+                swept.deletedList(),
+                swept.held(),
+                swept.heldList(),
+                errors);
+        log.info(
+                "retention pass {}{}: {} points examined, {} expired, {} blobs now unreferenced, {} blobs deleted ({} bytes), {} held, {} errors",
+                passId,
+                dryRun ? " (dry run)" : "",
+                plan.examined(),
+                expiring.size(),
+                nowUnreferenced,
+                swept.deleted(),
+                swept.bytesDeleted(),
+                swept.held(),
+                errors.size());
         return report;
     }
 
@@ -119,8 +169,13 @@ public class RetentionPass {
             RetentionRepository.ExpiredBatch done = repository.expire(passId, now, batch);
             marked += done.blobsMarked();
             for (ExpiryPlan.ExpiredPoint p : batch) {
-                log.info("retention: expired restore point {} of host {} ({}, {}): {}", p.restorePointId(), p.hostId(), p.policy(),
-                        p.createdAt(), p.reason());
+                log.info(
+                        "retention: expired restore point {} of host {} ({}, {}): {}",
+                        p.restorePointId(),
+                        p.hostId(),
+                        p.policy(),
+                        p.createdAt(),
+                        p.reason());
             }
             expiredPoints.increment(batch.size());
             // Manifests go too, or a rebuild would bring the points back (a rebuild also skips audited expiries).

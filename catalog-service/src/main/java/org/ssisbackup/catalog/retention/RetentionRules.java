@@ -27,44 +27,66 @@ import org.ssisbackup.contracts.RetentionRule;
  */
 public final class RetentionRules {
 
-    public record Point(UUID id, Instant createdAt, RestorePointStatus status) {
-    }
+    public record Point(UUID id, Instant createdAt, RestorePointStatus status) {}
 
     /** @param reason why it is kept ("keepLast", "daily 2026-11-25", ...) or why it goes */
-    public record Decision(Point point, boolean keep, String reason) {
-    }
+    public record Decision(Point point, boolean keep, String reason) {}
 
-    private RetentionRules() {
-    }
+    private RetentionRules() {}
 
     /** Decides for every point; {@code points} in any order, the decisions newest first. */
     public static List<Decision> decide(List<Point> points, RetentionRule rule, ZoneId zone) {
         List<Point> newestFirst = new ArrayList<>(points);
-        newestFirst.sort((a, b) -> b.createdAt().compareTo(a.createdAt()) != 0 ? b.createdAt().compareTo(a.createdAt())
+        newestFirst.sort((a, b) -> b.createdAt().compareTo(a.createdAt()) != 0
+                ? b.createdAt().compareTo(a.createdAt())
                 : b.id().compareTo(a.id()));
-        List<Point> usable = newestFirst.stream().filter(p -> p.status() != RestorePointStatus.FAILED).toList();
+        List<Point> usable = newestFirst.stream()
+                .filter(p -> p.status() != RestorePointStatus.FAILED)
+                .toList();
         Map<UUID, String> kept = new LinkedHashMap<>();
         int last = count(rule.keepLast());
         for (int i = 0; i < Math.min(last, usable.size()); i++) {
             kept.putIfAbsent(usable.get(i).id(), "keepLast " + last);
         }
         keepPerPeriod(usable, count(rule.daily()), "daily", p -> day(p, zone).toString(), kept);
-        keepPerPeriod(usable, count(rule.weekly()), "weekly", p -> {
-            LocalDate d = day(p, zone);
-            return d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + String.format("%02d", d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-        }, kept);
-        keepPerPeriod(usable, count(rule.monthly()), "monthly", p -> day(p, zone).toString().substring(0, 7), kept);
-        keepPerPeriod(usable, count(rule.yearly()), "yearly", p -> String.valueOf(day(p, zone).getYear()), kept);
-        usable.stream().filter(p -> p.status() == RestorePointStatus.COMPLETE).findFirst()
+        keepPerPeriod(
+                usable,
+                count(rule.weekly()),
+                "weekly",
+                p -> {
+                    LocalDate d = day(p, zone);
+                    return d.get(IsoFields.WEEK_BASED_YEAR) + "-W"
+                            + String.format("%02d", d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                },
+                kept);
+        keepPerPeriod(
+                usable,
+                count(rule.monthly()),
+                "monthly",
+                p -> day(p, zone).toString().substring(0, 7),
+                kept);
+        keepPerPeriod(
+                usable,
+                count(rule.yearly()),
+                "yearly",
+                p -> String.valueOf(day(p, zone).getYear()),
+                kept);
+        usable.stream()
+                .filter(p -> p.status() == RestorePointStatus.COMPLETE)
+                .findFirst()
                 .ifPresent(p -> kept.putIfAbsent(p.id(), "newest COMPLETE point"));
-        Instant oldestKept = newestFirst.stream().filter(p -> kept.containsKey(p.id())).map(Point::createdAt)
-                .min(Instant::compareTo).orElse(null);
+        Instant oldestKept = newestFirst.stream()
+                .filter(p -> kept.containsKey(p.id()))
+                .map(Point::createdAt)
+                .min(Instant::compareTo)
+                .orElse(null);
         String rules = describe(rule) + " (" + zone.getId() + ")";
         List<Decision> out = new ArrayList<>(newestFirst.size());
         for (Point p : newestFirst) {
             if (kept.containsKey(p.id())) {
                 out.add(new Decision(p, true, kept.get(p.id())));
-            } else if (p.status() == RestorePointStatus.FAILED && (oldestKept == null || p.createdAt().isAfter(oldestKept))) {
+            } else if (p.status() == RestorePointStatus.FAILED
+                    && (oldestKept == null || p.createdAt().isAfter(oldestKept))) {
                 out.add(new Decision(p, true, "FAILED, newer than the oldest point kept"));
             } else {
                 out.add(new Decision(p, false, "kept by no rule of " + rules));
@@ -74,8 +96,8 @@ public final class RetentionRules {
     }
 
     /** One point per period for the newest {@code n} periods that have points: the newest COMPLETE one, else the newest. */
-    private static void keepPerPeriod(List<Point> newestFirst, int n, String name, Function<Point, String> period,
-                                      Map<UUID, String> kept) {
+    private static void keepPerPeriod(
+            List<Point> newestFirst, int n, String name, Function<Point, String> period, Map<UUID, String> kept) {
         if (n == 0) {
             return;
         }

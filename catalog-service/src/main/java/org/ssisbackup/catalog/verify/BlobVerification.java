@@ -6,18 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.CatalogProperties;
@@ -38,14 +35,23 @@ public class BlobVerification {
     /** Consecutive unreadable blobs after which a run stops (the bucket is not answering). */
     static final int GIVE_UP_AFTER = 10;
 
-    public enum Result { OK, MISSING, CORRUPT, UNREADABLE }
-
-    public record Problem(String sha256, Result result, String detail, long restorePointsMarked) {
+    public enum Result {
+        OK,
+        MISSING,
+        CORRUPT,
+        UNREADABLE
     }
 
-    public record Report(Instant at, long blobsStored, long blobsChecked, long bytesRead, Map<Result, Long> results,
-                         List<Problem> problems, long restorePointsMarked) {
-    }
+    public record Problem(String sha256, Result result, String detail, long restorePointsMarked) {}
+
+    public record Report(
+            Instant at,
+            long blobsStored,
+            long blobsChecked,
+            long bytesRead,
+            Map<Result, Long> results,
+            List<Problem> problems,
+            long restorePointsMarked) {}
 
     private final VerificationRepository repository;
     private final BlobStore store;
@@ -56,21 +62,33 @@ public class BlobVerification {
     private final AtomicLong lastRun = new AtomicLong();
     private final MaintenanceLock lock;
 
-    BlobVerification(VerificationRepository repository, BlobStore store, CatalogProperties properties, Clock clock, MeterRegistry registry,
-                            MaintenanceLock lock) {
+    BlobVerification(
+            VerificationRepository repository,
+            BlobStore store,
+            CatalogProperties properties,
+            Clock clock,
+            MeterRegistry registry,
+            MaintenanceLock lock) {
         this.lock = lock;
         this.repository = repository;
         this.store = store;
         this.settings = properties.verification();
         this.clock = clock;
         for (Result r : Result.values()) {
-            counters.put(r, Counter.builder("ssis.catalog.verification.blobs").tag("result", r.name().toLowerCase())
-                    .description("blobs verification re-read, by result").register(registry));
+            counters.put(
+                    r,
+                    Counter.builder("ssis.catalog.verification.blobs")
+                            .tag("result", r.name().toLowerCase())
+                            .description("blobs verification re-read, by result")
+                            .register(registry));
         }
         Gauge.builder("ssis.catalog.damaged.restore.points", damaged, AtomicLong::get)
-                .description("restore points with a blob verification found missing or corrupt").register(registry);
-        Gauge.builder("ssis.catalog.verification.last.run", lastRun, AtomicLong::get).baseUnit("seconds")
-                .description("when verification last ran (Unix time; 0: never since start)").register(registry);
+                .description("restore points with a blob verification found missing or corrupt")
+                .register(registry);
+        Gauge.builder("ssis.catalog.verification.last.run", lastRun, AtomicLong::get)
+                .baseUnit("seconds")
+                .description("when verification last ran (Unix time; 0: never since start)")
+                .register(registry);
     }
 
     @Scheduled(cron = "${ssisbackup.catalog.verification.schedule:0 45 4 * * *}", zone = "UTC")
@@ -119,7 +137,8 @@ public class BlobVerification {
             } catch (StoreException e) {
                 boolean gone;
                 try {
-                    gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha)).isEmpty();
+                    gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha))
+                            .isEmpty();
                 } catch (StoreException again) {
                     gone = false; // the bucket does not answer: nothing can be said about the blob
                 }
@@ -149,7 +168,14 @@ public class BlobVerification {
         lastRun.set(now.getEpochSecond());
         refreshDamaged();
         log.info("verification: {} of {} blobs checked ({} bytes read): {}", picked.size(), stored, bytesRead, results);
-        return new Report(now, stored, results.values().stream().mapToLong(Long::longValue).sum(), bytesRead, results, problems, marked);
+        return new Report(
+                now,
+                stored,
+                results.values().stream().mapToLong(Long::longValue).sum(),
+                bytesRead,
+                results,
+                problems,
+                marked);
     }
 
     private long markDamaged(String sha, Result result, String detail, Instant now) {

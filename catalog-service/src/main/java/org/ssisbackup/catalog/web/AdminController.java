@@ -1,12 +1,9 @@
 package org.ssisbackup.catalog.web;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,8 +28,12 @@ class AdminController {
     private final CatalogProperties properties;
     private final RetentionRepository audit;
 
-    AdminController(CatalogRebuild rebuild, RetentionPass retention, BlobVerification verification, CatalogProperties properties,
-                    RetentionRepository audit) {
+    AdminController(
+            CatalogRebuild rebuild,
+            RetentionPass retention,
+            BlobVerification verification,
+            CatalogProperties properties,
+            RetentionRepository audit) {
         this.rebuild = rebuild;
         this.retention = retention;
         this.verification = verification;
@@ -43,7 +44,8 @@ class AdminController {
     /** A maintenance run of the same kind is going on (here or on another instance): 409 with the reason. */
     @ExceptionHandler(MaintenanceLock.Busy.class)
     ResponseEntity<ProblemDetail> busy(MaintenanceLock.Busy e) {
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage()));
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage()));
     }
 
     /** Replays every manifest in the bucket; reports what the catalog did not know (and what it could not read). */
@@ -60,8 +62,10 @@ class AdminController {
 
     /** What retention expired and deleted, newest first; {@code before} (an entry id) pages back. */
     @GetMapping("/retention/audit")
-    List<RetentionRepository.AuditEntry> audit(@RequestParam(required = false) Long before, @RequestParam(defaultValue = "100") int limit,
-                                               @RequestParam(required = false) String host) {
+    List<RetentionRepository.AuditEntry> audit(
+            @RequestParam(required = false) Long before,
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String host) {
         if (limit < 1 || limit > 1000) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit: 1 to 1000");
         }

@@ -31,7 +31,8 @@ class FleetController {
      * host: consecutive restore points holding the same bytes are one version; a change starts a new one.
      */
     @GetMapping("/packages/history")
-    List<CatalogQueries.PackageVersion> history(@RequestParam String path, @RequestParam(required = false) String host) {
+    List<CatalogQueries.PackageVersion> history(
+            @RequestParam String path, @RequestParam(required = false) String host) {
         if (path.isBlank()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'path' names the package");
         }

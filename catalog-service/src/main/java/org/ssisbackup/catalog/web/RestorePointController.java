@@ -31,25 +31,32 @@ class RestorePointController {
      * the {@code nextCursor} of the previous page; {@code from} / {@code to} (ISO-8601 instants) bound the time range.
      */
     @GetMapping
-    CatalogQueries.Page<CatalogQueries.RestorePointSummary> list(@RequestParam String host,
-                                                                 @RequestParam(required = false) String from,
-                                                                 @RequestParam(required = false) String to,
-                                                                 @RequestParam(required = false) String status,
-                                                                 @RequestParam(defaultValue = "50") int limit,
-                                                                 @RequestParam(required = false) String cursor) {
+    CatalogQueries.Page<CatalogQueries.RestorePointSummary> list(
+            @RequestParam String host,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String status,
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor) {
         if (!ObjectKeys.isValidHostId(host)) {
             throw bad("invalid host id: " + host);
         }
         String s = null;
         if (status != null && !status.isBlank()) {
             try {
-                s = RestorePointStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)).name();
+                s = RestorePointStatus.valueOf(status.trim().toUpperCase(Locale.ROOT))
+                        .name();
             } catch (IllegalArgumentException e) {
                 throw bad("status must be one of " + List.of(RestorePointStatus.values()));
             }
         }
         try {
-            return queries.restorePoints(host, instant("from", from), instant("to", to), s, Math.max(1, Math.min(limit, 500)),
+            return queries.restorePoints(
+                    host,
+                    instant("from", from),
+                    instant("to", to),
+                    s,
+                    Math.max(1, Math.min(limit, 500)),
                     cursor == null || cursor.isBlank() ? null : cursor);
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
@@ -58,14 +65,16 @@ class RestorePointController {
 
     @GetMapping("/{id}")
     CatalogQueries.RestorePointView one(@PathVariable UUID id) {
-        return queries.restorePoint(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore point " + id));
+        return queries.restorePoint(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore point " + id));
     }
 
     /** What changed from restore point {@code from} to restore point {@code to}: added, removed, changed items. */
     @GetMapping("/diff")
     CatalogQueries.Diff diff(@RequestParam UUID from, @RequestParam UUID to) {
-        return queries.diff(from, to).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-                "no restore point " + from + " or " + to));
+        return queries.diff(from, to)
+                .orElseThrow(() ->
+                        new ResponseStatusException(HttpStatus.NOT_FOUND, "no restore point " + from + " or " + to));
     }
 
     static Instant instant(String name, String value) {
@@ -75,7 +84,8 @@ class RestorePointController {
         try {
             return Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z");
+            throw new IllegalArgumentException(
+                    "'" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z");
         }
     }
 

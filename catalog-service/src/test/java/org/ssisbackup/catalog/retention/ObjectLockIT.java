@@ -26,7 +26,6 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
 import org.ssisbackup.contracts.ObjectKeys;
@@ -40,9 +39,13 @@ import org.ssisbackup.testkit.infra.TestDatabases;
  * locked. s3proxy has no object lock, so the bucket here is a small S3 front that answers HEAD with S3's lock headers
  * and records DELETEs; the catalog's database is real PostgreSQL.
  */
-@SpringBootTest(properties = {"server.port=0",
-        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-"})
+@SpringBootTest(
+        properties = {
+            "server.port=0",
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.catalog.retention.schedule=-",
+            "ssisbackup.catalog.verification.schedule=-"
+        })
 @EmbeddedKafka(partitions = 1)
 class ObjectLockIT {
     @DynamicPropertySource
@@ -52,8 +55,10 @@ class ObjectLockIT {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     DataSource dataSource;
+
     @Autowired
     TransactionTemplate tx;
 
@@ -87,7 +92,8 @@ class ObjectLockIT {
                     deletes.add(key);
                     if (refuse.contains(key)) {
                         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
-                                + "<Message>Access Denied because object protected by object lock.</Message></Error>").getBytes();
+                                        + "<Message>Access Denied because object protected by object lock.</Message></Error>")
+                                .getBytes();
                         exchange.getResponseHeaders().add("Content-Type", "application/xml");
                         exchange.sendResponseHeaders(403, body.length);
                         exchange.getResponseBody().write(body);
@@ -100,8 +106,11 @@ class ObjectLockIT {
             exchange.close();
         });
         server.start();
-        MinioClient client = MinioClient.builder().endpoint("http://127.0.0.1:" + server.getAddress().getPort())
-                .region("us-east-1").credentials("lock-access", "lock-secret").build();
+        MinioClient client = MinioClient.builder()
+                .endpoint("http://127.0.0.1:" + server.getAddress().getPort())
+                .region("us-east-1")
+                .credentials("lock-access", "lock-secret")
+                .build();
         return new BlobStore(new S3ObjectStore(client, "locked-bucket"));
     }
 
@@ -112,9 +121,12 @@ class ObjectLockIT {
         Map<String, String> h = new java.util.HashMap<>();
         h.put("Content-Length", "1234");
         h.put("ETag", "\"0123456789abcdef0123456789abcdef\"");
-        // HTTP dates have a two-digit day ("Tue, 03 Nov 2026"); RFC_1123_DATE_TIME prints one digit for days 1-9, which the
+        // HTTP dates have a two-digit day ("Tue, 03 Nov 2026"); RFC_1123_DATE_TIME prints one digit for days 1-9, which
+        // the
         // SDK's parser refuses, so this test failed whenever 30 days ago fell on the 1st-9th of a month.
-        h.put("Last-Modified", HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(30)));
+        h.put(
+                "Last-Modified",
+                HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(30)));
         if (retainUntil != null) {
             h.put("x-amz-object-lock-mode", "COMPLIANCE");
             h.put("x-amz-object-lock-retain-until-date", DateTimeFormatter.ISO_INSTANT.format(retainUntil));
@@ -125,14 +137,16 @@ class ObjectLockIT {
         String key = ObjectKeys.blob(sha);
         heads.put(key, h);
         jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) VALUES (?, ?)")
-                .params(sha, Timestamp.from(Instant.now().minus(java.time.Duration.ofDays(10)))).update();
+                .params(sha, Timestamp.from(Instant.now().minus(java.time.Duration.ofDays(10))))
+                .update();
         return key;
     }
 
     @Test
     void lockedBlobsAreNeverDeletedEarly() throws Exception {
         BlobStore bucket = lockingBucket();
-        Instant until = Instant.now().plus(java.time.Duration.ofDays(365)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant until =
+                Instant.now().plus(java.time.Duration.ofDays(365)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String retained = blob("a1".repeat(32), until, false);
         String held = blob("b2".repeat(32), null, true);
         String expiredLock = blob("c3".repeat(32), Instant.now().minus(java.time.Duration.ofDays(1)), false);
@@ -140,10 +154,17 @@ class ObjectLockIT {
         String refused = blob("e5".repeat(32), null, false);
         refuse.add(refused);
 
-        CatalogProperties props = new CatalogProperties(null,
-                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null), null);
-        RetentionPass pass = new RetentionPass(new RetentionRepository(jdbc, dataSource, tx), bucket, props, Clock.systemUTC(),
-                new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
+        CatalogProperties props = new CatalogProperties(
+                null,
+                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null),
+                null);
+        RetentionPass pass = new RetentionPass(
+                new RetentionRepository(jdbc, dataSource, tx),
+                bucket,
+                props,
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                new MaintenanceLock(dataSource));
 
         RetentionPass.Report dry = pass.run(true);
         assertThat(deletes).isEmpty();
@@ -153,10 +174,16 @@ class ObjectLockIT {
         assertThat(deletes).containsExactlyInAnyOrder(expiredLock, free, refused);
         assertThat(deletes).doesNotContain(retained, held);
         assertThat(report.blobsDeleted()).isEqualTo(2);
-        assertThat(report.held()).extracting(BlobSweep.Blob::detail).contains("object lock until " + until, "legal hold")
+        assertThat(report.held())
+                .extracting(BlobSweep.Blob::detail)
+                .contains("object lock until " + until, "legal hold")
                 .anyMatch(d -> d.startsWith("the bucket refused the deletion: ") && d.contains("AccessDenied"));
-        assertThat(jdbc.sql("SELECT locked_until FROM unreferenced_blob WHERE sha256 = ?").param("a1".repeat(32))
-                .query(Timestamp.class).single().toInstant()).isEqualTo(until);
+        assertThat(jdbc.sql("SELECT locked_until FROM unreferenced_blob WHERE sha256 = ?")
+                        .param("a1".repeat(32))
+                        .query(Timestamp.class)
+                        .single()
+                        .toInstant())
+                .isEqualTo(until);
 
         // The next pass does not even look at them: their locks have not ended.
         deletes.clear();

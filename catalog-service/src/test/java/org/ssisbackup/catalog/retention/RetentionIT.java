@@ -29,7 +29,6 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.AdminApi;
-import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.StoredPoints;
 import org.ssisbackup.catalog.TestBucket;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
@@ -56,13 +55,23 @@ import tools.jackson.databind.json.JsonMapper;
  * unreferenced blob keeps it; one that reused a blob retention then deleted cannot be COMPLETE; orphans go too; every
  * expiry and deletion is audited; a rebuild does not bring expired points back; the metrics count it all.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
-        "ssisbackup.catalog.retention.blob-grace=PT48H",
-        // keepLast 2 alone: the production default's "monthly 12" would keep the first ad-hoc point whenever the three
-        // ad-hoc points (10, 9 and 8 days ago) straddle the end of a month, and the expected counts would depend on the date.
-        "ssisbackup.catalog.retention.default-rule.keep-last=2", "ssisbackup.catalog.retention.default-rule.monthly=0",
-        "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=retention-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.catalog.retention.schedule=-",
+            "ssisbackup.catalog.verification.schedule=-",
+            "ssisbackup.catalog.retention.blob-grace=PT48H",
+            // keepLast 2 alone: the production default's "monthly 12" would keep the first ad-hoc point whenever the
+            // three
+            // ad-hoc points (10, 9 and 8 days ago) straddle the end of a month, and the expected counts would depend on
+            // the date.
+            "ssisbackup.catalog.retention.default-rule.keep-last=2",
+            "ssisbackup.catalog.retention.default-rule.monthly=0",
+            "ssisbackup.security.api-keys[0].name=admin",
+            "ssisbackup.security.api-keys[0].key=retention-admin-key",
+            "ssisbackup.security.api-keys[0].role=admin"
+        })
 @EmbeddedKafka(partitions = 1)
 class RetentionIT {
     static final EmbeddedS3 S3 = TestBucket.start("retention-access", "retention-secret");
@@ -92,35 +101,62 @@ class RetentionIT {
 
     @Autowired
     BlobStore store;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     RestorePointRecorder recorder;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     DataSource dataSource;
+
     @LocalServerPort
     int port;
 
-    final PolicyRef nightly = new PolicyRef(UUID.randomUUID(), "nightly", new RetentionRule(3, null, null, null, null), "Europe/Berlin");
-
+    final PolicyRef nightly =
+            new PolicyRef(UUID.randomUUID(), "nightly", new RetentionRule(3, null, null, null, null), "Europe/Berlin");
 
     /** One agent's whole backup of HOST at {@code at}: artifacts, manifest, job end. */
     private UUID backup(Instant at, PolicyRef policy, Artifact... artifacts) {
         UUID job = UUID.randomUUID();
         UUID point = UUID.randomUUID();
         announce(job, point, at, artifacts);
-        String manifest = store.putManifest(new Manifest(1, HOST, job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, at,
-                List.of(artifacts), List.of(), List.of(), Set.of(AgentKind.FILESYSTEM), policy));
-        recorder.on(new AgentJobFinished(new MessageMeta(1, UUID.randomUUID(), job, HOST, at), AgentKind.FILESYSTEM, point,
-                Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, artifacts.length, 0, 0, manifest, List.of(), List.of(), policy));
+        String manifest = store.putManifest(new Manifest(
+                1,
+                HOST,
+                job,
+                point,
+                AgentKind.FILESYSTEM,
+                Outcome.SUCCEEDED,
+                at,
+                List.of(artifacts),
+                List.of(),
+                List.of(),
+                Set.of(AgentKind.FILESYSTEM),
+                policy));
+        recorder.on(new AgentJobFinished(
+                new MessageMeta(1, UUID.randomUUID(), job, HOST, at),
+                AgentKind.FILESYSTEM,
+                point,
+                Set.of(AgentKind.FILESYSTEM),
+                Outcome.SUCCEEDED,
+                artifacts.length,
+                0,
+                0,
+                manifest,
+                List.of(),
+                List.of(),
+                policy));
         return point;
     }
 
     private void announce(UUID job, UUID point, Instant at, Artifact... artifacts) {
-        recorder.on(new ArtifactsStored(new MessageMeta(1, UUID.randomUUID(), job, HOST, at), AgentKind.FILESYSTEM, point,
-                List.of(artifacts)));
+        recorder.on(new ArtifactsStored(
+                new MessageMeta(1, UUID.randomUUID(), job, HOST, at), AgentKind.FILESYSTEM, point, List.of(artifacts)));
     }
 
     private JsonNode post(String path) throws Exception {
@@ -132,30 +168,39 @@ class RetentionIT {
     }
 
     private long points() {
-        return jdbc.sql("SELECT count(*) FROM restore_point WHERE host_id = ?").param(HOST).query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM restore_point WHERE host_id = ?")
+                .param(HOST)
+                .query(Long.class)
+                .single();
     }
-
 
     @Test
     void oneBucketChangingRunAtATimeAcrossCatalogInstances() throws Exception {
         store.ensureBucket();
         AdminApi admin = new AdminApi(port, "retention-admin-key");
         // Another catalog instance on the same database is running retention (or a rebuild): it holds the lock.
-        try (Connection other = dataSource.getConnection(); Statement s = other.createStatement()) {
+        try (Connection other = dataSource.getConnection();
+                Statement s = other.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + MaintenanceLock.Kind.BUCKET_CHANGES.id() + ")");
             HttpResponse<String> retention = admin.postAnswer("/api/v1/admin/retention");
             assertThat(retention.statusCode()).isEqualTo(409);
             assertThat(JSON.readTree(retention.body()).get("detail").asString())
-                    .isEqualTo("retention or rebuild is already running (on this or another catalog instance); try again when it has finished");
+                    .isEqualTo(
+                            "retention or rebuild is already running (on this or another catalog instance); try again when it has finished");
             assertThat(admin.postAnswer("/api/v1/admin/rebuild").statusCode()).isEqualTo(409);
             // A dry run changes nothing and verification only marks: neither waits for it.
-            assertThat(admin.postAnswer("/api/v1/admin/retention?dryRun=true").statusCode()).isEqualTo(200);
-            assertThat(admin.postAnswer("/api/v1/admin/verification?share=1").statusCode()).isEqualTo(200);
+            assertThat(admin.postAnswer("/api/v1/admin/retention?dryRun=true").statusCode())
+                    .isEqualTo(200);
+            assertThat(admin.postAnswer("/api/v1/admin/verification?share=1").statusCode())
+                    .isEqualTo(200);
             s.execute("SELECT pg_advisory_unlock(" + MaintenanceLock.Kind.BUCKET_CHANGES.id() + ")");
         }
         assertThat(post("/api/v1/admin/retention").get("dryRun").asBoolean()).isFalse();
         // The lock went with the run: nothing of it is left in PostgreSQL.
-        assertThat(jdbc.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -172,19 +217,26 @@ class RetentionIT {
         }
         List<UUID> adHoc = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            adHoc.add(backup(day0.plus(Duration.ofDays(10 + i)), null, shared, TestBucket.upload(store, "C:\\adhoc.bat", "ad hoc " + i)));
+            adHoc.add(backup(
+                    day0.plus(Duration.ofDays(10 + i)),
+                    null,
+                    shared,
+                    TestBucket.upload(store, "C:\\adhoc.bat", "ad hoc " + i)));
         }
         Artifact orphan = TestBucket.upload(store, "(none)", "uploaded by a job that never finished");
         assertThat(points()).isEqualTo(11);
 
         // Maintenance calls need the admin key: none or a wrong one is refused, nothing changes.
         for (String key : new String[] {null, "not-the-key"}) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/retention"))
+            HttpRequest.Builder b = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/api/v1/admin/retention"))
                     .POST(HttpRequest.BodyPublishers.noBody());
             if (key != null) {
                 b.header("X-API-Key", key);
             }
-            assertThat(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
         }
         assertThat(points()).isEqualTo(11);
 
@@ -193,12 +245,21 @@ class RetentionIT {
         assertThat(dry.get("dryRun").asBoolean()).isTrue();
         assertThat(dry.get("pointsExpired").asLong()).isEqualTo(6);
         assertThat(dry.get("blobsNowUnreferenced").asLong()).isEqualTo(6 + 1); // 6 own blobs + the orphan
-        assertThat(dry.get("expired")).extracting(e -> e.get("restorePointId").asString())
-                .containsExactlyInAnyOrder(nightlyPoints.get(0).toString(), nightlyPoints.get(1).toString(), nightlyPoints.get(2).toString(),
-                        nightlyPoints.get(3).toString(), nightlyPoints.get(4).toString(), adHoc.get(0).toString());
+        assertThat(dry.get("expired"))
+                .extracting(e -> e.get("restorePointId").asString())
+                .containsExactlyInAnyOrder(
+                        nightlyPoints.get(0).toString(),
+                        nightlyPoints.get(1).toString(),
+                        nightlyPoints.get(2).toString(),
+                        nightlyPoints.get(3).toString(),
+                        nightlyPoints.get(4).toString(),
+                        adHoc.get(0).toString());
         assertThat(dry.get("expired").get(0).get("reason").asString()).contains("kept by no rule");
         assertThat(points()).isEqualTo(11);
-        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit")
+                        .query(Long.class)
+                        .single())
+                .isZero();
 
         // The pass: points, artifacts and manifests go; blobs are only marked (grace period).
         JsonNode pass = post("/api/v1/admin/retention");
@@ -206,12 +267,17 @@ class RetentionIT {
         assertThat(pass.get("blobsDeleted").asLong()).isZero();
         assertThat(points()).isEqualTo(5);
         assertThat(StoredPoints.status(jdbc, nightlyPoints.get(0))).isNull();
-        assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(0), AgentKind.FILESYSTEM))).isFalse();
-        assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(7), AgentKind.FILESYSTEM))).isTrue();
+        assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(0), AgentKind.FILESYSTEM)))
+                .isFalse();
+        assertThat(store.exists(ObjectKeys.manifest(HOST, nightlyPoints.get(7), AgentKind.FILESYSTEM)))
+                .isTrue();
         assertThat(store.hasBlob(unique.get(0).sha256())).isTrue();
-        assertThat(pass.get("held")).anySatisfy(h -> assertThat(h.get("detail").asString()).startsWith("grace period"));
+        assertThat(pass.get("held"))
+                .anySatisfy(h -> assertThat(h.get("detail").asString()).startsWith("grace period"));
         JsonNode audit = get("/api/v1/admin/retention/audit?host=" + HOST);
-        assertThat(audit).hasSize(6).allSatisfy(a -> assertThat(a.get("action").asString()).isEqualTo("EXPIRE_POINT"));
+        assertThat(audit)
+                .hasSize(6)
+                .allSatisfy(a -> assertThat(a.get("action").asString()).isEqualTo("EXPIRE_POINT"));
         assertThat(audit).anySatisfy(a -> assertThat(a.get("policy").asString()).isEqualTo("nightly"));
 
         // A backup in flight names the blob of expired point 0: it must survive the sweep.
@@ -225,40 +291,82 @@ class RetentionIT {
         clock.advance(Duration.ofHours(2));
         JsonNode sweep = post("/api/v1/admin/retention");
         assertThat(sweep.get("pointsExpired").asLong()).isZero();
-        assertThat(sweep.get("blobsDeleted").asLong()).isEqualTo(4 + 1 + 1); // own blobs of points 1-4, ad hoc 0, the orphan
-        assertThat(store.hasBlob(unique.get(0).sha256())).as("named by the backup in flight").isTrue();
+        assertThat(sweep.get("blobsDeleted").asLong())
+                .isEqualTo(4 + 1 + 1); // own blobs of points 1-4, ad hoc 0, the orphan
+        assertThat(store.hasBlob(unique.get(0).sha256()))
+                .as("named by the backup in flight")
+                .isTrue();
         assertThat(store.hasBlob(unique.get(1).sha256())).isFalse();
         assertThat(store.hasBlob(orphan.sha256())).isFalse();
         assertThat(store.hasBlob(shared.sha256())).isTrue();
         assertThat(store.hasBlob(unique.get(7).sha256())).isTrue();
-        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit WHERE action = 'DELETE_BLOB'").query(Long.class).single()).isEqualTo(6);
-        assertThat(jdbc.sql("SELECT coalesce(sum(bytes), 0) FROM retention_audit WHERE action = 'DELETE_BLOB'").query(Long.class).single())
-                .isEqualTo(unique.subList(1, 5).stream().mapToLong(Artifact::size).sum() + "ad hoc 0".length() + orphan.size());
+        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit WHERE action = 'DELETE_BLOB'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(6);
+        assertThat(jdbc.sql("SELECT coalesce(sum(bytes), 0) FROM retention_audit WHERE action = 'DELETE_BLOB'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(
+                        unique.subList(1, 5).stream().mapToLong(Artifact::size).sum()
+                                + "ad hoc 0".length()
+                                + orphan.size());
 
         // The backup in flight finishes: COMPLETE, its blob is there.
-        recorder.on(new AgentJobFinished(new MessageMeta(1, UUID.randomUUID(), inFlightJob, HOST, clock.instant()), AgentKind.FILESYSTEM,
-                inFlight, Set.of(AgentKind.FILESYSTEM), Outcome.SUCCEEDED, 1, 0, 0, null, List.of(), List.of(), nightly));
+        recorder.on(new AgentJobFinished(
+                new MessageMeta(1, UUID.randomUUID(), inFlightJob, HOST, clock.instant()),
+                AgentKind.FILESYSTEM,
+                inFlight,
+                Set.of(AgentKind.FILESYSTEM),
+                Outcome.SUCCEEDED,
+                1,
+                0,
+                0,
+                null,
+                List.of(),
+                List.of(),
+                nightly));
         assertThat(StoredPoints.status(jdbc, inFlight)).isEqualTo("COMPLETE");
 
-        // A backup that saw blob 1 before the sweep deleted it, and reports it only now: it cannot be COMPLETE. One that
+        // A backup that saw blob 1 before the sweep deleted it, and reports it only now: it cannot be COMPLETE. One
+        // that
         // reuses blob 2 after uploading it again is.
         UUID late = backup(clock.instant(), nightly, unique.get(1));
         assertThat(StoredPoints.status(jdbc, late)).isEqualTo("PARTIAL");
-        assertThat(jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?").param(late).query(String.class).single())
+        assertThat(jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?")
+                        .param(late)
+                        .query(String.class)
+                        .single())
                 .contains("was deleted by retention while this backup ran");
         store.storeBytes("version 2".getBytes(StandardCharsets.UTF_8));
-        assertThat(StoredPoints.status(jdbc, backup(clock.instant(), nightly, unique.get(2)))).isEqualTo("COMPLETE");
+        assertThat(StoredPoints.status(jdbc, backup(clock.instant(), nightly, unique.get(2))))
+                .isEqualTo("COMPLETE");
 
         // A rebuild finds the expired point's manifest if it was left behind, and does not bring it back.
-        store.putManifest(new Manifest(1, HOST, UUID.randomUUID(), nightlyPoints.get(0), AgentKind.FILESYSTEM, Outcome.SUCCEEDED,
-                day0, List.of(shared), List.of(), List.of(), Set.of(AgentKind.FILESYSTEM), nightly));
+        store.putManifest(new Manifest(
+                1,
+                HOST,
+                UUID.randomUUID(),
+                nightlyPoints.get(0),
+                AgentKind.FILESYSTEM,
+                Outcome.SUCCEEDED,
+                day0,
+                List.of(shared),
+                List.of(),
+                List.of(),
+                Set.of(AgentKind.FILESYSTEM),
+                nightly));
         JsonNode rebuild = post("/api/v1/admin/rebuild");
         assertThat(rebuild.get("restorePointsExpired").asInt()).isEqualTo(1);
         assertThat(StoredPoints.status(jdbc, nightlyPoints.get(0))).isNull();
 
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("ssis_catalog_retention_expired_points_total{application=\"catalog-service\"} 6.0")
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("ssis_catalog_retention_expired_points_total{application=\"catalog-service\"} 6.0")
                 .contains("ssis_catalog_retention_deleted_blobs_total{application=\"catalog-service\"} 6.0")
                 .contains("ssis_catalog_retention_deleted_bytes_total")
                 .contains("ssis_catalog_retention_pass_seconds_count");

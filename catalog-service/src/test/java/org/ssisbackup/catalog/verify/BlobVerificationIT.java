@@ -27,7 +27,6 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.catalog.AdminApi;
-import org.ssisbackup.catalog.CatalogApplication;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.StoredPoints;
 import org.ssisbackup.catalog.TestBucket;
@@ -51,9 +50,16 @@ import tools.jackson.databind.json.JsonMapper;
  * becomes PARTIAL with the reason), the others stay COMPLETE; a share checks the least recently checked blobs first so
  * two half runs cover everything; an unreachable bucket marks nothing; the metrics say it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
-        "ssisbackup.catalog.retention.schedule=-", "ssisbackup.catalog.verification.schedule=-",
-        "ssisbackup.security.api-keys[0].name=admin", "ssisbackup.security.api-keys[0].key=verify-admin-key", "ssisbackup.security.api-keys[0].role=admin"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+            "ssisbackup.catalog.retention.schedule=-",
+            "ssisbackup.catalog.verification.schedule=-",
+            "ssisbackup.security.api-keys[0].name=admin",
+            "ssisbackup.security.api-keys[0].key=verify-admin-key",
+            "ssisbackup.security.api-keys[0].role=admin"
+        })
 @EmbeddedKafka(partitions = 1)
 class BlobVerificationIT {
     static final EmbeddedS3 S3 = TestBucket.start("verify-access", "verify-secret");
@@ -73,29 +79,41 @@ class BlobVerificationIT {
 
     @Autowired
     BlobStore store;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     RestorePointRecorder recorder;
+
     @Autowired
     DataSource dataSource;
+
     @LocalServerPort
     int port;
-
 
     private UUID point(Artifact... artifacts) {
         UUID job = UUID.randomUUID();
         UUID point = UUID.randomUUID();
-        recorder.on(new ArtifactsStored(MessageMeta.create(job, "ver-h1"), AgentKind.FILESYSTEM, point, List.of(artifacts)));
-        recorder.on(new AgentJobFinished(MessageMeta.create(job, "ver-h1"), AgentKind.FILESYSTEM, point, Set.of(AgentKind.FILESYSTEM),
-                Outcome.SUCCEEDED, artifacts.length, 0, 0, null, List.of()));
+        recorder.on(new ArtifactsStored(
+                MessageMeta.create(job, "ver-h1"), AgentKind.FILESYSTEM, point, List.of(artifacts)));
+        recorder.on(new AgentJobFinished(
+                MessageMeta.create(job, "ver-h1"),
+                AgentKind.FILESYSTEM,
+                point,
+                Set.of(AgentKind.FILESYSTEM),
+                Outcome.SUCCEEDED,
+                artifacts.length,
+                0,
+                0,
+                null,
+                List.of()));
         return point;
     }
 
     private JsonNode verify(String share) throws Exception {
         return new AdminApi(port, "verify-admin-key").post("/api/v1/admin/verification?share=" + share);
     }
-
 
     @Test
     void corruptAndMissingBlobsMarkThePointsThatNeedThem() throws Exception {
@@ -114,14 +132,24 @@ class BlobVerificationIT {
         JsonNode second = verify("0.5");
         assertThat(first.get("blobsChecked").asLong()).isEqualTo(2);
         assertThat(second.get("blobsChecked").asLong()).isEqualTo(2);
-        assertThat(jdbc.sql("SELECT count(*) FROM blob_check WHERE result = 'OK'").query(Long.class).single()).isEqualTo(4);
+        assertThat(jdbc.sql("SELECT count(*) FROM blob_check WHERE result = 'OK'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(4);
 
         // Behind the catalog's back: B overwritten with other bytes, C deleted.
-        MinioClient raw = MinioClient.builder().endpoint(S3.endpoint()).credentials(S3.accessKey(), S3.secretKey()).build();
+        MinioClient raw = MinioClient.builder()
+                .endpoint(S3.endpoint())
+                .credentials(S3.accessKey(), S3.secretKey())
+                .build();
         byte[] evil = "not package b".getBytes(StandardCharsets.UTF_8);
-        raw.putObject(PutObjectArgs.builder().bucket("verify-bucket").object(b.objectKey())
-                .stream(new ByteArrayInputStream(evil), (long) evil.length, -1L).build());
-        raw.removeObject(RemoveObjectArgs.builder().bucket("verify-bucket").object(c.objectKey()).build());
+        raw.putObject(PutObjectArgs.builder().bucket("verify-bucket").object(b.objectKey()).stream(
+                        new ByteArrayInputStream(evil), (long) evil.length, -1L)
+                .build());
+        raw.removeObject(RemoveObjectArgs.builder()
+                .bucket("verify-bucket")
+                .object(c.objectKey())
+                .build());
 
         JsonNode report = verify("1");
         assertThat(report.get("blobsChecked").asLong()).isEqualTo(4);
@@ -133,30 +161,48 @@ class BlobVerificationIT {
         assertThat(StoredPoints.status(jdbc, needsBtoo)).isEqualTo("PARTIAL");
         assertThat(StoredPoints.status(jdbc, needsC)).isEqualTo("PARTIAL");
         assertThat(StoredPoints.status(jdbc, fine)).isEqualTo("COMPLETE");
-        JsonNode view = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/restore-points/" + needsB)).header("X-API-Key", "verify-admin-key").build(),
-                HttpResponse.BodyHandlers.ofString()).body()); // the admin key reads too
+        JsonNode view = JSON.readTree(HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + "/api/v1/restore-points/" + needsB))
+                                .header("X-API-Key", "verify-admin-key")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body()); // the admin key reads too
         assertThat(view.get("damaged").asBoolean()).isTrue();
         assertThat(view.get("reasons").toString()).contains("C:\\\\ETL\\\\B.dtsx: blob " + b.sha256() + " is corrupt");
 
         // Found again on the next run: the reason is not repeated.
         verify("1");
-        assertThat(jdbc.sql("SELECT jsonb_array_length(reasons) FROM restore_point WHERE id = ?").param(needsB).query(Integer.class)
-                .single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT jsonb_array_length(reasons) FROM restore_point WHERE id = ?")
+                        .param(needsB)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
 
         // A bucket that cannot be reached marks nothing: UNREADABLE, reported.
         BlobStore unreachable = BlobStore.connect("http://127.0.0.1:1", "x", "y", "verify-bucket");
-        BlobVerification offline = new BlobVerification(new VerificationRepository(jdbc), unreachable, new CatalogProperties(null, null, null),
-                Clock.systemUTC(), new SimpleMeterRegistry(), new MaintenanceLock(dataSource));
+        BlobVerification offline = new BlobVerification(
+                new VerificationRepository(jdbc),
+                unreachable,
+                new CatalogProperties(null, null, null),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                new MaintenanceLock(dataSource));
         BlobVerification.Report outage = offline.run(1);
         assertThat(outage.results()).containsOnlyKeys(BlobVerification.Result.UNREADABLE);
         assertThat(outage.restorePointsMarked()).isZero();
         assertThat(StoredPoints.status(jdbc, fine)).isEqualTo("COMPLETE");
 
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"corrupt\"} 2.0")
-                .contains("ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"missing\"} 2.0")
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains(
+                        "ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"corrupt\"} 2.0")
+                .contains(
+                        "ssis_catalog_verification_blobs_total{application=\"catalog-service\",result=\"missing\"} 2.0")
                 .contains("ssis_catalog_damaged_restore_points{application=\"catalog-service\"} 3.0")
                 .containsPattern("ssis_catalog_verification_last_run_seconds\\{application=\"catalog-service\"} [1-9]");
     }

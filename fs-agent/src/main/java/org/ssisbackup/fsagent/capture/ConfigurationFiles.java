@@ -9,9 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.ssisbackup.contracts.ConfigReference;
-import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.contracts.ConfigReference;
 import org.ssisbackup.ssis.PackageXml;
 
 /**
@@ -27,7 +26,8 @@ public final class ConfigurationFiles {
     /** Resolved configuration file → the packages that refer to it. */
     private final Map<Path, Set<String>> files = new LinkedHashMap<>();
 
-    public ConfigurationFiles(HostPaths hostPaths, Function<String, String> environment, PackageInfoCache packageInfos) {
+    public ConfigurationFiles(
+            HostPaths hostPaths, Function<String, String> environment, PackageInfoCache packageInfos) {
         this.hostPaths = hostPaths;
         this.environment = environment;
         this.packageInfos = packageInfos;
@@ -46,8 +46,10 @@ public final class ConfigurationFiles {
             return;
         }
         if (info.fullyEncrypted()) {
-            ctx.warn(dtsx.toString(), "package is encrypted (protection level " + info.protectionLevel()
-                    + "): stored as bytes, its configurations not read");
+            ctx.warn(
+                    dtsx.toString(),
+                    "package is encrypted (protection level " + info.protectionLevel()
+                            + "): stored as bytes, its configurations not read");
             return;
         }
         for (PackageXml.Configuration c : info.configurations()) {
@@ -67,8 +69,10 @@ public final class ConfigurationFiles {
         } else if (ref.configurationType() == 5) {
             written = environment.apply(ref.target());
             if (written == null || written.isBlank()) {
-                ctx.warn(ref.packagePath(), "configuration file path comes from environment variable '" + ref.target()
-                        + "', which is not set on this host");
+                ctx.warn(
+                        ref.packagePath(),
+                        "configuration file path comes from environment variable '" + ref.target()
+                                + "', which is not set on this host");
                 return;
             }
         } else {
@@ -78,11 +82,16 @@ public final class ConfigurationFiles {
         if (written.startsWith("\"") && written.endsWith("\"") && written.length() > 1) {
             written = written.substring(1, written.length() - 1);
         }
-        Optional<Path> path = base == null && !isAbsolute(written) ? Optional.empty() : hostPaths.resolve(written,
-                base == null ? Path.of("/") : base);
+        Optional<Path> path = base == null && !isAbsolute(written)
+                ? Optional.empty()
+                : hostPaths.resolve(written, base == null ? Path.of("/") : base);
         if (path.isEmpty()) {
-            ctx.warn(ref.packagePath(), "configuration file '" + written + "' cannot be located on this agent"
-                    + (base == null ? " (relative path in an msdb package, or unmapped drive)" : " (unmapped drive)"));
+            ctx.warn(
+                    ref.packagePath(),
+                    "configuration file '" + written + "' cannot be located on this agent"
+                            + (base == null
+                                    ? " (relative path in an msdb package, or unmapped drive)"
+                                    : " (unmapped drive)"));
             return;
         }
         files.computeIfAbsent(path.get(), p -> new LinkedHashSet<>()).add(ref.packagePath());

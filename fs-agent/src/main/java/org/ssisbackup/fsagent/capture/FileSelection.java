@@ -13,8 +13,8 @@ import java.util.List;
 final class FileSelection {
     private record Glob(PathMatcher matcher, boolean nameOnly) {
         boolean matches(Path relative) {
-            return matcher.matches(relative) || nameOnly && relative.getFileName() != null
-                    && matcher.matches(relative.getFileName());
+            return matcher.matches(relative)
+                    || nameOnly && relative.getFileName() != null && matcher.matches(relative.getFileName());
         }
     }
 

@@ -22,17 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.ssis.ServiceConfiguration;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.ContentChangedException;
 import org.ssisbackup.storage.StoreException;
-
 
 /**
  * Captures a host's file-system side of SSIS: MsDtsSrvr.ini.xml itself, every file under each
@@ -54,11 +53,12 @@ public final class FileSystemCapture implements Capture {
     private final FileSelection selection;
 
     public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
-        this(properties, store, msdbReferences, path -> { });
+        this(properties, store, msdbReferences, path -> {});
     }
 
     /** @param beforeRead called after a file's attributes are read and before its bytes are: fault injection in tests */
-    FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
+    FileSystemCapture(
+            FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
         this.properties = properties;
         this.hostPaths = new HostPaths(properties.driveRoots());
         this.store = store;
@@ -76,8 +76,13 @@ public final class FileSystemCapture implements Capture {
         if (ini == null) {
             ctx.failed("(service configuration)", "ssisbackup.fs.service-config is not set");
         } else {
-            store(ini.toAbsolutePath().normalize(), ArtifactKind.SERVICE_CONFIG, "service configuration", ini.getParent(),
-                    Map.of(), ctx);
+            store(
+                    ini.toAbsolutePath().normalize(),
+                    ArtifactKind.SERVICE_CONFIG,
+                    "service configuration",
+                    ini.getParent(),
+                    Map.of(),
+                    ctx);
             try {
                 ServiceConfiguration config = ServiceConfiguration.read(ini);
                 for (ServiceConfiguration.Folder f : config.fileSystemFolders()) {
@@ -85,9 +90,13 @@ public final class FileSystemCapture implements Capture {
                         ctx.failed(ini + "#" + f.name(), "FileSystemFolder has no StorePath");
                         continue;
                     }
-                    hostPaths.resolve(f.storePath(), ini.toAbsolutePath().getParent()).ifPresentOrElse(
-                            p -> roots.putIfAbsent(p, f.name()),
-                            () -> ctx.failed(f.storePath(), "drive of folder '" + f.name() + "' is not mapped on this agent"));
+                    hostPaths
+                            .resolve(f.storePath(), ini.toAbsolutePath().getParent())
+                            .ifPresentOrElse(
+                                    p -> roots.putIfAbsent(p, f.name()),
+                                    () -> ctx.failed(
+                                            f.storePath(),
+                                            "drive of folder '" + f.name() + "' is not mapped on this agent"));
                 }
             } catch (IOException e) {
                 ctx.failed(ini.toString(), "cannot read the service configuration: " + e.getMessage());
@@ -103,19 +112,30 @@ public final class FileSystemCapture implements Capture {
         storeInParallel(candidates, configs, ctx);
         if (command.agents().contains(AgentKind.MSDB)) {
             // The msdb packages' configuration files live on this host's disks: capture them in the same job.
-            msdbReferences.await(command.meta().jobId(), properties.msdbReferencesTimeout()).ifPresentOrElse(
-                    refs -> refs.forEach(r -> configs.addMsdbReference(r, ctx)),
-                    () -> ctx.warn("(msdb)", "the msdb agent reported no configuration references for this job;"
-                            + " configuration files of msdb packages were not captured"));
+            msdbReferences
+                    .await(command.meta().jobId(), properties.msdbReferencesTimeout())
+                    .ifPresentOrElse(
+                            refs -> refs.forEach(r -> configs.addMsdbReference(r, ctx)),
+                            () -> ctx.warn(
+                                    "(msdb)",
+                                    "the msdb agent reported no configuration references for this job;"
+                                            + " configuration files of msdb packages were not captured"));
         }
         configs.files().forEach((file, packages) -> {
             if (seen.add(file)) {
                 if (Files.isRegularFile(file)) {
-                    store(file, ArtifactKind.CONFIG_FILE, "configuration", null,
-                            Map.of("referencedBy", ConfigurationFiles.joined(packages)), ctx);
+                    store(
+                            file,
+                            ArtifactKind.CONFIG_FILE,
+                            "configuration",
+                            null,
+                            Map.of("referencedBy", ConfigurationFiles.joined(packages)),
+                            ctx);
                 } else {
-                    ctx.warn(file.toString(), "configuration file referenced by " + ConfigurationFiles.joined(packages)
-                            + " does not exist");
+                    ctx.warn(
+                            file.toString(),
+                            "configuration file referenced by " + ConfigurationFiles.joined(packages)
+                                    + " does not exist");
                 }
             }
         });
@@ -127,8 +147,7 @@ public final class FileSystemCapture implements Capture {
     }
 
     /** A file found by the walk, stored afterwards by the upload pool. */
-    private record Candidate(Path file, ArtifactKind kind, String folderName, Path root) {
-    }
+    private record Candidate(Path file, ArtifactKind kind, String folderName, Path root) {}
 
     /**
      * Hashes and uploads the walked files on {@code upload-parallelism} threads: S3 latency, not the disk, bounds
@@ -163,8 +182,7 @@ public final class FileSystemCapture implements Capture {
         }
     }
 
-    private void walk(Path root, String folderName, Set<Path> seen, List<Candidate> candidates,
-                      CaptureContext ctx) {
+    private void walk(Path root, String folderName, Set<Path> seen, List<Candidate> candidates, CaptureContext ctx) {
         if (!Files.isDirectory(root)) {
             ctx.failed(root.toString(), "package folder '" + folderName + "' does not exist or is not a folder");
             return;
@@ -202,8 +220,8 @@ public final class FileSystemCapture implements Capture {
      * modification time and inode match what this agent hashed before is not read again, and its blob is not
      * looked up again while the agent saw it in the bucket within {@code blob-trust}.
      */
-    private Optional<Artifact> store(Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra,
-                                     CaptureContext ctx) {
+    private Optional<Artifact> store(
+            Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra, CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             Instant now = Instant.now();
@@ -217,9 +235,12 @@ public final class FileSystemCapture implements Capture {
                 }
             } else {
                 beforeRead.accept(file);
-                blob = attrs.size() <= READ_ONCE_LIMIT ? store.storeBytes(Files.readAllBytes(file)) : store.storeFile(file);
+                blob = attrs.size() <= READ_ONCE_LIMIT
+                        ? store.storeBytes(Files.readAllBytes(file))
+                        : store.storeFile(file);
                 BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-                if (after.size() != attrs.size() || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
+                if (after.size() != attrs.size()
+                        || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
                         || blob.size() != attrs.size()) {
                     // The blob holds bytes the file really had, but not one version of it: record nothing.
                     throw new ContentChangedException(file + " changed while it was read");

@@ -27,10 +27,16 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("ssisbackup.fs")
-public record FsAgentProperties(Path serviceConfig, List<Path> extraFolders,
-                                Map<String, Path> driveRoots, Map<String, String> environment,
-                                java.time.Duration msdbReferencesTimeout, Integer uploadParallelism,
-                                java.time.Duration blobTrust, List<String> include, List<String> exclude) {
+public record FsAgentProperties(
+        Path serviceConfig,
+        List<Path> extraFolders,
+        Map<String, Path> driveRoots,
+        Map<String, String> environment,
+        java.time.Duration msdbReferencesTimeout,
+        Integer uploadParallelism,
+        java.time.Duration blobTrust,
+        List<String> include,
+        List<String> exclude) {
     public FsAgentProperties {
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
@@ -39,6 +45,7 @@ public record FsAgentProperties(Path serviceConfig, List<Path> extraFolders,
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         uploadParallelism = uploadParallelism == null ? 4 : Math.max(1, uploadParallelism);
         blobTrust = blobTrust == null ? java.time.Duration.ofHours(6) : blobTrust;
-        msdbReferencesTimeout = msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
+        msdbReferencesTimeout =
+                msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
     }
 }

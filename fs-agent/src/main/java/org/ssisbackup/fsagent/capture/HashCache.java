@@ -23,14 +23,15 @@ public final class HashCache {
         }
     }
 
-    private record Entry(long size, long modifiedNanos, Object fileKey, Known known) {
-    }
+    private record Entry(long size, long modifiedNanos, Object fileKey, Known known) {}
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
 
     public Optional<Known> lookup(Path file, BasicFileAttributes attrs) {
         Entry e = entries.get(file);
-        if (e != null && e.size() == attrs.size() && e.modifiedNanos() == nanos(attrs)
+        if (e != null
+                && e.size() == attrs.size()
+                && e.modifiedNanos() == nanos(attrs)
                 && Objects.equals(e.fileKey(), attrs.fileKey())) {
             return Optional.of(e.known());
         }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class HostPaths {
     private static final Pattern DRIVE = Pattern.compile("^([A-Za-z]):[\\\\/](.*)$");
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     private final Map<String, Path> driveRoots;
 

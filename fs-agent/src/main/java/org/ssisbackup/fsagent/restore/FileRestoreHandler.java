@@ -43,13 +43,15 @@ public final class FileRestoreHandler implements RestoreHandler {
 
     @Override
     public Set<ArtifactKind> kinds() {
-        return Set.of(ArtifactKind.FS_PACKAGE, ArtifactKind.CONFIG_FILE, ArtifactKind.SERVICE_CONFIG, ArtifactKind.FS_FILE);
+        return Set.of(
+                ArtifactKind.FS_PACKAGE, ArtifactKind.CONFIG_FILE, ArtifactKind.SERVICE_CONFIG, ArtifactKind.FS_FILE);
     }
 
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) throws InterruptedException {
         String targetPath = ctx.options().targetPath();
-        Path root = targetPath == null ? null : Path.of(targetPath).toAbsolutePath().normalize();
+        Path root =
+                targetPath == null ? null : Path.of(targetPath).toAbsolutePath().normalize();
         // Downloads run in parallel (S3 latency bounds a restore of many small packages); decisions stay per item.
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "fs-agent-restore");
@@ -87,8 +89,13 @@ public final class FileRestoreHandler implements RestoreHandler {
     private void restoreOne(Artifact a, Path target, Path root, RestoreContext ctx) {
         try {
             boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-            if (!ctx.mayWrite(target.toString(), exists,
-                    () -> Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) ? Sha256.of(target).hex() : null, a.sha256())) {
+            if (!ctx.mayWrite(
+                    target.toString(),
+                    exists,
+                    () -> Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                            ? Sha256.of(target).hex()
+                            : null,
+                    a.sha256())) {
                 return;
             }
             if (!ctx.dryRun()) {

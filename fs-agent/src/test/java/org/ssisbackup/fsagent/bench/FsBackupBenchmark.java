@@ -1,12 +1,10 @@
 package org.ssisbackup.fsagent.bench;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +12,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.BackupRun;
+import org.ssisbackup.agent.restore.RestoreRun;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
@@ -21,19 +23,13 @@ import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.fsagent.capture.FsAgentProperties;
+import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.fsagent.capture.FileSystemCapture;
+import org.ssisbackup.fsagent.capture.FsAgentProperties;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.capture.MsdbReferences;
 import org.ssisbackup.fsagent.restore.FileRestoreHandler;
-import org.ssisbackup.agent.AgentIdentity;
-import org.ssisbackup.agent.capture.BackupReport;
-import org.ssisbackup.agent.capture.BackupRun;
-import org.ssisbackup.agent.restore.RestoreRun;
-import org.ssisbackup.contracts.RestoreOptions;
+import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
@@ -59,11 +55,16 @@ public final class FsBackupBenchmark {
             ours(s3, work.resolve("warmup"), work.resolve("restore-warmup"), "warmup");
             Map<String, Duration[]> results = new LinkedHashMap<>();
             results.put("ssis-backup fs-agent", ours(s3, host, work.resolve("restore-ours"), "ours"));
-            results.put("rclone sync " + version("rclone", "version"), rclone(s3, host, work.resolve("restore-rclone")));
-            results.put("restic backup " + version("restic", "version"), restic(s3, host, work.resolve("restore-restic"), work));
+            results.put(
+                    "rclone sync " + version("rclone", "version"), rclone(s3, host, work.resolve("restore-rclone")));
+            results.put(
+                    "restic backup " + version("restic", "version"),
+                    restic(s3, host, work.resolve("restore-restic"), work));
             System.out.printf("%n| tool | first backup | unchanged re-backup | full restore |%n|---|---|---|---|%n");
-            results.forEach((tool, d) -> System.out.printf("| %s | %s | %s | %s |%n", tool, secs(d[0]), secs(d[1]), secs(d[2])));
-            System.out.printf("%nData: %d packages (10 KB-5 MB, log-uniform) + %d files of %d MiB + one .dtsConfig per 10 packages; %.1f MiB in all.%n",
+            results.forEach((tool, d) ->
+                    System.out.printf("| %s | %s | %s | %s |%n", tool, secs(d[0]), secs(d[1]), secs(d[2])));
+            System.out.printf(
+                    "%nData: %d packages (10 KB-5 MB, log-uniform) + %d files of %d MiB + one .dtsConfig per 10 packages; %.1f MiB in all.%n",
                     packages, large, largeMiB, bytes / 1048576.0);
         }
     }
@@ -72,19 +73,28 @@ public final class FsBackupBenchmark {
         BlobStore store = BlobStore.connect(s3.endpoint(), ACCESS, SECRET, bucket);
         store.ensureBucket();
         Path ini = host.resolve("MsDtsSrvr.ini.xml");
-        FsAgentProperties props = new FsAgentProperties(ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null, List.of(), List.of());
-        AgentIdentity identity = new AgentIdentity(AgentKind.FILESYSTEM, "bench-host", "bench", Set.of(BackupScope.FILESYSTEM));
-        BackupRun runner = new BackupRun(identity, store, m -> { }, new FileSystemCapture(props, store, new MsdbReferences("bench-host")));
+        FsAgentProperties props = new FsAgentProperties(
+                ini, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 4, null, List.of(), List.of());
+        AgentIdentity identity =
+                new AgentIdentity(AgentKind.FILESYSTEM, "bench-host", "bench", Set.of(BackupScope.FILESYSTEM));
+        BackupRun runner = new BackupRun(
+                identity, store, m -> {}, new FileSystemCapture(props, store, new MsdbReferences("bench-host")));
         UUID first = UUID.randomUUID();
         long t0 = System.nanoTime();
         check(runner.run(command(first)));
         long t1 = System.nanoTime();
         check(runner.run(command(UUID.randomUUID())));
         long t2 = System.nanoTime();
-        RestoreRun restorer = new RestoreRun(identity, store, m -> { }, List.of(new FileRestoreHandler(store, new HostPaths(Map.of()), 4)));
-        RestoreFinished r = restorer.run(new RestoreCommand(MessageMeta.create(UUID.randomUUID(), "bench-host"),
-                AgentKind.FILESYSTEM, "bench-host", first, new RestoreOptions(null, null, restoreTo.toString(), OverwritePolicy.ALWAYS,
-                        false, null, null))).finished();
+        RestoreRun restorer = new RestoreRun(
+                identity, store, m -> {}, List.of(new FileRestoreHandler(store, new HostPaths(Map.of()), 4)));
+        RestoreFinished r = restorer.run(new RestoreCommand(
+                        MessageMeta.create(UUID.randomUUID(), "bench-host"),
+                        AgentKind.FILESYSTEM,
+                        "bench-host",
+                        first,
+                        new RestoreOptions(
+                                null, null, restoreTo.toString(), OverwritePolicy.ALWAYS, false, null, null)))
+                .finished();
         long t3 = System.nanoTime();
         if (!r.failed().isEmpty() || !r.refused().isEmpty()) {
             throw new IllegalStateException("restore failed: " + r);
@@ -93,8 +103,12 @@ public final class FsBackupBenchmark {
     }
 
     private static BackupCommand command(UUID job) {
-        return new BackupCommand(MessageMeta.create(job, "bench-host"), AgentKind.FILESYSTEM, job,
-                Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM));
+        return new BackupCommand(
+                MessageMeta.create(job, "bench-host"),
+                AgentKind.FILESYSTEM,
+                job,
+                Set.of(AgentKind.FILESYSTEM),
+                Set.of(BackupScope.FILESYSTEM));
     }
 
     private static void check(BackupReport report) {
@@ -104,9 +118,19 @@ public final class FsBackupBenchmark {
     }
 
     private static Duration[] rclone(EmbeddedS3 s3, Path host, Path restoreTo) throws Exception {
-        Map<String, String> env = Map.of("RCLONE_CONFIG_BENCH_TYPE", "s3", "RCLONE_CONFIG_BENCH_PROVIDER", "Other",
-                "RCLONE_CONFIG_BENCH_ENDPOINT", s3.endpoint(), "RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", ACCESS,
-                "RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", SECRET, "RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE", "true");
+        Map<String, String> env = Map.of(
+                "RCLONE_CONFIG_BENCH_TYPE",
+                "s3",
+                "RCLONE_CONFIG_BENCH_PROVIDER",
+                "Other",
+                "RCLONE_CONFIG_BENCH_ENDPOINT",
+                s3.endpoint(),
+                "RCLONE_CONFIG_BENCH_ACCESS_KEY_ID",
+                ACCESS,
+                "RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY",
+                SECRET,
+                "RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE",
+                "true");
         run(env, "rclone", "mkdir", "bench:rclone");
         long t0 = System.nanoTime();
         run(env, "rclone", "sync", "--transfers", "4", host.toString(), "bench:rclone/host");
@@ -119,9 +143,17 @@ public final class FsBackupBenchmark {
     }
 
     private static Duration[] restic(EmbeddedS3 s3, Path host, Path restoreTo, Path work) throws Exception {
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET,
-                "RESTIC_PASSWORD", "bench-only", "RESTIC_REPOSITORY", "s3:" + s3.endpoint() + "/restic",
-                "RESTIC_CACHE_DIR", work.resolve("restic-cache").toString());
+        Map<String, String> env = Map.of(
+                "AWS_ACCESS_KEY_ID",
+                ACCESS,
+                "AWS_SECRET_ACCESS_KEY",
+                SECRET,
+                "RESTIC_PASSWORD",
+                "bench-only",
+                "RESTIC_REPOSITORY",
+                "s3:" + s3.endpoint() + "/restic",
+                "RESTIC_CACHE_DIR",
+                work.resolve("restic-cache").toString());
         run(env, "restic", "init");
         long t0 = System.nanoTime();
         run(env, "restic", "backup", "--quiet", host.toString());
@@ -148,7 +180,10 @@ public final class FsBackupBenchmark {
     private static String version(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+            String first = new String(p.getInputStream().readAllBytes())
+                    .lines()
+                    .findFirst()
+                    .orElse("");
             p.waitFor();
             return first.replaceAll("^(rclone|restic) ", "").split(" ")[0];
         } catch (IOException | InterruptedException e) {
@@ -170,9 +205,11 @@ public final class FsBackupBenchmark {
         byte[] chunk = new byte[1 << 20];
         for (int i = 0; i < packages; i++) {
             Path dir = Files.createDirectories(pkgs.resolve("Folder" + (i % 20)));
-            long size = (long) Math.exp(Math.log(10_000) + random.nextDouble() * (Math.log(5_000_000) - Math.log(10_000)));
+            long size =
+                    (long) Math.exp(Math.log(10_000) + random.nextDouble() * (Math.log(5_000_000) - Math.log(10_000)));
             String head = "<?xml version=\"1.0\"?>\n<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" "
-                    + "DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"P" + i + "\" DTS:ProtectionLevel=\"0\">\n<!-- ";
+                    + "DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"P" + i
+                    + "\" DTS:ProtectionLevel=\"0\">\n<!-- ";
             try (OutputStream out = Files.newOutputStream(dir.resolve("Package" + i + ".dtsx"))) {
                 out.write(head.getBytes());
                 long left = size;
@@ -188,8 +225,10 @@ public final class FsBackupBenchmark {
                 out.write(" -->\n</DTS:Executable>\n".getBytes());
             }
             if (i % 10 == 0) {
-                Files.writeString(dir.resolve("Package" + i + ".dtsConfig"),
-                        "<?xml version=\"1.0\"?><DTSConfiguration><Configuration ConfiguredType=\"Property\" Path=\"\\Package.Variables[User::N].Properties[Value]\" ValueType=\"Int32\"><ConfiguredValue>" + i + "</ConfiguredValue></Configuration></DTSConfiguration>");
+                Files.writeString(
+                        dir.resolve("Package" + i + ".dtsConfig"),
+                        "<?xml version=\"1.0\"?><DTSConfiguration><Configuration ConfiguredType=\"Property\" Path=\"\\Package.Variables[User::N].Properties[Value]\" ValueType=\"Int32\"><ConfiguredValue>"
+                                + i + "</ConfiguredValue></Configuration></DTSConfiguration>");
             }
         }
         Path big = Files.createDirectories(pkgs.resolve("Large"));
@@ -216,6 +255,5 @@ public final class FsBackupBenchmark {
         return String.format("%.2f s", d.toMillis() / 1000.0);
     }
 
-    private FsBackupBenchmark() {
-    }
+    private FsBackupBenchmark() {}
 }

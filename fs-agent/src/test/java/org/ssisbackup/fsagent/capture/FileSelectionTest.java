@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class FileSelectionTest {
     @Test
     void everythingWithoutGlobs() {
-        assertThat(new FileSelection(List.of(), List.of()).selects(Path.of("Finance/MonthEnd.dtsx"))).isTrue();
+        assertThat(new FileSelection(List.of(), List.of()).selects(Path.of("Finance/MonthEnd.dtsx")))
+                .isTrue();
     }
 
     @Test

@@ -20,19 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.capture.BackupReport;
+import org.ssisbackup.agent.capture.BackupRun;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
-import org.ssisbackup.agent.AgentIdentity;
-import org.ssisbackup.agent.capture.BackupReport;
-import org.ssisbackup.agent.capture.BackupRun;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.fsagent.capture.FsAgentProperties;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
@@ -45,6 +42,7 @@ class FileSystemCaptureIT {
 
     @TempDir
     Path host;
+
     BlobStore store;
 
     @BeforeAll
@@ -68,29 +66,47 @@ class FileSystemCaptureIT {
                   </TopLevelFolders>
                 </DtsServiceConfiguration>""");
         for (String name : List.of("A", "B", "C")) {
-            Files.writeString(pkgs.resolve(name + ".dtsx"), "<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" "
-                    + "DTS:ObjectName=\"" + name + "\" DTS:ProtectionLevel=\"0\"/>");
+            Files.writeString(
+                    pkgs.resolve(name + ".dtsx"),
+                    "<DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\" " + "DTS:ObjectName=\"" + name
+                            + "\" DTS:ProtectionLevel=\"0\"/>");
         }
         store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "cap-" + UUID.randomUUID());
         store.ensureBucket();
     }
 
     private BackupReport backup(BlobStore target, Consumer<Path> beforeRead) {
-        FileSystemCapture capture = new FileSystemCapture(properties(), target, new MsdbReferences("cap-host"), beforeRead);
+        FileSystemCapture capture =
+                new FileSystemCapture(properties(), target, new MsdbReferences("cap-host"), beforeRead);
         return backup(target, capture);
     }
 
     private BackupReport backup(BlobStore target, FileSystemCapture capture) {
-        BackupRun runner = new BackupRun(new AgentIdentity(AgentKind.FILESYSTEM, "cap-host", "test", Set.of(BackupScope.FILESYSTEM)),
-                target, m -> { }, capture);
+        BackupRun runner = new BackupRun(
+                new AgentIdentity(AgentKind.FILESYSTEM, "cap-host", "test", Set.of(BackupScope.FILESYSTEM)),
+                target,
+                m -> {},
+                capture);
         UUID job = UUID.randomUUID();
-        return runner.run(new BackupCommand(MessageMeta.create(job, "cap-host"), AgentKind.FILESYSTEM, job,
-                Set.of(AgentKind.FILESYSTEM), Set.of(BackupScope.FILESYSTEM)));
+        return runner.run(new BackupCommand(
+                MessageMeta.create(job, "cap-host"),
+                AgentKind.FILESYSTEM,
+                job,
+                Set.of(AgentKind.FILESYSTEM),
+                Set.of(BackupScope.FILESYSTEM)));
     }
 
     private FsAgentProperties properties() {
-        return new FsAgentProperties(host.resolve("MsDtsSrvr.ini.xml"), List.of(), Map.of(), Map.of(),
-                Duration.ofSeconds(1), 2, null, List.of(), List.of("*.tmp"));
+        return new FsAgentProperties(
+                host.resolve("MsDtsSrvr.ini.xml"),
+                List.of(),
+                Map.of(),
+                Map.of(),
+                Duration.ofSeconds(1),
+                2,
+                null,
+                List.of(),
+                List.of("*.tmp"));
     }
 
     private static List<String> reasons(BackupReport report) {
@@ -121,17 +137,20 @@ class FileSystemCaptureIT {
             }
         });
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
-        assertThat(report.errors()).extracting(AgentError::path).containsExactlyInAnyOrder(c.toString(), large.toString());
+        assertThat(report.errors())
+                .extracting(AgentError::path)
+                .containsExactlyInAnyOrder(c.toString(), large.toString());
         assertThat(report.errors()).extracting(AgentError::reason).containsOnly("changed while it was read");
         assertThat(report.artifacts()).isEqualTo(3);
     }
 
     @Test
     void anUnreadableFileFailsAloneWithItsPath() throws IOException {
-        assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file: chmod cannot simulate this");
+        assumeFalse(
+                "root".equals(System.getProperty("user.name")), "root reads every file: chmod cannot simulate this");
         Path a = host.resolve("Packages/A.dtsx");
         Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("---------"));
-        BackupReport report = backup(store, file -> { });
+        BackupReport report = backup(store, file -> {});
         assertThat(report.outcome()).isEqualTo(Outcome.PARTIALLY_FAILED);
         assertThat(reasons(report)).containsExactly(a + ": unreadable: access denied");
     }
@@ -142,7 +161,7 @@ class FileSystemCaptureIT {
         Path fifo = host.resolve("Packages/feed.pipe");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(p.waitFor()).isZero();
-        BackupReport report = backup(store, file -> { });
+        BackupReport report = backup(store, file -> {});
         assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(report.artifacts()).isEqualTo(4);
     }
@@ -151,22 +170,31 @@ class FileSystemCaptureIT {
     void anS3OutageFailsTheJobWithTheReasonForEveryFile() throws Exception {
         BlobStore unreachable;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            unreachable = BlobStore.connect("http://127.0.0.1:" + free.getLocalPort(), "cap-access", "cap-secret-key", "gone");
+            unreachable = BlobStore.connect(
+                    "http://127.0.0.1:" + free.getLocalPort(), "cap-access", "cap-secret-key", "gone");
         }
-        BackupReport report = backup(unreachable, file -> { });
+        BackupReport report = backup(unreachable, file -> {});
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(report.errors()).filteredOn(e -> !e.path().equals("(job)")).hasSize(4)
-                .allSatisfy(e -> assertThat(e.reason()).startsWith("cannot store: ").contains("Connection refused"));
-        assertThat(report.errors()).extracting(AgentError::path).contains(host.resolve("Packages/A.dtsx").toString());
+        assertThat(report.errors())
+                .filteredOn(e -> !e.path().equals("(job)"))
+                .hasSize(4)
+                .allSatisfy(
+                        e -> assertThat(e.reason()).startsWith("cannot store: ").contains("Connection refused"));
+        assertThat(report.errors())
+                .extracting(AgentError::path)
+                .contains(host.resolve("Packages/A.dtsx").toString());
         // No manifest could be written either, so no restore point can claim this job.
-        assertThat(report.errors()).filteredOn(e -> e.path().equals("(job)")).singleElement()
+        assertThat(report.errors())
+                .filteredOn(e -> e.path().equals("(job)"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.reason()).contains("cannot write manifest"));
     }
 
     @Test
     void anUnchangedHostIsNeitherReadNorUploadedAgain() throws IOException {
         List<Path> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        FileSystemCapture capture = new FileSystemCapture(properties(), store, new MsdbReferences("cap-host"), reads::add);
+        FileSystemCapture capture =
+                new FileSystemCapture(properties(), store, new MsdbReferences("cap-host"), reads::add);
         assertThat(backup(store, capture).artifactsUploaded()).isEqualTo(4);
         assertThat(reads).hasSize(4);
 
@@ -179,7 +207,7 @@ class FileSystemCaptureIT {
         assertThat(reads).isEmpty();
 
         // A capture that has never seen the host reads it all, and finds every blob already stored.
-        assertThat(backup(store, file -> { }).artifactsUploaded()).isZero();
+        assertThat(backup(store, file -> {}).artifactsUploaded()).isZero();
 
         Files.writeString(host.resolve("Packages/A.dtsx"), " ", StandardOpenOption.APPEND);
         assertThat(backup(store, capture).artifactsUploaded()).isEqualTo(1);

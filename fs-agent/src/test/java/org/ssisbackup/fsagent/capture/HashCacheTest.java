@@ -26,8 +26,14 @@ class HashCacheTest {
         cache.remember(f, attrs(f), "h1", Instant.EPOCH);
         assertThat(cache.lookup(f, attrs(f))).map(HashCache.Known::sha256).contains("h1");
 
-        assertThat(cache.lookup(f, attrs(f)).orElseThrow().seenWithin(java.time.Duration.ofHours(6), Instant.EPOCH.plusSeconds(3600))).isTrue();
-        assertThat(cache.lookup(f, attrs(f)).orElseThrow().seenWithin(java.time.Duration.ofHours(6), Instant.EPOCH.plusSeconds(7 * 3600))).isFalse();
+        assertThat(cache.lookup(f, attrs(f))
+                        .orElseThrow()
+                        .seenWithin(java.time.Duration.ofHours(6), Instant.EPOCH.plusSeconds(3600)))
+                .isTrue();
+        assertThat(cache.lookup(f, attrs(f))
+                        .orElseThrow()
+                        .seenWithin(java.time.Duration.ofHours(6), Instant.EPOCH.plusSeconds(7 * 3600)))
+                .isFalse();
 
         Files.writeString(f, "two"); // same size, new time
         assertThat(cache.lookup(f, attrs(f))).isEmpty();

@@ -11,7 +11,8 @@ class HostPathsTest {
     void hostPathsResolveRelativeWindowsAndMappedDrives() {
         HostPaths paths = new HostPaths(Map.of("d:", Path.of("/mnt/d")));
         Path binn = Path.of("/srv/c/Program Files/Microsoft SQL Server/160/DTS/Binn");
-        assertThat(paths.resolve("..\\Packages", binn)).contains(Path.of("/srv/c/Program Files/Microsoft SQL Server/160/DTS/Packages"));
+        assertThat(paths.resolve("..\\Packages", binn))
+                .contains(Path.of("/srv/c/Program Files/Microsoft SQL Server/160/DTS/Packages"));
         assertThat(paths.resolve("D:\\SSIS\\x.dtsConfig", binn)).contains(Path.of("/mnt/d/SSIS/x.dtsConfig"));
         assertThat(paths.resolve("E:\\nowhere", binn)).isEmpty();
         assertThat(paths.resolve("/opt/ssis", binn)).contains(Path.of("/opt/ssis"));

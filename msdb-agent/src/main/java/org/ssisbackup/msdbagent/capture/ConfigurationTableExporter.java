@@ -15,14 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.ssis.PackageXml;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
-import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 
 /**
  * Exports the rows of the {@code [SSIS Configurations]} tables that packages use (configuration type 7) as CSV
@@ -33,12 +32,12 @@ import org.ssisbackup.msdbagent.msdb.MsdbConnector;
  */
 final class ConfigurationTableExporter {
     static final String CSV_HEADER = "ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType";
-    private static final Pattern TABLE = Pattern.compile("^(\\[[^\\[\\]]+\\]|[A-Za-z_][\\w]*)(\\.(\\[[^\\[\\]]+\\]|[A-Za-z_][\\w]*))?$");
+    private static final Pattern TABLE =
+            Pattern.compile("^(\\[[^\\[\\]]+\\]|[A-Za-z_][\\w]*)(\\.(\\[[^\\[\\]]+\\]|[A-Za-z_][\\w]*))?$");
     private static final Set<String> LOCAL = Set.of(".", "(local)", "localhost", "127.0.0.1", "(localdb)");
 
     /** A package's type 7 configuration: "connection manager";"table";"filter". */
-    record Use(String packagePath, String configurationString, List<PackageXml.ConnectionTarget> connections) {
-    }
+    record Use(String packagePath, String configurationString, List<PackageXml.ConnectionTarget> connections) {}
 
     private record Table(String database, String table, String filter) {
         String logicalPath() {
@@ -61,7 +60,9 @@ final class ConfigurationTableExporter {
         Set<String> thisServer = serverNames(c);
         Map<Table, Set<String>> tables = new LinkedHashMap<>();
         for (Use use : uses) {
-            locate(use, thisServer, ctx).ifPresent(t -> tables.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(use.packagePath()));
+            locate(use, thisServer, ctx)
+                    .ifPresent(t -> tables.computeIfAbsent(t, k -> new LinkedHashSet<>())
+                            .add(use.packagePath()));
         }
         tables.forEach((table, packages) -> exportTable(c, table, packages, ctx));
     }
@@ -75,22 +76,30 @@ final class ConfigurationTableExporter {
         String manager = parts.get(0);
         String table = parts.get(1).isEmpty() ? "[dbo].[SSIS Configurations]" : parts.get(1);
         Optional<PackageXml.ConnectionTarget> target = use.connections().stream()
-                .filter(t -> t.name().equalsIgnoreCase(manager)).findFirst();
+                .filter(t -> t.name().equalsIgnoreCase(manager))
+                .findFirst();
         if (target.isEmpty() || target.get().server() == null || target.get().database() == null) {
-            ctx.warn(use.packagePath(), "configuration table " + table + ": connection manager '" + manager
-                    + "' not found in the package or names no server and database; not exported");
+            ctx.warn(
+                    use.packagePath(),
+                    "configuration table " + table + ": connection manager '" + manager
+                            + "' not found in the package or names no server and database; not exported");
             return Optional.empty();
         }
         String server = target.get().server().replaceFirst(",\\d+$", "").toLowerCase(Locale.ROOT);
         if (!LOCAL.contains(server) && !thisServer.contains(server)) {
-            ctx.warn(use.packagePath(), "configuration table " + table + " is on server " + target.get().server()
-                    + ", not this instance; not exported");
+            ctx.warn(
+                    use.packagePath(),
+                    "configuration table " + table + " is on server "
+                            + target.get().server() + ", not this instance; not exported");
             return Optional.empty();
         }
         String database = target.get().database();
         java.util.regex.Matcher m = TABLE.matcher(table);
         if (!m.matches() || database.contains("]") || database.isBlank()) {
-            ctx.warn(use.packagePath(), "configuration table name " + table + " in " + database + " is not a plain identifier; not exported");
+            ctx.warn(
+                    use.packagePath(),
+                    "configuration table name " + table + " in " + database
+                            + " is not a plain identifier; not exported");
             return Optional.empty();
         }
         if (m.group(2) == null) {
@@ -100,8 +109,8 @@ final class ConfigurationTableExporter {
     }
 
     private void exportTable(Connection c, Table t, Set<String> packages, CaptureContext ctx) {
-        String sql = "SELECT ConfigurationFilter, ConfiguredValue, PackagePath, ConfiguredValueType FROM [" + t.database() + "]."
-                + t.table() + " WHERE ConfigurationFilter = ?";
+        String sql = "SELECT ConfigurationFilter, ConfiguredValue, PackagePath, ConfiguredValueType FROM ["
+                + t.database() + "]." + t.table() + " WHERE ConfigurationFilter = ?";
         StringBuilder csv = new StringBuilder(CSV_HEADER).append("\r\n");
         int rows = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -109,13 +118,20 @@ final class ConfigurationTableExporter {
             ps.setString(1, t.filter());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    csv.append(csv(rs.getString(1))).append(',').append(csv(rs.getString(2))).append(',')
-                            .append(csv(rs.getString(3))).append(',').append(csv(rs.getString(4))).append("\r\n");
+                    csv.append(csv(rs.getString(1)))
+                            .append(',')
+                            .append(csv(rs.getString(2)))
+                            .append(',')
+                            .append(csv(rs.getString(3)))
+                            .append(',')
+                            .append(csv(rs.getString(4)))
+                            .append("\r\n");
                     rows++;
                 }
             }
         } catch (SQLException e) {
-            packages.forEach(p -> ctx.warn(p, "configuration table " + t.logicalPath() + " not readable: " + e.getMessage()));
+            packages.forEach(
+                    p -> ctx.warn(p, "configuration table " + t.logicalPath() + " not readable: " + e.getMessage()));
             return;
         }
         try {
@@ -126,7 +142,9 @@ final class ConfigurationTableExporter {
             meta.put("filter", t.filter());
             meta.put("rows", String.valueOf(rows));
             meta.put("referencedBy", String.join("; ", packages));
-            ctx.stored(new Artifact(t.logicalPath(), ArtifactKind.CONFIG_TABLE, blob.size(), blob.sha256(), blob.key(), meta),
+            ctx.stored(
+                    new Artifact(
+                            t.logicalPath(), ArtifactKind.CONFIG_TABLE, blob.size(), blob.sha256(), blob.key(), meta),
                     blob.uploaded());
         } catch (StoreException e) {
             ctx.failed(t.logicalPath(), e.getMessage());
@@ -136,7 +154,8 @@ final class ConfigurationTableExporter {
     private static Set<String> serverNames(Connection c) {
         Set<String> names = new LinkedHashSet<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT SERVERPROPERTY('ServerName') AS server, SERVERPROPERTY('MachineName') AS machine")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT SERVERPROPERTY('ServerName') AS server, SERVERPROPERTY('MachineName') AS machine")) {
             if (rs.next()) {
                 for (String n : new String[] {rs.getString("server"), rs.getString("machine")}) {
                     if (n != null) {

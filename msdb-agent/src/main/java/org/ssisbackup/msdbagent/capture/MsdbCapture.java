@@ -2,10 +2,10 @@ package org.ssisbackup.msdbagent.capture;
 
 import java.util.List;
 import java.util.Set;
-import org.ssisbackup.contracts.BackupCommand;
-import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.storage.BlobStore;
 
 /**
@@ -16,6 +16,7 @@ import org.ssisbackup.storage.BlobStore;
 public final class MsdbCapture implements Capture {
     /** Names under which a part's failure is reported. */
     static final String PACKAGES = "(msdb packages)";
+
     static final String SSISDB = "(SSISDB)";
     static final String NATIVE = "(native msdb backup)";
 
@@ -29,7 +30,11 @@ public final class MsdbCapture implements Capture {
     private final Part ssisdb;
     private final Part nativeBackup;
 
-    public MsdbCapture(BlobStore store, MsdbPackageExporter packages, SsisdbProjectExporter ssisdb, NativeMsdbBackup nativeBackup) {
+    public MsdbCapture(
+            BlobStore store,
+            MsdbPackageExporter packages,
+            SsisdbProjectExporter ssisdb,
+            NativeMsdbBackup nativeBackup) {
         this(store, packages::capture, (command, ctx) -> ssisdb.capture(ctx), nativeBackup::capture);
     }
 
@@ -64,8 +69,11 @@ public final class MsdbCapture implements Capture {
         } catch (Exception e) {
             // An msdb failure's message already says what was done and why; anything else is named by its type.
             String m = e.getMessage();
-            ctx.failed(name, e instanceof org.ssisbackup.msdbagent.msdb.MsdbException
-                    ? m : e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+            ctx.failed(
+                    name,
+                    e instanceof org.ssisbackup.msdbagent.msdb.MsdbException
+                            ? m
+                            : e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
         }
     }
 }

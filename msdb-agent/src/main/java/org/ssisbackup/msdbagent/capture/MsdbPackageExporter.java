@@ -16,22 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.ssisbackup.agent.capture.Capture;
+import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ConfigReference;
 import org.ssisbackup.contracts.MessageCodec;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.ssis.PackageXml;
-import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.storage.Sha256;
-import org.ssisbackup.storage.StoreException;
-import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.FolderTree;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbDialect;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.ssis.PackageXml;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
 
 /**
  * Exports msdb's package store: the folder tree, and every package's bytes verbatim with all its metadata.
@@ -68,11 +68,14 @@ public final class MsdbPackageExporter implements Capture {
         List<ConfigReference> references = new ArrayList<>();
         List<ConfigurationTableExporter.Use> tableUses = new ArrayList<>();
         int timeout = connector.queryTimeoutSeconds();
-        try (Connection c = connector.connect(); Statement s = c.createStatement()) {
+        try (Connection c = connector.connect();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(timeout);
             MsdbDialect dialect = MsdbDialect.detect(c, timeout);
             if (dialect.sqlServer2005()) {
-                ctx.warn("(msdb)", "SQL Server 2005 package store (sysdtspackages90): its packages restore to a 2005 instance");
+                ctx.warn(
+                        "(msdb)",
+                        "SQL Server 2005 package store (sysdtspackages90): its packages restore to a 2005 instance");
             }
             FolderTree folders = FolderTree.load(c, dialect, timeout);
             Map<String, String> roles = roleNames(s, ctx);
@@ -111,14 +114,23 @@ public final class MsdbPackageExporter implements Capture {
                 roles.put(hex(rs.getBytes("sid")), rs.getString("name"));
             }
         } catch (SQLException e) {
-            ctx.warn("(msdb)", "role names not readable (" + e.getMessage() + "): packages' roles are kept as sids only");
+            ctx.warn(
+                    "(msdb)",
+                    "role names not readable (" + e.getMessage() + "): packages' roles are kept as sids only");
         }
         return roles;
     }
 
-    private void exportPackage(ResultSet rs, FolderTree folders, Map<String, String> roles, MsdbDialect dialect, Path temp,
-                               CaptureContext ctx, List<ConfigReference> references,
-                               List<ConfigurationTableExporter.Use> tableUses) throws SQLException {
+    private void exportPackage(
+            ResultSet rs,
+            FolderTree folders,
+            Map<String, String> roles,
+            MsdbDialect dialect,
+            Path temp,
+            CaptureContext ctx,
+            List<ConfigReference> references,
+            List<ConfigurationTableExporter.Use> tableUses)
+            throws SQLException {
         String name = rs.getString("name");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("name", name);
@@ -150,7 +162,8 @@ public final class MsdbPackageExporter implements Capture {
         meta.put("folderPath", folderPath);
         try {
             Sha256.Digest digest;
-            try (InputStream in = rs.getBinaryStream("packagedata"); OutputStream out = Files.newOutputStream(temp)) {
+            try (InputStream in = rs.getBinaryStream("packagedata");
+                    OutputStream out = Files.newOutputStream(temp)) {
                 if (in == null) {
                     ctx.failed(logicalPath, "package has no data");
                     return;
@@ -159,7 +172,8 @@ public final class MsdbPackageExporter implements Capture {
             }
             readConfigurations(temp, logicalPath, encrypted, meta, references, tableUses, ctx);
             BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
-            ctx.stored(new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, blob.size(), blob.sha256(), blob.key(), meta),
+            ctx.stored(
+                    new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, blob.size(), blob.sha256(), blob.key(), meta),
                     blob.uploaded());
             metrics.packageCaptured(blob.size(), blob.uploaded());
         } catch (IOException | StoreException e) {
@@ -167,9 +181,14 @@ public final class MsdbPackageExporter implements Capture {
         }
     }
 
-    private static void readConfigurations(Path packageFile, String logicalPath, boolean encrypted, Map<String, String> meta,
-                                           List<ConfigReference> references,
-                                           List<ConfigurationTableExporter.Use> tableUses, CaptureContext ctx) {
+    private static void readConfigurations(
+            Path packageFile,
+            String logicalPath,
+            boolean encrypted,
+            Map<String, String> meta,
+            List<ConfigReference> references,
+            List<ConfigurationTableExporter.Use> tableUses,
+            CaptureContext ctx) {
         if (encrypted) {
             meta.put("warning", "package is encrypted in msdb: stored as bytes, not read");
             ctx.warn(logicalPath, meta.get("warning"));
@@ -179,7 +198,10 @@ public final class MsdbPackageExporter implements Capture {
             PackageXml.PackageInfo info = PackageXml.read(in);
             meta.put("protectionLevel", String.valueOf(info.protectionLevel()));
             if (info.fullyEncrypted()) {
-                meta.put("warning", "package is encrypted (protection level " + info.protectionLevel() + "): stored as bytes, not read");
+                meta.put(
+                        "warning",
+                        "package is encrypted (protection level " + info.protectionLevel()
+                                + "): stored as bytes, not read");
                 ctx.warn(logicalPath, meta.get("warning"));
                 return;
             }
@@ -203,7 +225,8 @@ public final class MsdbPackageExporter implements Capture {
         meta.put("foldername", f.name());
         try {
             BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(meta));
-            ctx.stored(new Artifact(path, ArtifactKind.MSDB_FOLDER, blob.size(), blob.sha256(), blob.key(), meta),
+            ctx.stored(
+                    new Artifact(path, ArtifactKind.MSDB_FOLDER, blob.size(), blob.sha256(), blob.key(), meta),
                     blob.uploaded());
         } catch (StoreException e) {
             ctx.failed(path, e.getMessage());

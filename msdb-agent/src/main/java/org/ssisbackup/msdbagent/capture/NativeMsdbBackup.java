@@ -13,18 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ObjectKeys;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
-import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.StoreException;
 
 /**
  * A native backup of msdb: {@code BACKUP DATABASE msdb ... WITH COPY_ONLY, CHECKSUM} (so the server's own backup
@@ -38,6 +37,7 @@ public final class NativeMsdbBackup {
     private static final Logger log = LoggerFactory.getLogger(NativeMsdbBackup.class);
     /** The logical path of the native backup in a restore point; it never collides with a package path (\...). */
     public static final String LOGICAL_PATH = "native:msdb";
+
     static final int COMPRESSION_NOT_SUPPORTED = 1844;
     static final String PERMISSION_HINT = "BACKUP DATABASE needs db_backupoperator (or db_owner) in msdb";
 
@@ -47,8 +47,12 @@ public final class NativeMsdbBackup {
     private final MsdbAgentProperties.NativeBackup settings;
     private final String hostId;
 
-    public NativeMsdbBackup(String hostId, MsdbConnector connector, BlobStore store, MsdbMetrics metrics,
-                            MsdbAgentProperties.NativeBackup settings) {
+    public NativeMsdbBackup(
+            String hostId,
+            MsdbConnector connector,
+            BlobStore store,
+            MsdbMetrics metrics,
+            MsdbAgentProperties.NativeBackup settings) {
         this.hostId = hostId;
         this.connector = connector;
         this.store = store;
@@ -69,8 +73,12 @@ public final class NativeMsdbBackup {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     String version = rs.getString("version");
-                    return new Server(version, Integer.parseInt(version.split("\\.")[0]), rs.getString("edition"),
-                            rs.getInt("engineedition"), rs.getString("backupdir"));
+                    return new Server(
+                            version,
+                            Integer.parseInt(version.split("\\.")[0]),
+                            rs.getString("edition"),
+                            rs.getInt("engineedition"),
+                            rs.getString("backupdir"));
                 }
             }
         }
@@ -99,7 +107,14 @@ public final class NativeMsdbBackup {
             }
             meta.put("verified", "RESTORE VERIFYONLY WITH CHECKSUM");
             meta.put("backupStarted", started.toString());
-            ctx.stored(new Artifact(LOGICAL_PATH, ArtifactKind.MSDB_DATABASE_BACKUP, blob.size(), blob.sha256(), blob.key(), meta),
+            ctx.stored(
+                    new Artifact(
+                            LOGICAL_PATH,
+                            ArtifactKind.MSDB_DATABASE_BACKUP,
+                            blob.size(),
+                            blob.sha256(),
+                            blob.key(),
+                            meta),
                     blob.uploaded());
             bytes = blob.size();
             outcome = "succeeded";
@@ -115,19 +130,26 @@ public final class NativeMsdbBackup {
         }
     }
 
-    private BlobStore.StoredBlob toDisk(Connection c, Server server, BackupCommand command, Map<String, String> meta,
-                                         CaptureContext ctx) throws SQLException, IOException {
+    private BlobStore.StoredBlob toDisk(
+            Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
+            throws SQLException, IOException {
         String directory = blankToNull(settings.directory());
         if (directory == null) {
             directory = blankToNull(server.defaultBackupDirectory());
         }
         if (directory == null) {
-            throw new IllegalStateException("no directory for the native backup: set ssisbackup.msdb.native-backup.directory"
-                    + " (the instance reports no default backup directory)");
+            throw new IllegalStateException(
+                    "no directory for the native backup: set ssisbackup.msdb.native-backup.directory"
+                            + " (the instance reports no default backup directory)");
         }
         String name = "ssis-backup-msdb-" + command.restorePointId() + ".bak";
-        String serverFile = directory + (directory.contains("\\") ? (directory.endsWith("\\") ? "" : "\\") : (directory.endsWith("/") ? "" : "/")) + name;
-        Path agentFile = Path.of(blankToNull(settings.agentDirectory()) == null ? directory : settings.agentDirectory()).resolve(name);
+        String serverFile = directory
+                + (directory.contains("\\")
+                        ? (directory.endsWith("\\") ? "" : "\\")
+                        : (directory.endsWith("/") ? "" : "/"))
+                + name;
+        Path agentFile = Path.of(blankToNull(settings.agentDirectory()) == null ? directory : settings.agentDirectory())
+                .resolve(name);
         meta.put("serverFile", serverFile);
         boolean written = false;
         try {
@@ -135,8 +157,9 @@ public final class NativeMsdbBackup {
             written = true;
             verify(c, "DISK", serverFile);
             if (!Files.isReadable(agentFile)) {
-                throw new IOException("SQL Server wrote " + serverFile + " but this agent cannot read it at " + agentFile
-                        + ": set ssisbackup.msdb.native-backup.agent-directory to where that directory is mounted here");
+                throw new IOException(
+                        "SQL Server wrote " + serverFile + " but this agent cannot read it at " + agentFile
+                                + ": set ssisbackup.msdb.native-backup.agent-directory to where that directory is mounted here");
             }
             return store.storeFile(agentFile);
         } finally {
@@ -144,8 +167,9 @@ public final class NativeMsdbBackup {
         }
     }
 
-    private BlobStore.StoredBlob toUrl(Connection c, Server server, BackupCommand command, Map<String, String> meta,
-                                        CaptureContext ctx) throws SQLException, IOException {
+    private BlobStore.StoredBlob toUrl(
+            Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
+            throws SQLException, IOException {
         if (server.majorVersion() < 16) {
             throw new IllegalStateException("BACKUP TO URL with S3 needs SQL Server 2022 (16.x); this instance is "
                     + server.version() + ": leave ssisbackup.msdb.native-backup.url empty to back up TO DISK");
@@ -167,8 +191,9 @@ public final class NativeMsdbBackup {
         }
     }
 
-    private void backup(Connection c, Server server, String device, String target, Map<String, String> meta,
-                        CaptureContext ctx) throws SQLException {
+    private void backup(
+            Connection c, Server server, String device, String target, Map<String, String> meta, CaptureContext ctx)
+            throws SQLException {
         boolean compress = server.mayCompress();
         try {
             runBackup(c, device, target, compress);
@@ -176,7 +201,9 @@ public final class NativeMsdbBackup {
             if (!compress || !compressionNotSupported(e)) {
                 throw e;
             }
-            ctx.warn(LOGICAL_PATH, "this edition (" + server.edition() + ") cannot compress backups: written uncompressed");
+            ctx.warn(
+                    LOGICAL_PATH,
+                    "this edition (" + server.edition() + ") cannot compress backups: written uncompressed");
             compress = false;
             runBackup(c, device, target, false);
         }
@@ -220,7 +247,9 @@ public final class NativeMsdbBackup {
     private void removeLocal(Path agentFile, String serverFile, boolean written, CaptureContext ctx) {
         try {
             if (!Files.deleteIfExists(agentFile) && written) {
-                ctx.warn(LOGICAL_PATH, "the backup file " + serverFile + " may remain on the server: the agent could not see it");
+                ctx.warn(
+                        LOGICAL_PATH,
+                        "the backup file " + serverFile + " may remain on the server: the agent could not see it");
             }
         } catch (IOException e) {
             log.warn("cannot remove the local msdb backup {}: {}", agentFile, e.toString());

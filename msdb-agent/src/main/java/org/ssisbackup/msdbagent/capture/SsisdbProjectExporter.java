@@ -13,17 +13,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.MessageCodec;
-import org.ssisbackup.agent.capture.Capture;
-import org.ssisbackup.agent.capture.CaptureContext;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.msdb.MsdbException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
-import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.msdbagent.msdb.MsdbConnector;
-import org.ssisbackup.msdbagent.msdb.MsdbException;
 
 /**
  * SSISDB, the project deployment model's catalog: every project's .ispac as {@code catalog.get_project} returns it
@@ -49,27 +48,33 @@ public final class SsisdbProjectExporter {
     }
 
     /** A parameter value set on the server (value type V: a literal; R: a reference to an environment variable). */
-    public record ParameterValue(int objectType, String objectName, String parameterName, String dataType, boolean sensitive,
-                                 String value, String valueType, String referencedVariable) {
-    }
+    public record ParameterValue(
+            int objectType,
+            String objectName,
+            String parameterName,
+            String dataType,
+            boolean sensitive,
+            String value,
+            String valueType,
+            String referencedVariable) {}
 
-    public record EnvironmentReference(String referenceType, String environmentFolder, String environmentName) {
-    }
+    public record EnvironmentReference(String referenceType, String environmentFolder, String environmentName) {}
 
     /** What a project's restore needs beside its .ispac. */
-    public record ProjectSettings(int schemaVersion, String folder, String project, List<ParameterValue> parameters,
-                                  List<EnvironmentReference> environmentReferences) {
-    }
+    public record ProjectSettings(
+            int schemaVersion,
+            String folder,
+            String project,
+            List<ParameterValue> parameters,
+            List<EnvironmentReference> environmentReferences) {}
 
     /** A variable; {@code value} is null when {@code sensitive}. */
-    public record Variable(String name, String type, boolean sensitive, String value, String description) {
-    }
+    public record Variable(String name, String type, boolean sensitive, String value, String description) {}
 
-    public record Environment(int schemaVersion, String folder, String name, String description, List<Variable> variables) {
-    }
+    public record Environment(
+            int schemaVersion, String folder, String name, String description, List<Variable> variables) {}
 
-    private record Project(long id, String folder, String name, Map<String, String> meta) {
-    }
+    private record Project(long id, String folder, String name, Map<String, String> meta) {}
 
     public void capture(CaptureContext ctx) throws MsdbException, IOException {
         int timeout = connector.queryTimeoutSeconds();
@@ -86,9 +91,17 @@ public final class SsisdbProjectExporter {
             try {
                 for (Project p : projects) {
                     exportProject(c, p, temp, timeout, ctx);
-                    storeJson(ctx, path(p.folder(), p.name()) + ":parameters", ArtifactKind.SSISDB_PARAMETERS,
-                            new ProjectSettings(1, p.folder(), p.name(), parameters.getOrDefault(p.id(), List.of()),
-                                    references.getOrDefault(p.id(), List.of())), Map.of("folder", p.folder(), "project", p.name()));
+                    storeJson(
+                            ctx,
+                            path(p.folder(), p.name()) + ":parameters",
+                            ArtifactKind.SSISDB_PARAMETERS,
+                            new ProjectSettings(
+                                    1,
+                                    p.folder(),
+                                    p.name(),
+                                    parameters.getOrDefault(p.id(), List.of()),
+                                    references.getOrDefault(p.id(), List.of())),
+                            Map.of("folder", p.folder(), "project", p.name()));
                 }
             } finally {
                 Files.deleteIfExists(temp);
@@ -119,7 +132,8 @@ public final class SsisdbProjectExporter {
 
     private static Map<Long, String> folders(Connection c, int timeout) throws SQLException {
         Map<Long, String> folders = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT folder_id, name FROM SSISDB.catalog.folders ORDER BY name")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT folder_id, name FROM SSISDB.catalog.folders ORDER BY name")) {
             ps.setQueryTimeout(timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -132,8 +146,9 @@ public final class SsisdbProjectExporter {
 
     private static List<Project> projects(Connection c, Map<Long, String> folders, int timeout) throws SQLException {
         List<Project> projects = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT project_id, folder_id, name, description, project_format_version,"
-                + " deployed_by_name, last_deployed_time, object_version_lsn FROM SSISDB.catalog.projects ORDER BY folder_id, name")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT project_id, folder_id, name, description, project_format_version,"
+                        + " deployed_by_name, last_deployed_time, object_version_lsn FROM SSISDB.catalog.projects ORDER BY folder_id, name")) {
             ps.setQueryTimeout(timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -156,17 +171,25 @@ public final class SsisdbProjectExporter {
 
     private static Map<Long, List<ParameterValue>> parameters(Connection c, int timeout) throws SQLException {
         Map<Long, List<ParameterValue>> byProject = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT project_id, object_type, object_name, parameter_name, data_type,"
-                + " sensitive, CAST(default_value AS nvarchar(4000)) AS default_value, value_type, referenced_variable_name"
-                + " FROM SSISDB.catalog.object_parameters WHERE value_set = 1 ORDER BY project_id, object_name, parameter_name")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT project_id, object_type, object_name, parameter_name, data_type,"
+                        + " sensitive, CAST(default_value AS nvarchar(4000)) AS default_value, value_type, referenced_variable_name"
+                        + " FROM SSISDB.catalog.object_parameters WHERE value_set = 1 ORDER BY project_id, object_name, parameter_name")) {
             ps.setQueryTimeout(timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     boolean sensitive = rs.getBoolean("sensitive");
-                    byProject.computeIfAbsent(rs.getLong("project_id"), k -> new ArrayList<>()).add(new ParameterValue(
-                            rs.getInt("object_type"), rs.getString("object_name"), rs.getString("parameter_name"),
-                            rs.getString("data_type"), sensitive, sensitive ? null : rs.getString("default_value"),
-                            rs.getString("value_type"), rs.getString("referenced_variable_name")));
+                    byProject
+                            .computeIfAbsent(rs.getLong("project_id"), k -> new ArrayList<>())
+                            .add(new ParameterValue(
+                                    rs.getInt("object_type"),
+                                    rs.getString("object_name"),
+                                    rs.getString("parameter_name"),
+                                    rs.getString("data_type"),
+                                    sensitive,
+                                    sensitive ? null : rs.getString("default_value"),
+                                    rs.getString("value_type"),
+                                    rs.getString("referenced_variable_name")));
                 }
             }
         }
@@ -175,13 +198,18 @@ public final class SsisdbProjectExporter {
 
     private static Map<Long, List<EnvironmentReference>> references(Connection c, int timeout) throws SQLException {
         Map<Long, List<EnvironmentReference>> byProject = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT reference_id, project_id, reference_type, environment_folder_name,"
-                + " environment_name FROM SSISDB.catalog.environment_references ORDER BY project_id, environment_name")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT reference_id, project_id, reference_type, environment_folder_name,"
+                        + " environment_name FROM SSISDB.catalog.environment_references ORDER BY project_id, environment_name")) {
             ps.setQueryTimeout(timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byProject.computeIfAbsent(rs.getLong("project_id"), k -> new ArrayList<>()).add(new EnvironmentReference(
-                            rs.getString("reference_type"), rs.getString("environment_folder_name"), rs.getString("environment_name")));
+                    byProject
+                            .computeIfAbsent(rs.getLong("project_id"), k -> new ArrayList<>())
+                            .add(new EnvironmentReference(
+                                    rs.getString("reference_type"),
+                                    rs.getString("environment_folder_name"),
+                                    rs.getString("environment_name")));
                 }
             }
         }
@@ -193,7 +221,8 @@ public final class SsisdbProjectExporter {
             throws MsdbException, IOException {
         String logicalPath = path(p.folder(), p.name());
         Sha256.Digest digest;
-        try (PreparedStatement ps = c.prepareStatement("EXEC SSISDB.catalog.get_project @folder_name = ?, @project_name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("EXEC SSISDB.catalog.get_project @folder_name = ?, @project_name = ?")) {
             ps.setQueryTimeout(timeout);
             ps.setString(1, p.folder());
             ps.setString(2, p.name());
@@ -202,7 +231,8 @@ public final class SsisdbProjectExporter {
                     ctx.failed(logicalPath, "catalog.get_project returned no project stream");
                     return;
                 }
-                try (InputStream in = rs.getBinaryStream(1); OutputStream out = Files.newOutputStream(temp)) {
+                try (InputStream in = rs.getBinaryStream(1);
+                        OutputStream out = Files.newOutputStream(temp)) {
                     if (in == null) {
                         ctx.failed(logicalPath, "catalog.get_project returned no project stream");
                         return;
@@ -212,7 +242,8 @@ public final class SsisdbProjectExporter {
             }
         } catch (SQLException e) {
             MsdbException failure = MsdbException.of("cannot read the project", e, PERMISSION_HINT);
-            if (failure.reason() == MsdbException.Reason.CONNECTION_LOST || failure.reason() == MsdbException.Reason.TIMEOUT) {
+            if (failure.reason() == MsdbException.Reason.CONNECTION_LOST
+                    || failure.reason() == MsdbException.Reason.TIMEOUT) {
                 throw failure;
             }
             metrics.failure(failure.reason());
@@ -221,7 +252,9 @@ public final class SsisdbProjectExporter {
         }
         try {
             BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
-            ctx.stored(new Artifact(logicalPath, ArtifactKind.SSISDB_PROJECT, blob.size(), blob.sha256(), blob.key(), p.meta()),
+            ctx.stored(
+                    new Artifact(
+                            logicalPath, ArtifactKind.SSISDB_PROJECT, blob.size(), blob.sha256(), blob.key(), p.meta()),
                     blob.uploaded());
             metrics.projectCaptured(blob.size(), blob.uploaded());
         } catch (StoreException e) {
@@ -232,15 +265,21 @@ public final class SsisdbProjectExporter {
     private void exportEnvironments(Connection c, Map<Long, String> folders, int timeout, CaptureContext ctx)
             throws SQLException {
         Map<Long, List<Variable>> variables = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT environment_id, name, description, type, sensitive,"
-                + " CAST(value AS nvarchar(4000)) AS value FROM SSISDB.catalog.environment_variables ORDER BY environment_id, name")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT environment_id, name, description, type, sensitive,"
+                        + " CAST(value AS nvarchar(4000)) AS value FROM SSISDB.catalog.environment_variables ORDER BY environment_id, name")) {
             ps.setQueryTimeout(timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     boolean sensitive = rs.getBoolean("sensitive");
-                    variables.computeIfAbsent(rs.getLong("environment_id"), k -> new ArrayList<>()).add(new Variable(
-                            rs.getString("name"), rs.getString("type"), sensitive, sensitive ? null : rs.getString("value"),
-                            nullToEmpty(rs.getString("description"))));
+                    variables
+                            .computeIfAbsent(rs.getLong("environment_id"), k -> new ArrayList<>())
+                            .add(new Variable(
+                                    rs.getString("name"),
+                                    rs.getString("type"),
+                                    sensitive,
+                                    sensitive ? null : rs.getString("value"),
+                                    nullToEmpty(rs.getString("description"))));
                 }
             }
         }
@@ -255,10 +294,15 @@ public final class SsisdbProjectExporter {
                     String logicalPath = ROOT + "\\" + folder + "\\environment:" + name;
                     long secrets = vars.stream().filter(Variable::sensitive).count();
                     if (secrets > 0) {
-                        ctx.warn(logicalPath, secrets + " sensitive variable value(s) not captured (SSISDB shows them to no one):"
-                                + " re-enter them after a restore");
+                        ctx.warn(
+                                logicalPath,
+                                secrets + " sensitive variable value(s) not captured (SSISDB shows them to no one):"
+                                        + " re-enter them after a restore");
                     }
-                    storeJson(ctx, logicalPath, ArtifactKind.SSISDB_ENVIRONMENT,
+                    storeJson(
+                            ctx,
+                            logicalPath,
+                            ArtifactKind.SSISDB_ENVIRONMENT,
                             new Environment(1, folder, name, nullToEmpty(rs.getString("description")), vars),
                             Map.of("folder", folder, "environment", name));
                 }
@@ -266,8 +310,8 @@ public final class SsisdbProjectExporter {
         }
     }
 
-    private void storeJson(CaptureContext ctx, String logicalPath, ArtifactKind kind, Object value,
-                           Map<String, String> meta) {
+    private void storeJson(
+            CaptureContext ctx, String logicalPath, ArtifactKind kind, Object value, Map<String, String> meta) {
         try {
             BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(value));
             ctx.stored(new Artifact(logicalPath, kind, blob.size(), blob.sha256(), blob.key(), meta), blob.uploaded());

@@ -20,8 +20,7 @@ import java.util.UUID;
 public final class FolderTree {
     public static final UUID ROOT = new UUID(0, 0);
 
-    public record Folder(UUID id, UUID parent, String name) {
-    }
+    public record Folder(UUID id, UUID parent, String name) {}
 
     private final Map<UUID, Folder> folders = new LinkedHashMap<>();
 
@@ -29,7 +28,8 @@ public final class FolderTree {
         FolderTree tree = new FolderTree();
         try (Statement s = c.createStatement()) {
             s.setQueryTimeout(timeoutSeconds);
-            try (ResultSet rs = s.executeQuery("SELECT folderid, parentfolderid, foldername FROM " + dialect.foldersTable())) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT folderid, parentfolderid, foldername FROM " + dialect.foldersTable())) {
                 while (rs.next()) {
                     UUID id = UUID.fromString(rs.getString("folderid").trim());
                     String parent = rs.getString("parentfolderid");

@@ -16,8 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param nativeBackup where and how the native msdb backup (scope MSDB_NATIVE) is written
  */
 @ConfigurationProperties("ssisbackup.msdb")
-public record MsdbAgentProperties(String jdbcUrl, String username, String password,
-                                  Duration queryTimeout, Duration loginTimeout, NativeBackup nativeBackup) {
+public record MsdbAgentProperties(
+        String jdbcUrl,
+        String username,
+        String password,
+        Duration queryTimeout,
+        Duration loginTimeout,
+        NativeBackup nativeBackup) {
     public MsdbAgentProperties {
         queryTimeout = queryTimeout == null ? Duration.ofMinutes(5) : queryTimeout;
         loginTimeout = loginTimeout == null ? Duration.ofSeconds(30) : loginTimeout;
@@ -32,8 +37,9 @@ public record MsdbAgentProperties(String jdbcUrl, String username, String passwo
     /** The native backup's URL must name the agent's bucket: the agent moves the file under its content address there. */
     public void requireNativeBackupBucket(String bucket) {
         if (nativeBackup.usesUrl() && !nativeBackup.urlBucket().equals(bucket)) {
-            throw new IllegalArgumentException("ssisbackup.msdb.native-backup.url must name the agent's bucket '" + bucket
-                    + "' (it names '" + nativeBackup.urlBucket() + "'): the agent moves the file under its content address there");
+            throw new IllegalArgumentException("ssisbackup.msdb.native-backup.url must name the agent's bucket '"
+                    + bucket + "' (it names '" + nativeBackup.urlBucket()
+                    + "'): the agent moves the file under its content address there");
         }
     }
 
@@ -49,7 +55,8 @@ public record MsdbAgentProperties(String jdbcUrl, String username, String passwo
         public NativeBackup {
             timeout = timeout == null ? Duration.ofHours(1) : timeout;
             if (url != null && !url.isBlank() && !url.matches("s3://[^/]+/[^/]+/?")) {
-                throw new IllegalArgumentException("ssisbackup.msdb.native-backup.url must be s3://host[:port]/bucket, not " + url);
+                throw new IllegalArgumentException(
+                        "ssisbackup.msdb.native-backup.url must be s3://host[:port]/bucket, not " + url);
             }
         }
 

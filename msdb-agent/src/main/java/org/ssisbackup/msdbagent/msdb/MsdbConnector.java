@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
-import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 
 /**
  * Opens connections to the instance's msdb through mssql-jdbc. Every standard driver property (integrated or SQL
@@ -29,7 +28,9 @@ public final class MsdbConnector {
         p.setProperty("applicationName", "ssis-backup msdb-agent");
         // A server that never acknowledges a query timeout's cancel must not hang the agent: close the connection.
         p.setProperty("cancelQueryTimeout", "30");
-        p.putIfAbsent("loginTimeout", String.valueOf(Math.max(1, properties.loginTimeout().toSeconds())));
+        p.putIfAbsent(
+                "loginTimeout",
+                String.valueOf(Math.max(1, properties.loginTimeout().toSeconds())));
         try {
             return DriverManager.getConnection(properties.jdbcUrl(), p);
         } catch (SQLException e) {

@@ -11,10 +11,10 @@ import java.sql.Statement;
  * {@code sysdtspackagefolders90} and {@code sp_dts_*}, with the same columns and parameters.
  */
 public record MsdbDialect(boolean sqlServer2005, String packagesTable, String foldersTable, String procedurePrefix) {
-    public static final MsdbDialect SSIS = new MsdbDialect(false, "msdb.dbo.sysssispackages", "msdb.dbo.sysssispackagefolders",
-            "msdb.dbo.sp_ssis_");
-    public static final MsdbDialect SQL_SERVER_2005 = new MsdbDialect(true, "msdb.dbo.sysdtspackages90",
-            "msdb.dbo.sysdtspackagefolders90", "msdb.dbo.sp_dts_");
+    public static final MsdbDialect SSIS =
+            new MsdbDialect(false, "msdb.dbo.sysssispackages", "msdb.dbo.sysssispackagefolders", "msdb.dbo.sp_ssis_");
+    public static final MsdbDialect SQL_SERVER_2005 =
+            new MsdbDialect(true, "msdb.dbo.sysdtspackages90", "msdb.dbo.sysdtspackagefolders90", "msdb.dbo.sp_dts_");
 
     /** Asks the instance which tables it has. */
     public static MsdbDialect detect(Connection c, int timeoutSeconds) throws MsdbException {
@@ -29,7 +29,8 @@ public record MsdbDialect(boolean sqlServer2005, String packagesTable, String fo
         } catch (SQLException e) {
             throw MsdbException.of("cannot read msdb's package store", e);
         }
-        throw MsdbException.notFound("msdb has neither sysssispackages nor sysdtspackages90: not an SSIS package store");
+        throw MsdbException.notFound(
+                "msdb has neither sysssispackages nor sysdtspackages90: not an SSIS package store");
     }
 
     public String procedure(String name) {

@@ -11,7 +11,12 @@ import java.util.Locale;
 public final class MsdbException extends Exception {
     /** Why msdb refused or failed; the metric's {@code reason} tag. */
     public enum Reason {
-        LOGIN_FAILED, PERMISSION_DENIED, TIMEOUT, CONNECTION_LOST, NOT_FOUND, SQL_ERROR
+        LOGIN_FAILED,
+        PERMISSION_DENIED,
+        TIMEOUT,
+        CONNECTION_LOST,
+        NOT_FOUND,
+        SQL_ERROR
     }
 
     private final Reason reason;
@@ -38,8 +43,10 @@ public final class MsdbException extends Exception {
             case TIMEOUT -> " (ssisbackup.msdb.query-timeout)";
             default -> "";
         };
-        return new MsdbException(doing + ": " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
-                + e.getMessage() + hint, reason, e);
+        return new MsdbException(
+                doing + ": " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + e.getMessage() + hint,
+                reason,
+                e);
     }
 
     public static MsdbException notFound(String message) {
@@ -50,7 +57,10 @@ public final class MsdbException extends Exception {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         if (e.getErrorCode() == 18456 || message.startsWith("login failed")) return Reason.LOGIN_FAILED;
-        if (e.getErrorCode() == 229 || e.getErrorCode() == 230 || e.getErrorCode() == 262 || message.contains("permission was denied")) {
+        if (e.getErrorCode() == 229
+                || e.getErrorCode() == 230
+                || e.getErrorCode() == 262
+                || message.contains("permission was denied")) {
             return Reason.PERMISSION_DENIED;
         }
         if (e instanceof SQLTimeoutException || message.contains("timed out")) return Reason.TIMEOUT;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
-import org.ssisbackup.msdbagent.msdb.MsdbException;
 
 /**
  * The msdb agent's own metrics, in base units, beside the common agent metrics: packages (not folders) captured,
@@ -18,8 +17,11 @@ public final class MsdbMetrics {
     public MsdbMetrics(MeterRegistry registry, String host) {
         this.registry = registry;
         this.host = host;
-        for (MsdbException.Reason reason : MsdbException.Reason.values()) { // at 0 from the start, so dashboards see every reason
-            Counter.builder("ssis.msdb.failures").tags("host", host, "reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
+        for (MsdbException.Reason reason :
+                MsdbException.Reason.values()) { // at 0 from the start, so dashboards see every reason
+            Counter.builder("ssis.msdb.failures")
+                    .tags("host", host, "reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
         }
     }
 
@@ -46,12 +48,17 @@ public final class MsdbMetrics {
     }
 
     public void failure(MsdbException.Reason reason) {
-        Counter.builder("ssis.msdb.failures").tags("host", host, "reason", reason.name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
+        Counter.builder("ssis.msdb.failures")
+                .tags("host", host, "reason", reason.name().toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
     }
 
     public void nativeBackup(Duration took, String outcome, long bytes) {
-        Timer.builder("ssis.msdb.native.backup.duration").tags("host", host, "outcome", outcome).register(registry).record(took);
+        Timer.builder("ssis.msdb.native.backup.duration")
+                .tags("host", host, "outcome", outcome)
+                .register(registry)
+                .record(took);
         counter("ssis.msdb.native.backup", "bytes").increment(bytes);
     }
 

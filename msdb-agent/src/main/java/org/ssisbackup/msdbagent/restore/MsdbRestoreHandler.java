@@ -25,14 +25,14 @@ import org.ssisbackup.agent.restore.RestoreContext;
 import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
-import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.storage.Sha256;
-import org.ssisbackup.storage.StoreException;
-import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.msdb.FolderTree;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbDialect;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.StoreException;
 
 /**
  * Restores msdb folders and packages of a restore point the way dtutil and SSMS write them: missing folders with
@@ -54,9 +54,13 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     }
 
     /** One restore's connection and what it has learnt about the target msdb. */
-    private record Session(Connection connection, MsdbDialect dialect, FolderTree tree, Set<UUID> plannedFolders,
-                           RestoreContext ctx, boolean reRooted) {
-    }
+    private record Session(
+            Connection connection,
+            MsdbDialect dialect,
+            FolderTree tree,
+            Set<UUID> plannedFolders,
+            RestoreContext ctx,
+            boolean reRooted) {}
 
     @Override
     public Set<ArtifactKind> kinds() {
@@ -66,16 +70,21 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) throws MsdbException {
         String target = targetFolder(ctx.options().targetFolder());
-        List<Artifact> packages = items.stream().filter(a -> a.kind() == ArtifactKind.MSDB_PACKAGE).toList();
+        List<Artifact> packages = items.stream()
+                .filter(a -> a.kind() == ArtifactKind.MSDB_PACKAGE)
+                .toList();
         // Folders above a selected package come too (with their original ids), selected or not.
         List<Artifact> folders = ctx.manifest().artifacts().stream()
                 .filter(a -> a.kind() == ArtifactKind.MSDB_FOLDER)
                 .filter(a -> ctx.selects(a) || packages.stream().anyMatch(p -> isUnder(p, a)))
-                .sorted(Comparator.comparingInt(a -> FolderTree.segments(a.logicalPath()).size())).toList();
+                .sorted(Comparator.comparingInt(
+                        a -> FolderTree.segments(a.logicalPath()).size()))
+                .toList();
         int timeout = connector.queryTimeoutSeconds();
         try (Connection conn = connector.connect()) {
             MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
-            Session s = new Session(conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, !target.isEmpty());
+            Session s = new Session(
+                    conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, !target.isEmpty());
             try {
                 for (Artifact f : folders) {
                     Optional<String> refusal = refusal(f.logicalPath());
@@ -129,7 +138,8 @@ public final class MsdbRestoreHandler implements RestoreHandler {
         try {
             temp = Files.createTempFile("msdb-restore", ".bin");
             UUID folderId = folder(s, folderPath.isEmpty() ? "\\" : folderPath, null);
-            Optional<String> existing = s.plannedFolders().contains(folderId) ? Optional.empty() : existingSha256(s, name, folderId);
+            Optional<String> existing =
+                    s.plannedFolders().contains(folderId) ? Optional.empty() : existingSha256(s, name, folderId);
             if (!s.ctx().mayWrite(dest, existing.isPresent(), existing::get, a.sha256())) {
                 return;
             }
@@ -181,12 +191,15 @@ public final class MsdbRestoreHandler implements RestoreHandler {
                 continue;
             }
             boolean leaf = i == segments.size() - 1;
-            UUID id = leaf && originalId != null && !s.reRooted() && !s.tree().contains(originalId) ? originalId : UUID.randomUUID();
+            UUID id = leaf && originalId != null && !s.reRooted() && !s.tree().contains(originalId)
+                    ? originalId
+                    : UUID.randomUUID();
             if (s.ctx().dryRun()) {
                 s.plannedFolders().add(id);
             } else {
-                try (PreparedStatement ps = s.connection().prepareStatement("EXEC " + s.dialect().procedure("addfolder")
-                        + " @parentfolderid = ?, @name = ?, @folderid = ?")) {
+                try (PreparedStatement ps = s.connection()
+                        .prepareStatement("EXEC " + s.dialect().procedure("addfolder")
+                                + " @parentfolderid = ?, @name = ?, @folderid = ?")) {
                     ps.setQueryTimeout(connector.queryTimeoutSeconds());
                     ps.setString(1, cur.toString());
                     ps.setString(2, name);
@@ -202,8 +215,9 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     }
 
     private Optional<String> existingSha256(Session s, String name, UUID folderId) throws SQLException, IOException {
-        try (PreparedStatement ps = s.connection().prepareStatement("SELECT CAST(packagedata AS varbinary(max)) AS packagedata FROM "
-                + s.dialect().packagesTable() + " WHERE name = ? AND folderid = ?")) {
+        try (PreparedStatement ps = s.connection()
+                .prepareStatement("SELECT CAST(packagedata AS varbinary(max)) AS packagedata FROM "
+                        + s.dialect().packagesTable() + " WHERE name = ? AND folderid = ?")) {
             ps.setQueryTimeout(connector.queryTimeoutSeconds());
             ps.setString(1, name);
             ps.setString(2, folderId.toString());
@@ -212,7 +226,11 @@ public final class MsdbRestoreHandler implements RestoreHandler {
                     return Optional.empty();
                 }
                 try (InputStream in = rs.getBinaryStream("packagedata")) {
-                    return Optional.of(in == null ? "" : Sha256.copy(in, OutputStream.nullOutputStream()).hex());
+                    return Optional.of(
+                            in == null
+                                    ? ""
+                                    : Sha256.copy(in, OutputStream.nullOutputStream())
+                                            .hex());
                 }
             }
         }
@@ -220,16 +238,21 @@ public final class MsdbRestoreHandler implements RestoreHandler {
 
     private void putPackage(Session s, String name, UUID folderId, Map<String, String> m, Path bytes, long size)
             throws SQLException, IOException {
-        String sql = "EXEC " + s.dialect().procedure("putpackage") + " @name = ?, @id = ?, @description = ?, @createdate = ?,"
+        String sql = "EXEC " + s.dialect().procedure("putpackage")
+                + " @name = ?, @id = ?, @description = ?, @createdate = ?,"
                 + " @folderid = ?, @packagedata = ?, @packageformat = ?, @packagetype = ?, @vermajor = ?, @verminor = ?,"
                 + " @verbuild = ?, @vercomments = ?, @verid = ?";
-        try (PreparedStatement ps = s.connection().prepareStatement(sql); InputStream in = Files.newInputStream(bytes)) {
+        try (PreparedStatement ps = s.connection().prepareStatement(sql);
+                InputStream in = Files.newInputStream(bytes)) {
             ps.setQueryTimeout(connector.queryTimeoutSeconds());
             ps.setString(1, name);
             ps.setString(2, m.get("id"));
             setNullable(ps, 3, m.get("description"));
             String created = m.get("createdate");
-            ps.setTimestamp(4, Timestamp.valueOf(created == null || created.isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(created)));
+            ps.setTimestamp(
+                    4,
+                    Timestamp.valueOf(
+                            created == null || created.isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(created)));
             ps.setString(5, folderId.toString());
             ps.setBinaryStream(6, in, size);
             ps.setInt(7, integer(m, "packageformat"));
@@ -247,8 +270,9 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     private void setRoles(Session s, String name, UUID folderId, Map<String, String> m) throws SQLException {
         String read = roleName(s, m.get("readrole"), m.get("readrolesid"));
         String write = roleName(s, m.get("writerole"), m.get("writerolesid"));
-        try (PreparedStatement ps = s.connection().prepareStatement("EXEC " + s.dialect().procedure("setpackageroles")
-                + " @name = ?, @folderid = ?, @readrole = ?, @writerole = ?")) {
+        try (PreparedStatement ps = s.connection()
+                .prepareStatement("EXEC " + s.dialect().procedure("setpackageroles")
+                        + " @name = ?, @folderid = ?, @readrole = ?, @writerole = ?")) {
             ps.setQueryTimeout(connector.queryTimeoutSeconds());
             ps.setString(1, name);
             ps.setString(2, folderId.toString());
@@ -265,8 +289,8 @@ public final class MsdbRestoreHandler implements RestoreHandler {
         if (sidHex == null || sidHex.isEmpty()) {
             return null;
         }
-        try (PreparedStatement ps = s.connection().prepareStatement(
-                "SELECT name FROM msdb.sys.database_principals WHERE sid = ? AND type = 'R'")) {
+        try (PreparedStatement ps = s.connection()
+                .prepareStatement("SELECT name FROM msdb.sys.database_principals WHERE sid = ? AND type = 'R'")) {
             ps.setQueryTimeout(connector.queryTimeoutSeconds());
             ps.setBytes(1, HexFormat.of().parseHex(sidHex));
             try (ResultSet rs = ps.executeQuery()) {
@@ -275,7 +299,8 @@ public final class MsdbRestoreHandler implements RestoreHandler {
                 }
             }
         }
-        throw new SQLException("role with sid 0x" + sidHex + " does not exist in the target msdb; roles not set", "42000", 15151);
+        throw new SQLException(
+                "role with sid 0x" + sidHex + " does not exist in the target msdb; roles not set", "42000", 15151);
     }
 
     /** A lost connection ends the whole restore: every later item would fail the same way. */
@@ -296,7 +321,8 @@ public final class MsdbRestoreHandler implements RestoreHandler {
         }
         t = t.replaceAll("\\\\+$", "");
         if (refusal(t).isPresent()) {
-            throw new IllegalArgumentException("target folder '" + requested + "' is not an msdb folder path: " + refusal(t).get());
+            throw new IllegalArgumentException("target folder '" + requested + "' is not an msdb folder path: "
+                    + refusal(t).get());
         }
         return t;
     }
@@ -315,7 +341,9 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     }
 
     private static boolean isUnder(Artifact pkg, Artifact folder) {
-        return pkg.logicalPath().toLowerCase(Locale.ROOT).startsWith(folder.logicalPath().toLowerCase(Locale.ROOT) + "\\");
+        return pkg.logicalPath()
+                .toLowerCase(Locale.ROOT)
+                .startsWith(folder.logicalPath().toLowerCase(Locale.ROOT) + "\\");
     }
 
     private static UUID uuid(String s) {

@@ -16,12 +16,12 @@ import org.ssisbackup.agent.restore.RestoreContext;
 import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.msdbagent.msdb.MsdbConnector;
+import org.ssisbackup.msdbagent.msdb.MsdbException;
+import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
-import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.msdbagent.msdb.MsdbConnector;
-import org.ssisbackup.msdbagent.msdb.MsdbException;
 
 /**
  * Restores SSISDB projects of a restore point with {@code catalog.deploy_project}, creating a missing folder with
@@ -84,14 +84,16 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
             Sha256.Digest digest = store.download(a.sha256(), temp);
             if (!ctx.dryRun()) {
                 if (!folderExists) {
-                    try (PreparedStatement ps = c.prepareStatement("EXEC SSISDB.catalog.create_folder @folder_name = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("EXEC SSISDB.catalog.create_folder @folder_name = ?")) {
                         ps.setQueryTimeout(timeout);
                         ps.setString(1, folder);
                         ps.execute();
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("EXEC SSISDB.catalog.deploy_project @folder_name = ?,"
-                        + " @project_name = ?, @project_stream = ?"); InputStream in = Files.newInputStream(temp)) {
+                                + " @project_name = ?, @project_stream = ?");
+                        InputStream in = Files.newInputStream(temp)) {
                     ps.setQueryTimeout(timeout);
                     ps.setString(1, folder);
                     ps.setString(2, project);
@@ -146,7 +148,8 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
     /** The SHA-256 of the project as deployed now, or empty when there is no such project. */
     private static Optional<String> existingSha256(Connection c, String folder, String project, int timeout)
             throws SQLException, IOException {
-        try (PreparedStatement ps = c.prepareStatement("EXEC SSISDB.catalog.get_project @folder_name = ?, @project_name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("EXEC SSISDB.catalog.get_project @folder_name = ?, @project_name = ?")) {
             ps.setQueryTimeout(timeout);
             ps.setString(1, folder);
             ps.setString(2, project);
@@ -155,7 +158,11 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
                     return Optional.empty();
                 }
                 try (InputStream in = rs.getBinaryStream(1)) {
-                    return Optional.of(in == null ? "" : Sha256.copy(in, OutputStream.nullOutputStream()).hex());
+                    return Optional.of(
+                            in == null
+                                    ? ""
+                                    : Sha256.copy(in, OutputStream.nullOutputStream())
+                                            .hex());
                 }
             }
         } catch (SQLException e) {

@@ -30,11 +30,11 @@ public final class OutboundMessages {
     public static Consumer<VersionedMessage> publisher(BiPredicate<String, Object> send, String binding) {
         return message -> {
             if (!send.test(binding, of(message))) {
-                throw new IllegalStateException("the broker did not take " + message.getClass().getSimpleName());
+                throw new IllegalStateException(
+                        "the broker did not take " + message.getClass().getSimpleName());
             }
         };
     }
 
-    private OutboundMessages() {
-    }
+    private OutboundMessages() {}
 }

@@ -22,8 +22,7 @@ public final class TaggedGauge {
     /** Each series' value as double bits, held strongly here (a gauge keeps only a weak reference by default). */
     private final Map<Tags, Series> series = new HashMap<>();
 
-    private record Series(AtomicLong bits, Gauge gauge) {
-    }
+    private record Series(AtomicLong bits, Gauge gauge) {}
 
     public TaggedGauge(MeterRegistry registry, String name, String baseUnit, String description) {
         this.registry = registry;
@@ -34,7 +33,8 @@ public final class TaggedGauge {
 
     /** Makes the series exactly {@code values}: tag sets not in it are removed. */
     public synchronized void set(Map<Tags, ? extends Number> values) {
-        values.forEach((tags, value) -> series.computeIfAbsent(tags, this::register).bits()
+        values.forEach((tags, value) -> series.computeIfAbsent(tags, this::register)
+                .bits()
                 .set(Double.doubleToRawLongBits(value.doubleValue())));
         series.entrySet().removeIf(e -> {
             if (values.containsKey(e.getKey())) {
@@ -47,8 +47,12 @@ public final class TaggedGauge {
 
     private Series register(Tags tags) {
         AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
-        Gauge gauge = Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).tags(tags).baseUnit(baseUnit)
-                .description(description).strongReference(true).register(registry);
+        Gauge gauge = Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get()))
+                .tags(tags)
+                .baseUnit(baseUnit)
+                .description(description)
+                .strongReference(true)
+                .register(registry);
         return new Series(bits, gauge);
     }
 }

@@ -28,7 +28,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** As {@link #start(Path, int)}, with server settings (postgresql.conf names: shared_buffers, work_mem, ...). */
-    public static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings) throws IOException {
+    public static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings)
+            throws IOException {
         return start(dataDir, port, settings, true);
     }
 
@@ -49,7 +50,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return server;
     }
 
-    private static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> settings, boolean ownShutdownHook)
+    private static EmbeddedPostgresServer start(
+            Path dataDir, int port, java.util.Map<String, String> settings, boolean ownShutdownHook)
             throws IOException {
         Path sockets = Files.createTempDirectory("pg-sock");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -74,8 +76,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Creates the database if it does not exist yet; returns its JDBC URL. */
     public String createDatabase(String name) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "") + "'")) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "") + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
                 }

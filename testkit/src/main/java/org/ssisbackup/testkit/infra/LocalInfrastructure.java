@@ -31,7 +31,8 @@ public final class LocalInfrastructure {
         String s3Secret = requiredEnv("S3_SECRET_KEY");
         String msdbUser = System.getProperty("stack.msdb.user", "ssis_backup");
         String msdbPassword = requiredEnv("MSDB_PASSWORD");
-        Path seed = Path.of(System.getProperty("stack.msdb.seed", state.resolve("msdb-seed").toString()));
+        Path seed = Path.of(
+                System.getProperty("stack.msdb.seed", state.resolve("msdb-seed").toString()));
 
         List<AutoCloseable> running = new ArrayList<>();
         EmbeddedS3 s3 = EmbeddedS3.startOnDisk(state.resolve("s3"), s3Port, s3Access, s3Secret);
@@ -51,8 +52,9 @@ public final class LocalInfrastructure {
         ssisdb.createFolder("Samples", "sample projects of the local stack");
         long project = ssisdb.deployProject("Samples", "Warehouse", sampleIspac());
         ssisdb.setObjectParameterValue(project, 20, "Warehouse", "BatchSize", "Int32", false, "5000", null);
-        MsdbStandIn msdb = new MsdbStandIn(model).addAccount(msdbUser, msdbPassword, "db_ssisadmin", "db_backupoperator",
-                "ssis_admin").start(msdbPort);
+        MsdbStandIn msdb = new MsdbStandIn(model)
+                .addAccount(msdbUser, msdbPassword, "db_ssisadmin", "db_backupoperator", "ssis_admin")
+                .start(msdbPort);
         running.add(msdb);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (int i = running.size() - 1; i >= 0; i--) {
@@ -70,8 +72,12 @@ public final class LocalInfrastructure {
         ready.setProperty("msdb.jdbc-url", msdb.jdbcUrl());
         ready.setProperty("msdb.packages", String.valueOf(packages));
         writeAtomically(state.resolve("ready.properties"), ready);
-        log.info("infrastructure ready: s3 {} postgres 127.0.0.1:{} msdb stand-in {} ({} packages)",
-                s3.endpoint(), pg.port(), msdb.jdbcUrl(), packages);
+        log.info(
+                "infrastructure ready: s3 {} postgres 127.0.0.1:{} msdb stand-in {} ({} packages)",
+                s3.endpoint(),
+                pg.port(),
+                msdb.jdbcUrl(),
+                packages);
         Thread.currentThread().join();
     }
 
@@ -80,11 +86,12 @@ public final class LocalInfrastructure {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
             zip.putNextEntry(new java.util.zip.ZipEntry("@Project.manifest"));
-            zip.write("<SSIS:Project xmlns:SSIS=\"www.microsoft.com/SqlServer/SSIS\"><SSIS:Name>Warehouse</SSIS:Name></SSIS:Project>"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.write(
+                    "<SSIS:Project xmlns:SSIS=\"www.microsoft.com/SqlServer/SSIS\"><SSIS:Name>Warehouse</SSIS:Name></SSIS:Project>"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             zip.putNextEntry(new java.util.zip.ZipEntry("Load.dtsx"));
             zip.write(("<?xml version=\"1.0\"?><DTS:Executable xmlns:DTS=\"www.microsoft.com/SqlServer/Dts\""
-                    + " DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"Load\" DTS:ProtectionLevel=\"0\"/>")
+                            + " DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"Load\" DTS:ProtectionLevel=\"0\"/>")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return out.toByteArray();
@@ -103,9 +110,12 @@ public final class LocalInfrastructure {
         try (var out = Files.newOutputStream(tmp)) {
             props.store(out, "local stack infrastructure");
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private LocalInfrastructure() {
-    }
+    private LocalInfrastructure() {}
 }

@@ -65,6 +65,5 @@ public final class SampleHost {
         }
     }
 
-    private SampleHost() {
-    }
+    private SampleHost() {}
 }

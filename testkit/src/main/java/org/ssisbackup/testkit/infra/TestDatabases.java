@@ -30,6 +30,5 @@ public final class TestDatabases {
         registry.add("spring.datasource.username", server()::user);
     }
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 }

@@ -43,22 +43,32 @@ public final class TopicProbe implements AutoCloseable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(java.util.regex.Pattern.compile(String.join("|",
-                java.util.Arrays.stream(topics).map(java.util.regex.Pattern::quote).toList())));
-        reader = new Thread(() -> {
-            try (consumer) {
-                while (running) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        Map<String, String> headers = new java.util.LinkedHashMap<>();
-                        for (Header h : r.headers()) {
-                            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        consumer.subscribe(java.util.regex.Pattern.compile(String.join(
+                "|",
+                java.util.Arrays.stream(topics)
+                        .map(java.util.regex.Pattern::quote)
+                        .toList())));
+        reader = new Thread(
+                () -> {
+                    try (consumer) {
+                        while (running) {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                Map<String, String> headers = new java.util.LinkedHashMap<>();
+                                for (Header h : r.headers()) {
+                                    headers.put(
+                                            h.key(),
+                                            h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+                                }
+                                seen.add(new Seen(
+                                        r.topic(),
+                                        r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                                        r.value(),
+                                        headers));
+                            }
                         }
-                        seen.add(new Seen(r.topic(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                                r.value(), headers));
                     }
-                }
-            }
-        }, "topic-probe");
+                },
+                "topic-probe");
         reader.setDaemon(true);
         reader.start();
     }
@@ -84,8 +94,8 @@ public final class TopicProbe implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+            ProducerRecord<byte[], byte[]> record =
+                    new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
             headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         }

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 public final class DtsxSeed {
     private static final Pattern ATTRIBUTE = Pattern.compile("DTS:(\\w+)=\"([^\"]*)\"");
-    private static final Pattern PROPERTY = Pattern.compile("<DTS:Property\\s+DTS:Name=\"(\\w+)\"[^>]*>([^<]*)</DTS:Property>");
+    private static final Pattern PROPERTY =
+            Pattern.compile("<DTS:Property\\s+DTS:Name=\"(\\w+)\"[^>]*>([^<]*)</DTS:Property>");
 
     /** Loads every .dtsx under {@code root}; returns how many packages were added. */
     public static int load(Path root, MsdbModel model) throws IOException {
@@ -41,8 +42,13 @@ public final class DtsxSeed {
             if (Files.isDirectory(p)) {
                 String name = p.getFileName().toString();
                 UUID existing = model.getFolder(parent, name);
-                UUID id = existing != null ? existing : model.addFolder(parent,
-                        name, UUID.nameUUIDFromBytes(("folder:" + root.relativize(p)).getBytes(StandardCharsets.UTF_8)));
+                UUID id = existing != null
+                        ? existing
+                        : model.addFolder(
+                                parent,
+                                name,
+                                UUID.nameUUIDFromBytes(
+                                        ("folder:" + root.relativize(p)).getBytes(StandardCharsets.UTF_8)));
                 folderIds.put(p, id);
             } else if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dtsx")) {
                 model.insertPackage(packageRow(p, parent));
@@ -63,7 +69,10 @@ public final class DtsxSeed {
         row.put("name", name);
         row.put("id", uuidOr(props.get("DTSID"), "id:" + name));
         row.put("description", props.getOrDefault("Description", ""));
-        row.put("createdate", LocalDateTime.ofInstant(Files.getLastModifiedTime(dtsx).toInstant(), ZoneOffset.UTC).withNano(0));
+        row.put(
+                "createdate",
+                LocalDateTime.ofInstant(Files.getLastModifiedTime(dtsx).toInstant(), ZoneOffset.UTC)
+                        .withNano(0));
         row.put("folderid", folderId);
         row.put("ownersid", MsdbModel.SA_SID.clone());
         row.put("packagedata", bytes);
@@ -83,7 +92,8 @@ public final class DtsxSeed {
     private static Map<String, String> properties(String xml) {
         Map<String, String> props = new HashMap<>();
         // Only the package element's own properties: stop at the first child executable or connection.
-        int end = indexOfAny(xml, "<DTS:ConnectionManager", "<DTS:Executables", "<DTS:Variables", "<DTS:Configuration ");
+        int end =
+                indexOfAny(xml, "<DTS:ConnectionManager", "<DTS:Executables", "<DTS:Variables", "<DTS:Configuration ");
         String head = end < 0 ? xml : xml.substring(0, end);
         Matcher m = PROPERTY.matcher(head);
         while (m.find()) {
@@ -126,6 +136,5 @@ public final class DtsxSeed {
         return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
     }
 
-    private DtsxSeed() {
-    }
+    private DtsxSeed() {}
 }

@@ -54,19 +54,20 @@ public final class MsdbModel {
             "sid", SqlType.varbinary(85),
             "type", SqlType.nvarchar(1));
 
-    public static final Map<String, SqlType> DATABASE_COLUMNS = columns(
-            "name", SqlType.nvarchar(128),
-            "database_id", SqlType.INT);
+    public static final Map<String, SqlType> DATABASE_COLUMNS =
+            columns("name", SqlType.nvarchar(128), "database_id", SqlType.INT);
 
     private final boolean sqlServer2005;
     private final NativeBackups nativeBackups = new NativeBackups(this);
     /** The SSISDB catalog, when the instance has one. */
     private SsisdbCatalog ssisdb;
+
     private final List<Map<String, Object>> folders = new ArrayList<>();
     private final List<Map<String, Object>> packages = new ArrayList<>();
     private final List<Map<String, Object>> principals = new ArrayList<>();
     /** Tables of user databases (an [SSIS Configurations] table), by their unqualified lower-case name. */
     private final Map<String, Map<String, SqlType>> userTableColumns = new LinkedHashMap<>();
+
     private final Map<String, List<Map<String, Object>>> userTableRows = new LinkedHashMap<>();
 
     /** An msdb of SQL Server 2008 or later. */
@@ -88,7 +89,8 @@ public final class MsdbModel {
 
     /** A database role in msdb, with a sid derived from its name (so two stand-ins agree, as two servers would not). */
     public synchronized byte[] addRole(String name) {
-        byte[] sid = java.util.Arrays.copyOf(name.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8), 16);
+        byte[] sid = java.util.Arrays.copyOf(
+                name.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8), 16);
         sid[15] = (byte) (sqlServer2005 ? 0x05 : 0x08);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", name);
@@ -217,7 +219,8 @@ public final class MsdbModel {
             throw new StandInSqlException(50000, "parent folder " + parent + " does not exist");
         }
         for (Map<String, Object> f : folders) {
-            if (Objects.equals(f.get("parentfolderid"), parent) && name.equalsIgnoreCase((String) f.get("foldername"))) {
+            if (Objects.equals(f.get("parentfolderid"), parent)
+                    && name.equalsIgnoreCase((String) f.get("foldername"))) {
                 throw new StandInSqlException(2627, "a folder named '" + name + "' already exists in that folder");
             }
         }
@@ -229,7 +232,8 @@ public final class MsdbModel {
     /** sp_ssis_getfolder: the id of a named folder under a parent, or null. */
     public synchronized UUID getFolder(UUID parent, String name) {
         for (Map<String, Object> f : folders) {
-            if (Objects.equals(f.get("parentfolderid"), parent) && name.equalsIgnoreCase((String) f.get("foldername"))) {
+            if (Objects.equals(f.get("parentfolderid"), parent)
+                    && name.equalsIgnoreCase((String) f.get("foldername"))) {
                 return (UUID) f.get("folderid");
             }
         }
@@ -297,7 +301,9 @@ public final class MsdbModel {
         }
         byte[] sid = roleSid(role);
         if (sid == null) {
-            throw new StandInSqlException(15151, "Cannot find the role '" + role + "', because it does not exist or you do not have permission.");
+            throw new StandInSqlException(
+                    15151,
+                    "Cannot find the role '" + role + "', because it does not exist or you do not have permission.");
         }
         return sid;
     }
@@ -312,7 +318,8 @@ public final class MsdbModel {
     }
 
     public synchronized boolean deletePackage(String name, UUID folderId) {
-        return packages.removeIf(p -> Objects.equals(p.get("folderid"), folderId) && name.equalsIgnoreCase((String) p.get("name")));
+        return packages.removeIf(
+                p -> Objects.equals(p.get("folderid"), folderId) && name.equalsIgnoreCase((String) p.get("name")));
     }
 
     public synchronized int packageCount() {

@@ -23,7 +23,8 @@ final class MsdbProcedures {
     /** The procedures, with SQL Server's parameter order; arguments may be positional or named. */
     StandInSql.Result call(String proc, List<Object> positional, Map<String, Object> named) {
         String p = proc.toLowerCase(Locale.ROOT);
-        if (model.isSqlServer2005() && p.startsWith("sp_ssis_") || !model.isSqlServer2005() && p.startsWith("sp_dts_")) {
+        if (model.isSqlServer2005() && p.startsWith("sp_ssis_")
+                || !model.isSqlServer2005() && p.startsWith("sp_dts_")) {
             throw new StandInSqlException(2812, "Could not find stored procedure '" + proc + "'.");
         }
         String op = p.replaceFirst("^sp_(ssis|dts)_", "");
@@ -31,7 +32,8 @@ final class MsdbProcedures {
         switch (op) {
             case "get_project" -> {
                 a = new Args(positional, named, "folder_name", "project_name");
-                byte[] ispac = model.ssisdb("catalog.get_project").getProject(a.string("folder_name"), a.string("project_name"));
+                byte[] ispac = model.ssisdb("catalog.get_project")
+                        .getProject(a.string("folder_name"), a.string("project_name"));
                 List<Object[]> rows = new ArrayList<>();
                 rows.add(new Object[] {ispac});
                 return StandInSql.Result.rows(List.of("project_stream"), List.of(SqlType.varbinaryMax()), rows);
@@ -46,20 +48,24 @@ final class MsdbProcedures {
                 requireRole("ssis_admin", proc);
                 a = new Args(positional, named, "folder_name", "project_name", "project_stream", "operation_id");
                 Object stream = a.raw("project_stream");
-                model.ssisdb("catalog.deploy_project").deployProject(a.string("folder_name"), a.string("project_name"),
-                        stream instanceof byte[] b ? b : null);
+                model.ssisdb("catalog.deploy_project")
+                        .deployProject(
+                                a.string("folder_name"),
+                                a.string("project_name"),
+                                stream instanceof byte[] b ? b : null);
                 return StandInSql.Result.status(0);
             }
             case "listfolders" -> {
                 a = new Args(positional, named, "parentfolderid");
                 UUID parent = a.uuid("parentfolderid");
-                return folderRows(model.select(model.foldersTable(),
-                        r -> java.util.Objects.equals(r.get("parentfolderid"), parent)));
+                return folderRows(model.select(
+                        model.foldersTable(), r -> java.util.Objects.equals(r.get("parentfolderid"), parent)));
             }
             case "getfolder" -> {
                 a = new Args(positional, named, "name", "parentfolderid");
                 UUID id = model.getFolder(a.uuid("parentfolderid"), a.string("name"));
-                return folderRows(id == null ? List.of() : model.select(model.foldersTable(), r -> id.equals(r.get("folderid"))));
+                return folderRows(
+                        id == null ? List.of() : model.select(model.foldersTable(), r -> id.equals(r.get("folderid"))));
             }
             case "addfolder" -> {
                 requireRole("db_ssisadmin", proc);
@@ -69,8 +75,22 @@ final class MsdbProcedures {
             }
             case "putpackage" -> {
                 requireRole("db_ssisadmin", proc);
-                a = new Args(positional, named, "name", "id", "description", "createdate", "folderid", "packagedata",
-                        "packageformat", "packagetype", "vermajor", "verminor", "verbuild", "vercomments", "verid");
+                a = new Args(
+                        positional,
+                        named,
+                        "name",
+                        "id",
+                        "description",
+                        "createdate",
+                        "folderid",
+                        "packagedata",
+                        "packageformat",
+                        "packagetype",
+                        "vermajor",
+                        "verminor",
+                        "verbuild",
+                        "vercomments",
+                        "verid");
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (String col : a.names) {
                     if (a.has(col)) {
@@ -83,7 +103,10 @@ final class MsdbProcedures {
             case "setpackageroles" -> {
                 requireRole("db_ssisadmin", proc);
                 a = new Args(positional, named, "name", "folderid", "readrole", "writerole");
-                model.setPackageRoles(a.string("name"), a.uuid("folderid"), a.optionalString("readrole"),
+                model.setPackageRoles(
+                        a.string("name"),
+                        a.uuid("folderid"),
+                        a.optionalString("readrole"),
                         a.optionalString("writerole"));
                 return StandInSql.Result.status(0);
             }
@@ -113,8 +136,10 @@ final class MsdbProcedures {
 
     private void requireRole(String role, String proc) {
         if (!session.isRoleMember(role)) {
-            throw new StandInSqlException(229, 14, "The EXECUTE permission was denied on the object '" + proc
-                    + "', database 'msdb', schema 'dbo'.");
+            throw new StandInSqlException(
+                    229,
+                    14,
+                    "The EXECUTE permission was denied on the object '" + proc + "', database 'msdb', schema 'dbo'.");
         }
     }
 
@@ -123,8 +148,10 @@ final class MsdbProcedures {
         for (Map<String, Object> f : folders) {
             rows.add(new Object[] {f.get("folderid"), f.get("parentfolderid"), f.get("foldername")});
         }
-        return StandInSql.Result.rows(List.of("folderid", "parentfolderid", "foldername"),
-                List.of(SqlType.UNIQUEIDENTIFIER, SqlType.UNIQUEIDENTIFIER, SqlType.nvarchar(128)), rows);
+        return StandInSql.Result.rows(
+                List.of("folderid", "parentfolderid", "foldername"),
+                List.of(SqlType.UNIQUEIDENTIFIER, SqlType.UNIQUEIDENTIFIER, SqlType.nvarchar(128)),
+                rows);
     }
 
     /** Procedure arguments by SQL Server's parameter order, positional or named ({@code @name = value}). */
@@ -151,7 +178,8 @@ final class MsdbProcedures {
         String string(String name) {
             Object v = values.get(name);
             if (v == null) {
-                throw new StandInSqlException(201, "Procedure expects parameter '@" + name + "', which was not supplied.");
+                throw new StandInSqlException(
+                        201, "Procedure expects parameter '@" + name + "', which was not supplied.");
             }
             return v.toString();
         }

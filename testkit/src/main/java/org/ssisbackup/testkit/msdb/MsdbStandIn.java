@@ -28,12 +28,14 @@ public final class MsdbStandIn implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MsdbStandIn.class);
 
     static final String SERVER_NAME = "MSDB-STANDIN";
-    static final String VERSION_BANNER = "Microsoft SQL Server 2022 (RTM) - 16.0.4236.2 (X64) -- msdb STAND-IN for tests, not SQL Server";
+    static final String VERSION_BANNER =
+            "Microsoft SQL Server 2022 (RTM) - 16.0.4236.2 (X64) -- msdb STAND-IN for tests, not SQL Server";
 
     /** A login: name, password, database roles in msdb, and the sid that becomes a package's owner. */
     public record Account(String user, String password, Set<String> roles, byte[] sid) {
         public Account {
-            roles = Set.copyOf(roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+            roles = Set.copyOf(
+                    roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
         }
 
         @Override
@@ -182,8 +184,10 @@ public final class MsdbStandIn implements AutoCloseable {
             case "productmajorversion" -> model.isSqlServer2005() ? "9" : "16";
             case "edition" -> model.nativeBackups().edition();
             case "engineedition" -> String.valueOf(model.nativeBackups().engineEdition());
-            case "instancedefaultbackuppath" -> model.nativeBackups().defaultDirectory() == null ? null
-                    : model.nativeBackups().defaultDirectory().toString();
+            case "instancedefaultbackuppath" ->
+                model.nativeBackups().defaultDirectory() == null
+                        ? null
+                        : model.nativeBackups().defaultDirectory().toString();
             case "servername", "machinename" -> SERVER_NAME;
             default -> null;
         };
@@ -194,7 +198,8 @@ public final class MsdbStandIn implements AutoCloseable {
             return MsdbModel.SA_SID.clone();
         }
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(user.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(user.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return Arrays.copyOf(h, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -224,14 +229,17 @@ public final class MsdbStandIn implements AutoCloseable {
         }
         String password = System.getenv(passwordEnv);
         if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("set the stand-in's login password in the environment variable " + passwordEnv);
+            throw new IllegalArgumentException(
+                    "set the stand-in's login password in the environment variable " + passwordEnv);
         }
         MsdbModel model = new MsdbModel(sql2005);
         if (seed != null) {
             int n = DtsxSeed.load(seed, model);
             log.info("msdb stand-in: seeded {} packages from {}", n, seed);
         }
-        MsdbStandIn server = new MsdbStandIn(model).addAccount(user, password, "db_ssisadmin", "db_backupoperator").start(port);
+        MsdbStandIn server = new MsdbStandIn(model)
+                .addAccount(user, password, "db_ssisadmin", "db_backupoperator")
+                .start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

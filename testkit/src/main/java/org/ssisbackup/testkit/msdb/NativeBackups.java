@@ -96,13 +96,18 @@ public final class NativeBackups {
     /** BACKUP DATABASE db TO DISK|URL = target WITH options. */
     void backup(String database, String device, String target, List<String> options) {
         if (!database.equalsIgnoreCase("msdb")) {
-            throw new StandInSqlException(911, "Database '" + database + "' does not exist. Make sure that the name is entered correctly.");
+            throw new StandInSqlException(
+                    911, "Database '" + database + "' does not exist. Make sure that the name is entered correctly.");
         }
         boolean compress = options.contains("COMPRESSION");
         if (compress && (engineEdition == 4 || edition.startsWith("Web"))) {
-            throw new StandInSqlException(1844, "BACKUP DATABASE WITH COMPRESSION is not supported on " + edition + ".");
+            throw new StandInSqlException(
+                    1844, "BACKUP DATABASE WITH COMPRESSION is not supported on " + edition + ".");
         }
-        if (!options.contains("FORMAT") && !options.contains("INIT") && device.equals("DISK") && Files.exists(Path.of(target))) {
+        if (!options.contains("FORMAT")
+                && !options.contains("INIT")
+                && device.equals("DISK")
+                && Files.exists(Path.of(target))) {
             throw new StandInSqlException(4035, "the stand-in only overwrites a backup file WITH INIT or FORMAT");
         }
         byte[] image = image(compress);
@@ -137,7 +142,10 @@ public final class NativeBackups {
             image = fromUrl(source);
         }
         if (image.length < MAGIC.length + 32 || !Arrays.equals(Arrays.copyOf(image, MAGIC.length), MAGIC)) {
-            throw new StandInSqlException(3241, "The media family on device '" + source + "' is incorrectly formed. SQL Server cannot process this media family.");
+            throw new StandInSqlException(
+                    3241,
+                    "The media family on device '" + source
+                            + "' is incorrectly formed. SQL Server cannot process this media family.");
         }
         byte[] body = Arrays.copyOfRange(image, 0, image.length - 32);
         byte[] sum = Arrays.copyOfRange(image, image.length - 32, image.length);
@@ -151,7 +159,8 @@ public final class NativeBackups {
         try {
             out.write(MAGIC);
             DataOutputStream header = new DataOutputStream(out);
-            header.writeUTF("database=msdb;version=" + MsdbStandIn.serverProperty("ProductVersion", model) + ";compressed=" + compress);
+            header.writeUTF("database=msdb;version=" + MsdbStandIn.serverProperty("ProductVersion", model)
+                    + ";compressed=" + compress);
             OutputStream body = compress ? new DeflaterOutputStream(out) : out;
             DataOutputStream data = new DataOutputStream(body);
             for (Map<String, Object> p : model.select(model.packagesTable(), r -> true)) {
@@ -180,25 +189,32 @@ public final class NativeBackups {
 
     // ---- TO URL: s3://host:port/bucket/key with a credential named by a prefix of the URL ----
 
-    private record S3Target(MinioClient client, String bucket, String key) {
-    }
+    private record S3Target(MinioClient client, String bucket, String key) {}
 
     private S3Target s3(String url) {
         if (!MsdbStandIn.serverProperty("ProductMajorVersion", model).equals("16")) {
             throw new StandInSqlException(102, "Incorrect syntax near 'URL'.");
         }
         if (!url.startsWith("s3://")) {
-            throw new StandInSqlException(3201, "Cannot open backup device '" + url + "'. Operating system error 50(The request is not supported.).");
+            throw new StandInSqlException(
+                    3201,
+                    "Cannot open backup device '" + url
+                            + "'. Operating system error 50(The request is not supported.).");
         }
-        String prefix = credentials.keySet().stream().filter(p -> url.startsWith(p + "/"))
+        String prefix = credentials.keySet().stream()
+                .filter(p -> url.startsWith(p + "/"))
                 .max(java.util.Comparator.comparingInt(String::length))
-                .orElseThrow(() -> new StandInSqlException(3201, "Cannot open backup device '" + url
-                        + "'. Operating system error 5(Access is denied.). No credential matches the URL."));
+                .orElseThrow(() -> new StandInSqlException(
+                        3201,
+                        "Cannot open backup device '" + url
+                                + "'. Operating system error 5(Access is denied.). No credential matches the URL."));
         S3Credential credential = credentials.get(prefix);
         URI uri = URI.create(url.replaceFirst("^s3://", "http://"));
         String[] path = uri.getPath().substring(1).split("/", 2);
-        MinioClient client = MinioClient.builder().endpoint("http://" + uri.getHost() + ":" + uri.getPort())
-                .credentials(credential.accessKey(), credential.secretKey()).build();
+        MinioClient client = MinioClient.builder()
+                .endpoint("http://" + uri.getHost() + ":" + uri.getPort())
+                .credentials(credential.accessKey(), credential.secretKey())
+                .build();
         return new S3Target(client, path[0], path[1]);
     }
 
@@ -208,7 +224,12 @@ public final class NativeBackups {
             Path temp = Files.createTempFile("standin-backup", ".bak");
             try {
                 Files.write(temp, image);
-                t.client().uploadObject(UploadObjectArgs.builder().bucket(t.bucket()).object(t.key()).filename(temp.toString()).build());
+                t.client()
+                        .uploadObject(UploadObjectArgs.builder()
+                                .bucket(t.bucket())
+                                .object(t.key())
+                                .filename(temp.toString())
+                                .build());
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -219,7 +240,11 @@ public final class NativeBackups {
 
     private byte[] fromUrl(String url) {
         S3Target t = s3(url);
-        try (InputStream in = t.client().getObject(GetObjectArgs.builder().bucket(t.bucket()).object(t.key()).build())) {
+        try (InputStream in = t.client()
+                .getObject(GetObjectArgs.builder()
+                        .bucket(t.bucket())
+                        .object(t.key())
+                        .build())) {
             return in.readAllBytes();
         } catch (Exception e) {
             throw cannotOpen(url, "2(The system cannot find the file specified.)");
@@ -227,7 +252,8 @@ public final class NativeBackups {
     }
 
     private static StandInSqlException cannotOpen(String device, String osError) {
-        return new StandInSqlException(3201, "Cannot open backup device '" + device + "'. Operating system error " + osError + ".");
+        return new StandInSqlException(
+                3201, "Cannot open backup device '" + device + "'. Operating system error " + osError + ".");
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -8,8 +8,14 @@ import java.util.Map;
 /** The stand-in's T-SQL tokens and a cursor over them: the parsing half of {@link StandInSql}. */
 final class SqlParser {
 
-
-    enum Kind { WORD, PARAM, SYSVAR, NUMBER, STRING, PUNCT }
+    enum Kind {
+        WORD,
+        PARAM,
+        SYSVAR,
+        NUMBER,
+        STRING,
+        PUNCT
+    }
 
     record Token(Kind kind, String text) {
         boolean isWord() {
@@ -21,8 +27,9 @@ final class SqlParser {
         }
     }
 
-    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("FROM", "WHERE", "AND", "ORDER", "BY", "AS",
-            "ASC", "DESC", "IS", "NOT", "NULL", "SELECT", "EXEC", "EXECUTE", "SET", "OUTPUT", "BACKUP", "RESTORE", "WITH");
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of(
+            "FROM", "WHERE", "AND", "ORDER", "BY", "AS", "ASC", "DESC", "IS", "NOT", "NULL", "SELECT", "EXEC",
+            "EXECUTE", "SET", "OUTPUT", "BACKUP", "RESTORE", "WITH");
 
     static boolean isKeyword(String word) {
         return KEYWORDS.contains(word.toUpperCase(Locale.ROOT));
@@ -43,7 +50,9 @@ final class SqlParser {
                 StringBuilder sb = new StringBuilder();
                 i++;
                 while (true) {
-                    if (i >= n) throw new StandInSqlException(105, "Unclosed quotation mark after the character string '" + sb + "'.");
+                    if (i >= n)
+                        throw new StandInSqlException(
+                                105, "Unclosed quotation mark after the character string '" + sb + "'.");
                     char s = sql.charAt(i++);
                     if (s == '\'') {
                         if (i < n && sql.charAt(i) == '\'') {
@@ -81,7 +90,8 @@ final class SqlParser {
                     char w = sql.charAt(i);
                     if (w == '[') {
                         int close = sql.indexOf(']', i);
-                        if (close < 0) throw new StandInSqlException(105, "Unclosed bracket in '" + sql.substring(i) + "'");
+                        if (close < 0)
+                            throw new StandInSqlException(105, "Unclosed bracket in '" + sql.substring(i) + "'");
                         sb.append(sql, i + 1, close);
                         i = close + 1;
                     } else if (Character.isLetterOrDigit(w) || w == '_' || w == '#' || w == '$') {
@@ -198,6 +208,5 @@ final class SqlParser {
         }
     }
 
-    private SqlParser() {
-    }
+    private SqlParser() {}
 }

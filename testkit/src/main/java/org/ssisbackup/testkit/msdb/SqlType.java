@@ -13,7 +13,15 @@ import java.util.UUID;
  */
 public record SqlType(Kind kind, int length) {
 
-    public enum Kind { NVARCHAR, VARBINARY, UNIQUEIDENTIFIER, INT, BIGINT, BIT, DATETIME }
+    public enum Kind {
+        NVARCHAR,
+        VARBINARY,
+        UNIQUEIDENTIFIER,
+        INT,
+        BIGINT,
+        BIT,
+        DATETIME
+    }
 
     /** TDS "max" length marker: the value is sent as a partially length-prefixed (PLP) stream. */
     static final int MAX = 0xFFFF;
@@ -21,10 +29,22 @@ public record SqlType(Kind kind, int length) {
     /** SQL_Latin1_General_CP1_CI_AS, the collation the stand-in reports. */
     static final byte[] COLLATION = {0x09, 0x04, (byte) 0xD0, 0x00, 0x34};
 
-    public static SqlType nvarchar(int chars) { return new SqlType(Kind.NVARCHAR, chars); }
-    public static SqlType nvarcharMax() { return new SqlType(Kind.NVARCHAR, MAX); }
-    public static SqlType varbinary(int bytes) { return new SqlType(Kind.VARBINARY, bytes); }
-    public static SqlType varbinaryMax() { return new SqlType(Kind.VARBINARY, MAX); }
+    public static SqlType nvarchar(int chars) {
+        return new SqlType(Kind.NVARCHAR, chars);
+    }
+
+    public static SqlType nvarcharMax() {
+        return new SqlType(Kind.NVARCHAR, MAX);
+    }
+
+    public static SqlType varbinary(int bytes) {
+        return new SqlType(Kind.VARBINARY, bytes);
+    }
+
+    public static SqlType varbinaryMax() {
+        return new SqlType(Kind.VARBINARY, MAX);
+    }
+
     public static final SqlType UNIQUEIDENTIFIER = new SqlType(Kind.UNIQUEIDENTIFIER, 16);
     public static final SqlType INT = new SqlType(Kind.INT, 4);
     public static final SqlType BIGINT = new SqlType(Kind.BIGINT, 8);
@@ -66,41 +86,72 @@ public record SqlType(Kind kind, int length) {
                 out.u8(0xA5);
                 out.u16(length);
             }
-            case UNIQUEIDENTIFIER -> { out.u8(0x24); out.u8(16); }
-            case INT -> { out.u8(0x26); out.u8(4); }
-            case BIGINT -> { out.u8(0x26); out.u8(8); }
-            case BIT -> { out.u8(0x68); out.u8(1); }
-            case DATETIME -> { out.u8(0x6F); out.u8(8); }
+            case UNIQUEIDENTIFIER -> {
+                out.u8(0x24);
+                out.u8(16);
+            }
+            case INT -> {
+                out.u8(0x26);
+                out.u8(4);
+            }
+            case BIGINT -> {
+                out.u8(0x26);
+                out.u8(8);
+            }
+            case BIT -> {
+                out.u8(0x68);
+                out.u8(1);
+            }
+            case DATETIME -> {
+                out.u8(0x6F);
+                out.u8(8);
+            }
         }
     }
 
     /** Writes one value (possibly null) in this type's row encoding. */
     void writeValue(TdsBuffer out, Object value) {
         switch (kind) {
-            case NVARCHAR -> writeVariable(out, value == null ? null : value.toString().getBytes(StandardCharsets.UTF_16LE));
+            case NVARCHAR ->
+                writeVariable(out, value == null ? null : value.toString().getBytes(StandardCharsets.UTF_16LE));
             case VARBINARY -> writeVariable(out, (byte[]) value);
             case UNIQUEIDENTIFIER -> {
-                if (value == null) { out.u8(0); return; }
+                if (value == null) {
+                    out.u8(0);
+                    return;
+                }
                 out.u8(16);
                 out.bytes(guidBytes(value instanceof UUID u ? u : UUID.fromString(value.toString())));
             }
             case INT -> {
-                if (value == null) { out.u8(0); return; }
+                if (value == null) {
+                    out.u8(0);
+                    return;
+                }
                 out.u8(4);
                 out.i32(((Number) value).intValue());
             }
             case BIGINT -> {
-                if (value == null) { out.u8(0); return; }
+                if (value == null) {
+                    out.u8(0);
+                    return;
+                }
                 out.u8(8);
                 out.i64(((Number) value).longValue());
             }
             case BIT -> {
-                if (value == null) { out.u8(0); return; }
+                if (value == null) {
+                    out.u8(0);
+                    return;
+                }
                 out.u8(1);
                 out.u8(Boolean.TRUE.equals(value) || (value instanceof Number n && n.intValue() != 0) ? 1 : 0);
             }
             case DATETIME -> {
-                if (value == null) { out.u8(0); return; }
+                if (value == null) {
+                    out.u8(0);
+                    return;
+                }
                 LocalDateTime t = (LocalDateTime) value;
                 LocalDateTime base = LocalDateTime.of(1900, 1, 1, 0, 0);
                 long days = ChronoUnit.DAYS.between(base.toLocalDate(), t.toLocalDate());
@@ -146,12 +197,16 @@ public record SqlType(Kind kind, int length) {
             be[i] = (byte) (msb >>> (56 - 8 * i));
             be[8 + i] = (byte) (lsb >>> (56 - 8 * i));
         }
-        return new byte[] {be[3], be[2], be[1], be[0], be[5], be[4], be[7], be[6],
-                be[8], be[9], be[10], be[11], be[12], be[13], be[14], be[15]};
+        return new byte[] {
+            be[3], be[2], be[1], be[0], be[5], be[4], be[7], be[6], be[8], be[9], be[10], be[11], be[12], be[13],
+            be[14], be[15]
+        };
     }
 
     static UUID uuidFromGuidBytes(byte[] g) {
-        byte[] be = {g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]};
+        byte[] be = {
+            g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]
+        };
         long msb = 0;
         long lsb = 0;
         for (int i = 0; i < 8; i++) {
@@ -163,21 +218,53 @@ public record SqlType(Kind kind, int length) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase() + (kind == Kind.NVARCHAR || kind == Kind.VARBINARY
-                ? "(" + (length == MAX ? "max" : length) + ")" : "");
+        return kind.name().toLowerCase()
+                + (kind == Kind.NVARCHAR || kind == Kind.VARBINARY ? "(" + (length == MAX ? "max" : length) + ")" : "");
     }
 
     /** Little-endian byte buffer for building TDS token streams. */
     static final class TdsBuffer extends ByteArrayOutputStream {
-        TdsBuffer u8(int v) { write(v & 0xFF); return this; }
-        TdsBuffer u16(int v) { write(v & 0xFF); write((v >>> 8) & 0xFF); return this; }
-        TdsBuffer i32(int v) { u16(v & 0xFFFF); u16(v >>> 16); return this; }
-        TdsBuffer i64(long v) { i32((int) v); i32((int) (v >>> 32)); return this; }
-        TdsBuffer bytes(byte[] b) { write(b, 0, b.length); return this; }
-        TdsBuffer bytes(byte[] b, int off, int len) { write(b, off, len); return this; }
+        TdsBuffer u8(int v) {
+            write(v & 0xFF);
+            return this;
+        }
+
+        TdsBuffer u16(int v) {
+            write(v & 0xFF);
+            write((v >>> 8) & 0xFF);
+            return this;
+        }
+
+        TdsBuffer i32(int v) {
+            u16(v & 0xFFFF);
+            u16(v >>> 16);
+            return this;
+        }
+
+        TdsBuffer i64(long v) {
+            i32((int) v);
+            i32((int) (v >>> 32));
+            return this;
+        }
+
+        TdsBuffer bytes(byte[] b) {
+            write(b, 0, b.length);
+            return this;
+        }
+
+        TdsBuffer bytes(byte[] b, int off, int len) {
+            write(b, off, len);
+            return this;
+        }
         /** B_VARCHAR: a one-byte character count, then UTF-16LE. */
-        TdsBuffer bVarchar(String s) { u8(s.length()); return bytes(s.getBytes(StandardCharsets.UTF_16LE)); }
+        TdsBuffer bVarchar(String s) {
+            u8(s.length());
+            return bytes(s.getBytes(StandardCharsets.UTF_16LE));
+        }
         /** US_VARCHAR: a two-byte character count, then UTF-16LE. */
-        TdsBuffer usVarchar(String s) { u16(s.length()); return bytes(s.getBytes(StandardCharsets.UTF_16LE)); }
+        TdsBuffer usVarchar(String s) {
+            u16(s.length());
+            return bytes(s.getBytes(StandardCharsets.UTF_16LE));
+        }
     }
 }

@@ -42,15 +42,24 @@ final class SqlValues {
                 try {
                     yield UUID.fromString(v.toString().trim().replace("{", "").replace("}", ""));
                 } catch (IllegalArgumentException e) {
-                    throw new StandInSqlException(8169, "Conversion failed when converting from a character string to uniqueidentifier.");
+                    throw new StandInSqlException(
+                            8169, "Conversion failed when converting from a character string to uniqueidentifier.");
                 }
             }
-            case NVARCHAR -> v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_16LE) : v.toString();
-            case VARBINARY -> v instanceof byte[] ? v : v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
-            case INT -> v instanceof Boolean bo ? (bo ? 1 : 0) : v instanceof String str ? Integer.parseInt(str.trim()) : ((Number) v).intValue();
+            case NVARCHAR ->
+                v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_16LE) : v.toString();
+            case VARBINARY ->
+                v instanceof byte[] ? v : v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+            case INT ->
+                v instanceof Boolean bo
+                        ? (bo ? 1 : 0)
+                        : v instanceof String str ? Integer.parseInt(str.trim()) : ((Number) v).intValue();
             case BIGINT -> v instanceof String str ? Long.parseLong(str.trim()) : ((Number) v).longValue();
             case BIT -> v instanceof Boolean ? v : ((Number) v).intValue() != 0;
-            case DATETIME -> v instanceof LocalDateTime ? v : LocalDateTime.parse(v.toString().replace(' ', 'T'));
+            case DATETIME ->
+                v instanceof LocalDateTime
+                        ? v
+                        : LocalDateTime.parse(v.toString().replace(' ', 'T'));
         };
     }
 
@@ -72,6 +81,5 @@ final class SqlValues {
         return SqlType.nvarcharMax();
     }
 
-    private SqlValues() {
-    }
+    private SqlValues() {}
 }

@@ -4,11 +4,6 @@ import static org.ssisbackup.testkit.msdb.SqlParser.simpleName;
 import static org.ssisbackup.testkit.msdb.SqlParser.syntax;
 import static org.ssisbackup.testkit.msdb.SqlParser.tokenize;
 
-import org.ssisbackup.testkit.msdb.SqlParser.Cursor;
-import org.ssisbackup.testkit.msdb.SqlParser.Kind;
-import org.ssisbackup.testkit.msdb.SqlParser.Token;
-
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -16,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.ssisbackup.testkit.msdb.SqlParser.Cursor;
+import org.ssisbackup.testkit.msdb.SqlParser.Kind;
+import org.ssisbackup.testkit.msdb.SqlParser.Token;
 
 /**
  * The T-SQL the stand-in understands: what a package-deployment backup tool sends to msdb, no more.
@@ -39,8 +36,12 @@ import java.util.function.Predicate;
 final class StandInSql {
 
     /** What one statement returned: an optional result set, a row count, a return status. */
-    record Result(List<String> columnNames, List<SqlType> columnTypes, List<Object[]> rows, long rowCount,
-                  Integer returnStatus) {
+    record Result(
+            List<String> columnNames,
+            List<SqlType> columnTypes,
+            List<Object[]> rows,
+            long rowCount,
+            Integer returnStatus) {
         static Result rows(List<String> names, List<SqlType> types, List<Object[]> rows) {
             return new Result(names, types, rows, rows.size(), null);
         }
@@ -57,7 +58,9 @@ final class StandInSql {
     /** The session's view of the server: who is logged in, what they may do. */
     interface SessionContext {
         String user();
+
         boolean isRoleMember(String role);
+
         byte[] callerSid();
     }
 
@@ -106,14 +109,12 @@ final class StandInSql {
 
     // ---- SELECT ----
 
-    private record Item(String name, SqlType type, Function<Map<String, Object>, Object> value) {
-    }
+    private record Item(String name, SqlType type, Function<Map<String, Object>, Object> value) {}
 
     /** A select item whose type may depend on the table's columns, known only after FROM. */
     private interface ItemSource {
         Item bind(Map<String, SqlType> columns);
     }
-
 
     private Result select(Cursor c) {
         List<ItemSource> sources = new ArrayList<>();
@@ -155,8 +156,8 @@ final class StandInSql {
         if (!order.isEmpty()) {
             Comparator<Map<String, Object>> cmp = null;
             for (Map.Entry<String, Boolean> o : order) {
-                Comparator<Map<String, Object>> one = Comparator.comparing(r -> SqlValues.comparable(r.get(o.getKey())),
-                        Comparator.nullsFirst(Comparator.naturalOrder()));
+                Comparator<Map<String, Object>> one = Comparator.comparing(
+                        r -> SqlValues.comparable(r.get(o.getKey())), Comparator.nullsFirst(Comparator.naturalOrder()));
                 if (o.getValue()) {
                     one = one.reversed();
                 }
@@ -188,7 +189,9 @@ final class StandInSql {
         String alias = null;
         if (c.acceptKeyword("AS")) {
             alias = c.next().unquoted();
-        } else if (!c.atEnd() && c.peek().isWord() && !SqlParser.isKeyword(c.peek().text())) {
+        } else if (!c.atEnd()
+                && c.peek().isWord()
+                && !SqlParser.isKeyword(c.peek().text())) {
             alias = c.next().unquoted();
         }
         if (alias == null) {
@@ -227,7 +230,10 @@ final class StandInSql {
                     c.expect(")");
                     return cols -> {
                         Item i = inner.bind(cols);
-                        return new Item(i.name(), type, row -> SqlValues.convert(i.value().apply(row), type));
+                        return new Item(
+                                i.name(),
+                                type,
+                                row -> SqlValues.convert(i.value().apply(row), type));
                     };
                 }
                 case "DATALENGTH" -> {
@@ -235,7 +241,10 @@ final class StandInSql {
                     c.expect(")");
                     return cols -> {
                         Item i = inner.bind(cols);
-                        return new Item("", SqlType.BIGINT, row -> SqlValues.dataLength(i.value().apply(row)));
+                        return new Item(
+                                "",
+                                SqlType.BIGINT,
+                                row -> SqlValues.dataLength(i.value().apply(row)));
                     };
                 }
                 case "SERVERPROPERTY" -> {
@@ -263,7 +272,9 @@ final class StandInSql {
                     boolean exists = simple.equals(model.packagesTable()) || simple.equals(model.foldersTable());
                     return constant("", SqlType.INT, exists ? Math.abs(simple.hashCode()) : null);
                 }
-                default -> throw new StandInSqlException(195, "'" + t.text() + "' is not a recognized built-in function name.");
+                default ->
+                    throw new StandInSqlException(
+                            195, "'" + t.text() + "' is not a recognized built-in function name.");
             }
         }
         if (t.isWord()) {
@@ -331,7 +342,9 @@ final class StandInSql {
         String device = device(c);
         String target = c.stringOrParam();
         List<String> options = options(c);
-        if (!session.isRoleMember("db_backupoperator") && !session.isRoleMember("db_owner") && !session.isRoleMember("sysadmin")) {
+        if (!session.isRoleMember("db_backupoperator")
+                && !session.isRoleMember("db_owner")
+                && !session.isRoleMember("sysadmin")) {
             throw new StandInSqlException(262, 14, "BACKUP DATABASE permission denied in database '" + database + "'.");
         }
         model.nativeBackups().backup(database, device, target, options);
@@ -340,7 +353,8 @@ final class StandInSql {
 
     private Result restoreVerifyOnly(Cursor c) {
         if (!c.acceptKeyword("VERIFYONLY")) {
-            throw new StandInSqlException(102, "the stand-in models RESTORE VERIFYONLY only (restoring msdb is an admin's manual step)");
+            throw new StandInSqlException(
+                    102, "the stand-in models RESTORE VERIFYONLY only (restoring msdb is an admin's manual step)");
         }
         c.expectKeyword("FROM");
         String device = device(c);
@@ -400,7 +414,8 @@ final class StandInSql {
             case NUMBER -> Integer.parseInt(t.text());
             case WORD -> {
                 if (t.text().equalsIgnoreCase("NULL")) yield null;
-                if (t.text().toLowerCase(Locale.ROOT).startsWith("0x")) yield HexFormat.of().parseHex(t.text().substring(2));
+                if (t.text().toLowerCase(Locale.ROOT).startsWith("0x"))
+                    yield HexFormat.of().parseHex(t.text().substring(2));
                 throw syntax(t);
             }
             default -> throw syntax(t);

@@ -19,12 +19,10 @@ final class TdsRequest {
         }
     }
 
-    record RpcParam(String name, boolean output, Object value) {
-    }
+    record RpcParam(String name, boolean output, Object value) {}
 
     /** A remote procedure call: either a name ("sp_ssis_putpackage") or a well-known id (10 = sp_executesql). */
-    record Rpc(String procName, int procId, List<RpcParam> params) {
-    }
+    record Rpc(String procName, int procId, List<RpcParam> params) {}
 
     static Login parseLogin(byte[] p) {
         ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
@@ -151,7 +149,9 @@ final class TdsRequest {
                 if (len == 0) return null;
                 int days = b.getInt();
                 long ticks = b.getInt() & 0xFFFFFFFFL;
-                return LocalDateTime.of(1900, 1, 1, 0, 0).plusDays(days).plusNanos(Math.round(ticks * 1_000_000_000.0 / 300));
+                return LocalDateTime.of(1900, 1, 1, 0, 0)
+                        .plusDays(days)
+                        .plusNanos(Math.round(ticks * 1_000_000_000.0 / 300));
             }
             case 0x2A -> { // DATETIME2N: scale, then time (3-5 bytes) and date (3 bytes)
                 int scale = b.get() & 0xFF;
@@ -180,12 +180,15 @@ final class TdsRequest {
                 byte[] mag = new byte[len - 1];
                 b.get(mag);
                 java.math.BigInteger v = java.math.BigInteger.ZERO;
-                for (int i = mag.length - 1; i >= 0; i--) v = v.shiftLeft(8).or(java.math.BigInteger.valueOf(mag[i] & 0xFF));
+                for (int i = mag.length - 1; i >= 0; i--)
+                    v = v.shiftLeft(8).or(java.math.BigInteger.valueOf(mag[i] & 0xFF));
                 java.math.BigDecimal d = new java.math.BigDecimal(v, scale);
                 return sign == 1 ? d : d.negate();
             }
-            default -> throw new StandInSqlException(8009,
-                    "parameter type 0x" + Integer.toHexString(type) + " is not modelled by the msdb stand-in");
+            default ->
+                throw new StandInSqlException(
+                        8009,
+                        "parameter type 0x" + Integer.toHexString(type) + " is not modelled by the msdb stand-in");
         }
     }
 
@@ -200,7 +203,8 @@ final class TdsRequest {
     private static byte[] readPlp(ByteBuffer b) {
         long total = b.getLong();
         if (total == -1L) return null;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(total > 0 ? (int) Math.min(total, 1 << 24) : 256);
+        java.io.ByteArrayOutputStream out =
+                new java.io.ByteArrayOutputStream(total > 0 ? (int) Math.min(total, 1 << 24) : 256);
         while (true) {
             int chunk = b.getInt();
             if (chunk == 0) break;
@@ -211,6 +215,5 @@ final class TdsRequest {
         return out.toByteArray();
     }
 
-    private TdsRequest() {
-    }
+    private TdsRequest() {}
 }

@@ -41,11 +41,9 @@ final class TdsSession implements Runnable {
     private StandInSql sql;
     private int packetId;
 
-    private record Prepared(String statement, List<String> paramNames) {
-    }
+    private record Prepared(String statement, List<String> paramNames) {}
 
-    private record Message(int type, byte[] payload) {
-    }
+    private record Message(int type, byte[] payload) {}
 
     TdsSession(Socket socket, MsdbStandIn server) {
         this.socket = socket;
@@ -71,11 +69,16 @@ final class TdsSession implements Runnable {
                     }
                     case SQL_BATCH -> unlessCancelled(out, () -> batch(out, TdsRequest.parseSqlBatch(m.payload())));
                     case RPC -> unlessCancelled(out, () -> rpc(out, m.payload()));
-                    case ATTENTION -> send(out, new TdsBuffer().u8(0xFD).u16(DONE_ATTN).u16(0).i64(0));
+                    case ATTENTION ->
+                        send(out, new TdsBuffer().u8(0xFD).u16(DONE_ATTN).u16(0).i64(0));
                     default -> {
                         TdsBuffer b = new TdsBuffer();
-                        error(b, new StandInSqlException(40000, "TDS message type 0x" + Integer.toHexString(m.type())
-                                + " is not modelled by the msdb stand-in"));
+                        error(
+                                b,
+                                new StandInSqlException(
+                                        40000,
+                                        "TDS message type 0x" + Integer.toHexString(m.type())
+                                                + " is not modelled by the msdb stand-in"));
                         done(b, 0xFD, DONE_ERROR, 0);
                         send(out, b);
                     }
@@ -149,8 +152,16 @@ final class TdsSession implements Runnable {
         do {
             int n = Math.min(max, data.length - off);
             boolean last = off + n >= data.length;
-            byte[] header = {(byte) TABULAR_RESULT, (byte) (last ? 1 : 0), (byte) ((n + 8) >>> 8), (byte) (n + 8),
-                    0, 0, (byte) (++packetId), 0};
+            byte[] header = {
+                (byte) TABULAR_RESULT,
+                (byte) (last ? 1 : 0),
+                (byte) ((n + 8) >>> 8),
+                (byte) (n + 8),
+                0,
+                0,
+                (byte) (++packetId),
+                0
+            };
             out.write(header);
             out.write(data, off, n);
             off += n;
@@ -159,7 +170,8 @@ final class TdsSession implements Runnable {
     }
 
     private TdsBuffer preloginResponse() {
-        // Options: VERSION, ENCRYPTION (ENCRYPT_NOT_SUP so that the login travels without TLS), INSTOPT, THREADID, MARS.
+        // Options: VERSION, ENCRYPTION (ENCRYPT_NOT_SUP so that the login travels without TLS), INSTOPT, THREADID,
+        // MARS.
         byte[] version = {16, 0, 0x10, (byte) 0x8C, 0, 0};
         byte[][] values = {version, {0x02}, {0x00}, {0, 0, 0, 0}, {0x00}};
         int headerLen = values.length * 5 + 1;
@@ -208,9 +220,18 @@ final class TdsSession implements Runnable {
         envChangeString(b, 1, db, "master");
         b.u8(0xE3).u16(8).u8(7).u8(5).bytes(SqlType.COLLATION).u8(0); // SQL collation
         String prog = "Microsoft SQL Server";
-        b.u8(0xAD).u16(1 + 4 + 1 + prog.length() * 2 + 4).u8(1)
-                .u8(0x74).u8(0x00).u8(0x00).u8(0x04) // TDS 7.4, big-endian in LOGINACK
-                .bVarchar(prog).u8(16).u8(0).u8(0x10).u8(0x8C);
+        b.u8(0xAD)
+                .u16(1 + 4 + 1 + prog.length() * 2 + 4)
+                .u8(1)
+                .u8(0x74)
+                .u8(0x00)
+                .u8(0x00)
+                .u8(0x04) // TDS 7.4, big-endian in LOGINACK
+                .bVarchar(prog)
+                .u8(16)
+                .u8(0)
+                .u8(0x10)
+                .u8(0x8C);
         envChangeString(b, 4, String.valueOf(PACKET_SIZE), String.valueOf(PACKET_SIZE));
         done(b, 0xFD, 0, 0);
         send(out, b);
@@ -219,8 +240,11 @@ final class TdsSession implements Runnable {
     }
 
     private static void envChangeString(TdsBuffer b, int type, String newValue, String oldValue) {
-        b.u8(0xE3).u16(1 + 1 + newValue.length() * 2 + 1 + oldValue.length() * 2).u8(type)
-                .bVarchar(newValue).bVarchar(oldValue);
+        b.u8(0xE3)
+                .u16(1 + 1 + newValue.length() * 2 + 1 + oldValue.length() * 2)
+                .u8(type)
+                .bVarchar(newValue)
+                .bVarchar(oldValue);
     }
 
     private void batch(OutputStream out, String text) throws IOException {
@@ -265,12 +289,16 @@ final class TdsSession implements Runnable {
                 results.addAll(run(stmt, names, p.subList(3, p.size())));
             } else if (id == 11 || "sp_prepare".equals(proc)) {
                 int handle = nextHandle++;
-                prepared.put(handle, new Prepared((String) p.get(2).value(), declaredNames((String) p.get(1).value())));
+                prepared.put(handle, new Prepared((String) p.get(2).value(), declaredNames((String)
+                        p.get(1).value())));
                 outputs.add(new TdsRequest.RpcParam(p.get(0).name(), true, handle));
             } else if (id == 12 || "sp_execute".equals(proc)) {
                 Prepared prep = prepared.get((Integer) p.get(0).value());
                 if (prep == null) {
-                    throw new StandInSqlException(8179, "Could not find prepared statement with handle " + p.get(0).value() + ".");
+                    throw new StandInSqlException(
+                            8179,
+                            "Could not find prepared statement with handle "
+                                    + p.get(0).value() + ".");
                 }
                 results.addAll(run(prep.statement(), prep.paramNames(), p.subList(1, p.size())));
             } else if (id == 15 || "sp_unprepare".equals(proc)) {
@@ -301,7 +329,12 @@ final class TdsSession implements Runnable {
             b.u8(0x79).i32(status);
             for (int i = 0; i < outputs.size(); i++) {
                 TdsRequest.RpcParam o = outputs.get(i);
-                b.u8(0xAC).u16(i).bVarchar(o.name() == null ? "" : o.name()).u8(0x01).i32(0).u16(0);
+                b.u8(0xAC)
+                        .u16(i)
+                        .bVarchar(o.name() == null ? "" : o.name())
+                        .u8(0x01)
+                        .i32(0)
+                        .u16(0);
                 SqlType.INT.writeTypeInfo(b);
                 SqlType.INT.writeValue(b, o.value());
             }
@@ -319,7 +352,8 @@ final class TdsSession implements Runnable {
         Map<String, Object> params = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
             TdsRequest.RpcParam v = values.get(i);
-            String name = v.name() != null && !v.name().isEmpty() ? v.name() : (i < names.size() ? names.get(i) : "@P" + i);
+            String name =
+                    v.name() != null && !v.name().isEmpty() ? v.name() : (i < names.size() ? names.get(i) : "@P" + i);
             params.put(name.toLowerCase(Locale.ROOT), v.value());
         }
         return sql.execute(stmt, params);
@@ -367,7 +401,15 @@ final class TdsSession implements Runnable {
         String msg = e.getMessage() == null ? "error" : e.getMessage();
         String srv = MsdbStandIn.SERVER_NAME;
         int len = 4 + 1 + 1 + 2 + msg.length() * 2 + 1 + srv.length() * 2 + 1 + 4;
-        b.u8(0xAA).u16(len).i32(e.number()).u8(1).u8(e.severity()).usVarchar(msg).bVarchar(srv).u8(0).i32(1);
+        b.u8(0xAA)
+                .u16(len)
+                .i32(e.number())
+                .u8(1)
+                .u8(e.severity())
+                .usVarchar(msg)
+                .bVarchar(srv)
+                .u8(0)
+                .i32(1);
         log.debug("msdb stand-in: error {}: {}", e.number(), msg);
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * JVM could never show.
  */
 public final class ServiceProcess implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Path jar;
@@ -33,7 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private Process process;
 
-    private ServiceProcess(String name, Path jar, Map<String, String> settings, List<String> jvmOptions, Path logDir, int port) {
+    private ServiceProcess(
+            String name, Path jar, Map<String, String> settings, List<String> jvmOptions, Path logDir, int port) {
         this.name = name;
         this.jar = jar;
         this.settings = settings;
@@ -46,18 +48,24 @@ public final class ServiceProcess implements AutoCloseable {
      * Starts a service from the jar that the build of its module left ({@code -Dssisbackup.jar.<module>=...}, set by the
      * system tests' failsafe configuration) and waits until its health endpoint answers.
      */
-    public static ServiceProcess start(String module, String name, Map<String, String> settings, Path logDir) throws IOException {
+    public static ServiceProcess start(String module, String name, Map<String, String> settings, Path logDir)
+            throws IOException {
         String jar = System.getProperty("ssisbackup.jar." + module);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("no jar of " + module + " (system property ssisbackup.jar." + module + " = " + jar
-                    + "): build it first (./mvnw package)");
+            throw new IllegalStateException("no jar of " + module + " (system property ssisbackup.jar." + module + " = "
+                    + jar + "): build it first (./mvnw package)");
         }
         Map<String, String> all = new LinkedHashMap<>(settings);
         int port = freePort();
         all.put("server.port", String.valueOf(port));
         all.putIfAbsent("server.address", "127.0.0.1");
-        ServiceProcess p = new ServiceProcess(name, Path.of(jar), all,
-                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"), logDir, port);
+        ServiceProcess p = new ServiceProcess(
+                name,
+                Path.of(jar),
+                all,
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"),
+                logDir,
+                port);
         p.launch();
         return p;
     }
@@ -91,8 +99,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         // Settings as command-line arguments: they outrank the service's own yml, as an operator's flags would.
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         awaitHealthy(Duration.ofSeconds(120));
     }
 
@@ -101,11 +111,15 @@ public final class ServiceProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting:\n" + tail(60));
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + " while starting:\n" + tail(60));
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url() + "/actuator/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
                     return;
                 }

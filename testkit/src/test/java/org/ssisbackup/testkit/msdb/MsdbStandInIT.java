@@ -50,7 +50,8 @@ class MsdbStandInIT {
     @Test
     void aStalledStatementEndsInTheDriversQueryTimeoutAndTheConnectionStaysUsable() throws Exception {
         server.stallWhen(sql -> sql.contains("sysssispackages"));
-        try (Connection c = connect("backup", "S3cret!pw"); Statement st = c.createStatement()) {
+        try (Connection c = connect("backup", "S3cret!pw");
+                Statement st = c.createStatement()) {
             st.setQueryTimeout(1);
             assertThatThrownBy(() -> st.executeQuery("SELECT name FROM msdb.dbo.sysssispackages"))
                     .isInstanceOf(java.sql.SQLTimeoutException.class);
@@ -64,8 +65,10 @@ class MsdbStandInIT {
 
     @Test
     void logsInAndAnswersABatch() throws Exception {
-        try (Connection c = connect("backup", "S3cret!pw"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@VERSION AS v, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS pv, IS_ROLEMEMBER('db_ssisadmin') AS admin")) {
+        try (Connection c = connect("backup", "S3cret!pw");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT @@VERSION AS v, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS pv, IS_ROLEMEMBER('db_ssisadmin') AS admin")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString("v")).contains("STAND-IN");
             assertThat(rs.getString("pv")).startsWith("16.");
@@ -115,7 +118,8 @@ class MsdbStandInIT {
                         assertThat(rs.getString("name")).isEqualTo("Big");
                         assertThat(UUID.fromString(rs.getString("id"))).isEqualTo(id);
                         assertThat(UUID.fromString(rs.getString("folderid"))).isEqualTo(etl);
-                        assertThat(rs.getTimestamp("createdate").toLocalDateTime()).isEqualTo(LocalDateTime.of(2024, 2, 29, 13, 14, 15));
+                        assertThat(rs.getTimestamp("createdate").toLocalDateTime())
+                                .isEqualTo(LocalDateTime.of(2024, 2, 29, 13, 14, 15));
                         assertThat(rs.getInt("vermajor")).isEqualTo(2);
                         assertThat(rs.getInt("verbuild")).isEqualTo(42);
                         assertThat(rs.getBoolean("isencrypted")).isFalse();
@@ -128,7 +132,9 @@ class MsdbStandInIT {
                             while ((n = in.read(buf)) > 0) {
                                 md.update(buf, 0, n);
                             }
-                            assertThat(md.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+                            assertThat(md.digest())
+                                    .isEqualTo(
+                                            MessageDigest.getInstance("SHA-256").digest(data));
                         }
                         assertThat(rs.next()).isFalse();
                     }
@@ -140,23 +146,28 @@ class MsdbStandInIT {
     @Test
     void operatorWithoutSsisAdminCannotWrite() throws Exception {
         try (Connection c = connect("reader", "R3ader!pw");
-             CallableStatement add = c.prepareCall("{call sp_ssis_addfolder(?,?,?)}")) {
+                CallableStatement add = c.prepareCall("{call sp_ssis_addfolder(?,?,?)}")) {
             add.setString(1, MsdbModel.ROOT_FOLDER.toString());
             add.setString(2, "Nope");
             add.setString(3, UUID.randomUUID().toString());
-            assertThatThrownBy(add::execute).isInstanceOf(SQLException.class)
+            assertThatThrownBy(add::execute)
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("EXECUTE permission was denied")
-                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(229));
+                    .satisfies(
+                            e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(229));
         }
     }
 
     @Test
     void unknownSqlIsASyntaxErrorNotASilentSuccess() throws Exception {
-        try (Connection c = connect("backup", "S3cret!pw"); Statement s = c.createStatement()) {
+        try (Connection c = connect("backup", "S3cret!pw");
+                Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELECT name FROM msdb.dbo.nosuchtable"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("Invalid object name");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Invalid object name");
             assertThatThrownBy(() -> s.executeUpdate("DROP TABLE sysssispackages"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("Incorrect syntax");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Incorrect syntax");
             // the session is still usable after errors
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
