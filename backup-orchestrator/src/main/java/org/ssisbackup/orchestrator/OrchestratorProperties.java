@@ -4,6 +4,8 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
+ * The orchestrator's settings under {@code ssisbackup.orchestrator}.
+ *
  * @param agentTimeout how long an agent may take over its part of a job before it is TIMED_OUT
  * @param catalogUrl   where the catalog's REST API is (restores are checked against it)
  * @param missedBeats  how many of its heartbeat intervals an agent may stay silent before it counts as unreachable

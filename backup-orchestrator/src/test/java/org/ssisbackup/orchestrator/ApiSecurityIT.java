@@ -84,7 +84,8 @@ class ApiSecurityIT {
                 .subject("alice")
                 .issuer("https://idp.example")
                 .claim("roles", roles)
-                .expirationTime(new Date(System.currentTimeMillis() + expiresInSeconds * 1000))
+                .expirationTime(Date.from(
+                        java.time.Instant.now().plusSeconds(expiresInSeconds))) // the JWT library takes a Date
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
         jwt.sign(new RSASSASigner((RSAPrivateKey) key.getPrivate()));

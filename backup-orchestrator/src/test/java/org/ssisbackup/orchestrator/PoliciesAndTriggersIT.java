@@ -289,7 +289,7 @@ class PoliciesAndTriggersIT {
                                     hosts.subList(0, 20).stream()
                                             .map(h -> "\"" + h + "\"")
                                             .toList()) + "],\"policy\":\"small\"}");
-            await().atMost(Duration.ofSeconds(120))
+            await().atMost(Duration.ofMinutes(2))
                     .until(() -> jdbc.sql("SELECT count(DISTINCT (a.host_id, p.name)) FROM job_agent a"
                                             + " JOIN backup_job j ON j.id = a.job_id JOIN policy p ON p.id = j.policy_id"
                                             + " WHERE p.name IN ('burst', 'small') AND a.state = 'SUCCEEDED'")

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,7 +140,7 @@ final class SimulatedFleet implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(record);
+        Future<?> unused = producer.send(record); // sent in the background; a lost one shows as a job that never ends
     }
 
     public void flush() {
@@ -160,7 +161,7 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     private void send(String topic, VersionedMessage m) {
-        producer.send(new ProducerRecord<>(
+        Future<?> unused = producer.send(new ProducerRecord<>(
                 topic, m.meta().hostId().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(m)));
     }
 

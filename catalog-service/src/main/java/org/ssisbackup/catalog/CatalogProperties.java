@@ -5,6 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.ssisbackup.contracts.RetentionRule;
 
 /**
+ * The catalog's settings under {@code ssisbackup.catalog}.
+ *
  * @param s3           the bucket the agents write to: the catalog reads manifests from it (rebuild), checks blobs
  *                     (verification) and deletes what retention lets go
  * @param retention    how restore points expire and blobs are deleted
@@ -32,6 +34,8 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
     }
 
     /**
+     * How restore points expire and blobs are deleted.
+     *
      * @param schedule         cron (with seconds, in UTC) of the retention pass; "-" turns it off
      * @param blobGrace        a blob no point references is deleted only after this long: keep it longer than the longest
      *                         backup and than the fs-agent's blob-trust, so a backup in flight that reuses it is safe
@@ -51,7 +55,7 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
             Duration tombstoneTtl) {
         public Retention {
             schedule = schedule == null || schedule.isBlank() ? "0 15 3 * * *" : schedule;
-            blobGrace = blobGrace == null ? Duration.ofHours(48) : blobGrace;
+            blobGrace = blobGrace == null ? Duration.ofDays(2) : blobGrace;
             defaultRule = defaultRule == null || !defaultRule.keepsSomething()
                     ? new RetentionRule(30, null, null, 12, null)
                     : defaultRule;
@@ -65,6 +69,8 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
     }
 
     /**
+     * How stored blobs are re-read and checked.
+     *
      * @param schedule cron (with seconds, in UTC) of the scheduled verification; "-" turns it off
      * @param share    the share of stored blobs each run re-reads (0..1], least recently checked first, so the whole
      *                 bucket is covered every 1/share runs

@@ -1,5 +1,6 @@
 package org.ssisbackup.contracts;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,16 +74,16 @@ class MessageCodecTest {
 
     @Test
     void rejectsWhatCannotBeHandledWithAReason() {
-        assertThatThrownBy(() -> MessageCodec.decodeCommand("not json".getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeCommand("not json".getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not a valid AgentCommand");
         assertThatThrownBy(() -> MessageCodec.decodeCommand(new byte[0]))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("empty");
-        assertThatThrownBy(() -> MessageCodec.decodeCommand("{\"type\":\"Nope\"}".getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeCommand("{\"type\":\"Nope\"}".getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class);
         assertThatThrownBy(() -> MessageCodec.decodeCommand(
-                        "{\"type\":\"BackupCommand\",\"agents\":[],\"scope\":[]}".getBytes()))
+                        "{\"type\":\"BackupCommand\",\"agents\":[],\"scope\":[]}".getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("meta");
         String future = MessageCodec.encodeToString(new JobAccepted(
@@ -90,12 +91,12 @@ class MessageCodecTest {
                 AgentKind.MSDB,
                 "x",
                 null));
-        assertThatThrownBy(() -> MessageCodec.decodeEvent(future.getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeEvent(future.getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("schema version 99");
         String badHost = MessageCodec.encodeToString(
                 new JobAccepted(MessageMeta.create(job, "../etc"), AgentKind.MSDB, "x", null));
-        assertThatThrownBy(() -> MessageCodec.decodeEvent(badHost.getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeEvent(badHost.getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("host id");
         String noPoint = MessageCodec.encodeToString(new BackupCommand(
@@ -105,7 +106,7 @@ class MessageCodecTest {
                         Set.of(AgentKind.MSDB),
                         Set.of(BackupScope.MSDB)))
                 .replace("\"restorePointId\"", "\"other\"");
-        assertThatThrownBy(() -> MessageCodec.decodeCommand(noPoint.getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeCommand(noPoint.getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("restorePointId");
     }
@@ -115,7 +116,7 @@ class MessageCodecTest {
         String json = MessageCodec.encodeToString(
                         new JobAccepted(MessageMeta.create(job, "sql01"), AgentKind.MSDB, "1", null))
                 .replace("{\"type\"", "{\"addedLater\":true,\"type\"");
-        assertThat(MessageCodec.decodeEvent(json.getBytes())).isInstanceOf(JobAccepted.class);
+        assertThat(MessageCodec.decodeEvent(json.getBytes(UTF_8))).isInstanceOf(JobAccepted.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.ssisbackup.contracts;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,7 +90,7 @@ class RestoreOptionsTest {
                         UUID.randomUUID(),
                         withPath("/restore")))
                 .replace("/restore", "../../etc");
-        assertThatThrownBy(() -> MessageCodec.decodeCommand(json.getBytes()))
+        assertThatThrownBy(() -> MessageCodec.decodeCommand(json.getBytes(UTF_8)))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("targetPath must be absolute");
     }

@@ -1,5 +1,6 @@
 package org.ssisbackup.fsagent;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -89,7 +90,7 @@ class FsAgentIT {
         try (TopicProbe probe =
                 new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS, Topics.deadLetter(Topics.COMMANDS))) {
             // Garbage first: it must go to the dead-letter topic with a reason, and not stop the consumer.
-            probe.send(Topics.COMMANDS, "sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(), Map.of());
+            probe.send(Topics.COMMANDS, "sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(UTF_8), Map.of());
             // Another host's command: ignored.
             UUID otherJob = UUID.randomUUID();
             probe.send(Topics.COMMANDS, "sql99", command(otherJob, "sql99"), Map.of());
@@ -272,7 +273,7 @@ class FsAgentIT {
                     .endpoint(S3.endpoint())
                     .credentials(S3.accessKey(), S3.secretKey())
                     .build();
-            byte[] evil = "not the package".getBytes();
+            byte[] evil = "not the package".getBytes(UTF_8);
             raw.putObject(
                     io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
                                     new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)

@@ -487,10 +487,10 @@ class MsdbBackupRestoreIT {
                 .containsEntry("rows", "1")
                 .containsEntry("referencedBy", "\\" + top + "\\Configured");
         try (InputStream in = store.openBlob(table.sha256())) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .isEqualTo(
-                            "ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType\r\n"
-                                    + "Sales,Data Source=dw;Initial Catalog=Sales,\\Package.Connections[Sales].Properties[ConnectionString],String\r\n");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("""
+                            ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType\r
+                            Sales,Data Source=dw;Initial Catalog=Sales,\\Package.Connections[Sales].Properties[ConnectionString],String\r
+                            """); // CSV lines end in CRLF
         }
         assertThat(m.warnings())
                 .anySatisfy(w -> assertThat(w.reason()).contains("far-away").contains("not exported"));

@@ -185,7 +185,7 @@ class MsdbNativeBackupIT {
         Files.delete(copy);
         assertThat(report.artifacts()).isGreaterThan(1); // the package exports came with it
         assertThat(nativeBackups("succeeded")).isEqualTo(1);
-        assertThat(registry.get("ssis.msdb.native.backup").counter().count()).isEqualTo(backup.size());
+        assertThat(registry.get("ssis.msdb.native.backup").counter().count()).isEqualTo((double) backup.size());
     }
 
     @Test

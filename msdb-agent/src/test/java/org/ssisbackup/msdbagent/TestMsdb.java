@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -219,8 +220,8 @@ final class TestMsdb implements AutoCloseable {
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     Object v = rs.getObject(i);
                     row.put(
-                            rs.getMetaData().getColumnLabel(i).toLowerCase(),
-                            v instanceof String str ? str.toLowerCase() : v);
+                            rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT),
+                            v instanceof String str ? str.toLowerCase(Locale.ROOT) : v);
                 }
                 row.put("name", rs.getString("name"));
                 return Optional.of(row);

@@ -22,7 +22,30 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class ApiKeyFilter extends OncePerRequestFilter {
     static final String HEADER = "X-API-Key";
 
-    private record Known(byte[] digest, String name, List<GrantedAuthority> authorities) {}
+    /** A configured key: its digest, its name and what its role may do (a class, not a record: it holds an array, which a record would compare by identity). */
+    private static final class Known {
+        private final byte[] digest;
+        private final String name;
+        private final List<GrantedAuthority> authorities;
+
+        Known(byte[] digest, String name, List<GrantedAuthority> authorities) {
+            this.digest = digest;
+            this.name = name;
+            this.authorities = authorities;
+        }
+
+        byte[] digest() {
+            return digest;
+        }
+
+        String name() {
+            return name;
+        }
+
+        List<GrantedAuthority> authorities() {
+            return authorities;
+        }
+    }
 
     private final List<Known> keys;
 

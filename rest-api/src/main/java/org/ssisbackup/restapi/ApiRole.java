@@ -14,15 +14,22 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * retention, verification), which deletes and marks.
  */
 public enum ApiRole {
-    VIEWER,
-    OPERATOR,
-    ADMIN;
+    VIEWER(1),
+    OPERATOR(2),
+    ADMIN(3);
+
+    /** How much the role may do: a role includes every role of a lower rank. */
+    private final int rank;
+
+    ApiRole(int rank) {
+        this.rank = rank;
+    }
 
     /** The Spring authorities of this role and every role it includes. */
     public List<GrantedAuthority> authorities() {
         List<GrantedAuthority> out = new ArrayList<>();
         for (ApiRole r : values()) {
-            if (r.ordinal() <= ordinal()) {
+            if (r.rank <= rank) {
                 out.add(new SimpleGrantedAuthority("ROLE_" + r.name()));
             }
         }
@@ -51,7 +58,7 @@ public enum ApiRole {
             names.addAll(List.of(s.split("[ ,]+")));
         }
         if (jwt.getClaims().get("scope") instanceof String s) {
-            for (String sc : s.split(" ")) {
+            for (String sc : s.split(" ", -1)) {
                 if (sc.startsWith("ssis.")) {
                     names.add(sc.substring(5));
                 }
@@ -60,7 +67,7 @@ public enum ApiRole {
         ApiRole highest = null;
         for (String n : names) {
             for (ApiRole r : values()) {
-                if (r.name().equalsIgnoreCase(n) && (highest == null || r.ordinal() > highest.ordinal())) {
+                if (r.name().equalsIgnoreCase(n) && (highest == null || r.rank > highest.rank)) {
                     highest = r;
                 }
             }

@@ -2,6 +2,7 @@ package org.ssisbackup.restapi;
 
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -48,7 +49,7 @@ public record ApiSecurityProperties(List<ApiKey> apiKeys, String rolesClaim, Lis
         byte[] digest() {
             return key != null && !key.isBlank()
                     ? ApiKeyFilter.sha256(key)
-                    : HexFormat.of().parseHex(keySha256.toLowerCase());
+                    : HexFormat.of().parseHex(keySha256.toLowerCase(Locale.ROOT));
         }
 
         @Override

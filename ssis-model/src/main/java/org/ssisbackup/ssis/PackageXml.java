@@ -39,7 +39,10 @@ public final class PackageXml {
      */
     public record ConnectionTarget(String name, String server, String database) {}
 
-    /** @param protectionLevel DTS:ProtectionLevel, or -1 when the package does not say */
+    /**
+     * What a package says about its protection and its configurations.
+     *
+     * @param protectionLevel DTS:ProtectionLevel, or -1 when the package does not say */
     public record PackageInfo(
             int protectionLevel, List<Configuration> configurations, List<ConnectionTarget> connections) {
         public PackageInfo(int protectionLevel, List<Configuration> configurations) {
@@ -117,7 +120,7 @@ public final class PackageXml {
 
     /** One value of an OLE DB / ADO.NET connection string, by any of its key names; null when absent. */
     static String connectionPart(String connectionString, String... keys) {
-        for (String part : connectionString.split(";")) {
+        for (String part : connectionString.split(";", -1)) {
             int eq = part.indexOf('=');
             if (eq > 0) {
                 String key = part.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);

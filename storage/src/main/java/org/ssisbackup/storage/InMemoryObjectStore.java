@@ -16,7 +16,42 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * object's lock.
  */
 public final class InMemoryObjectStore implements ObjectStore {
-    private record Stored(byte[] bytes, Instant lastModified, String etag, Instant retainUntil, boolean legalHold) {}
+    /** One stored object (a class, not a record: it holds an array, which a record would compare by identity). */
+    private static final class Stored {
+        private final byte[] bytes;
+        private final Instant lastModified;
+        private final String etag;
+        private final Instant retainUntil;
+        private final boolean legalHold;
+
+        Stored(byte[] bytes, Instant lastModified, String etag, Instant retainUntil, boolean legalHold) {
+            this.bytes = bytes;
+            this.lastModified = lastModified;
+            this.etag = etag;
+            this.retainUntil = retainUntil;
+            this.legalHold = legalHold;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        Instant lastModified() {
+            return lastModified;
+        }
+
+        String etag() {
+            return etag;
+        }
+
+        Instant retainUntil() {
+            return retainUntil;
+        }
+
+        boolean legalHold() {
+            return legalHold;
+        }
+    }
 
     private final String bucket;
     private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();

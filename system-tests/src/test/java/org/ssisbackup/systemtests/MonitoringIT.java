@@ -174,7 +174,7 @@ class MonitoringIT {
     static Set<String> exposed() throws Exception {
         Set<String> names = new TreeSet<>();
         for (String service : stack.services()) {
-            for (String line : scrape(service).split("\n")) {
+            for (String line : scrape(service).split("\n", -1)) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     names.add(line.split("[{ ]", 2)[0]);
                 }

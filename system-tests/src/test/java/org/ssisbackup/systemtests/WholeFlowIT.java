@@ -1,5 +1,6 @@
 package org.ssisbackup.systemtests;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,7 +71,7 @@ class WholeFlowIT {
     void aBackupRequestEndsInACompleteRestorePointWhoseBytesAreTheSources() throws Exception {
         try (TopicProbe probe = new TopicProbe(kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
             // A malformed event first: dead-lettered with its reason, and every consumer keeps consuming.
-            probe.send(Topics.EVENTS, HOST, "{\"type\":\"AgentJobFinished\"}".getBytes(), Map.of());
+            probe.send(Topics.EVENTS, HOST, "{\"type\":\"AgentJobFinished\"}".getBytes(UTF_8), Map.of());
 
             HttpResponse<String> created = post(
                     orchestrator + "/api/v1/backups",

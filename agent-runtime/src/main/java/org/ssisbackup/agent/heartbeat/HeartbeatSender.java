@@ -6,6 +6,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,6 +27,7 @@ public final class HeartbeatSender implements AutoCloseable {
 
     private final UUID runId = UUID.randomUUID();
     private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> beats;
 
     public HeartbeatSender(
             AgentIdentity identity,
@@ -40,7 +42,7 @@ public final class HeartbeatSender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(
+        this.beats = timer.scheduleAtFixedRate(
                 () -> {
                     BackupReport last = lastJob.get();
                     try {
@@ -63,6 +65,7 @@ public final class HeartbeatSender implements AutoCloseable {
 
     @Override
     public void close() {
+        beats.cancel(false);
         timer.shutdownNow();
     }
 }

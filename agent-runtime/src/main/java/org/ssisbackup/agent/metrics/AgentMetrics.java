@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ssisbackup.agent.capture.BackupReport;
 import org.ssisbackup.agent.command.JobListener;
@@ -34,7 +35,7 @@ public final class AgentMetrics implements JobListener {
     public void restoreFinished(RestoreRun.RestoreReport report) {
         RestoreFinished f = report.finished();
         String host = f.meta().hostId();
-        String agent = f.agent().name().toLowerCase();
+        String agent = f.agent().name().toLowerCase(Locale.ROOT);
         Timer.builder("ssis.agent.restore.duration")
                 .tags(
                         "host",
@@ -42,24 +43,25 @@ public final class AgentMetrics implements JobListener {
                         "agent",
                         agent,
                         "outcome",
-                        f.outcome().name().toLowerCase())
+                        f.outcome().name().toLowerCase(Locale.ROOT))
                 .register(registry)
                 .record(report.duration());
-        counter("ssis.agent.restored", host, agent, "bytes").increment(report.bytesWritten());
+        counter("ssis.agent.restored", host, agent, "bytes").increment((double) report.bytesWritten());
     }
 
     @Override
     public void backupFinished(BackupReport r) {
         String host = r.hostId();
-        String agent = r.agent().name().toLowerCase();
-        String outcome = r.outcome().name().toLowerCase();
+        String agent = r.agent().name().toLowerCase(Locale.ROOT);
+        String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
         counter("ssis.agent.artifacts.scanned", host, agent, "artifacts").increment(r.artifacts());
-        counter("ssis.agent.artifacts.uploaded", host, agent, "artifacts").increment(r.artifactsUploaded());
+        counter("ssis.agent.artifacts.uploaded", host, agent, "artifacts").increment((double) r.artifactsUploaded());
         counter("ssis.agent.artifacts.deduplicated", host, agent, "artifacts")
-                .increment(r.artifacts() - r.artifactsUploaded());
-        counter("ssis.agent.scanned", host, agent, "bytes").increment(r.bytesScanned());
-        counter("ssis.agent.uploaded", host, agent, "bytes").increment(r.bytesUploaded());
-        counter("ssis.agent.deduplicated", host, agent, "bytes").increment(r.bytesScanned() - r.bytesUploaded());
+                .increment((double) (r.artifacts() - r.artifactsUploaded()));
+        counter("ssis.agent.scanned", host, agent, "bytes").increment((double) r.bytesScanned());
+        counter("ssis.agent.uploaded", host, agent, "bytes").increment((double) r.bytesUploaded());
+        counter("ssis.agent.deduplicated", host, agent, "bytes")
+                .increment((double) (r.bytesScanned() - r.bytesUploaded()));
         counter("ssis.agent.errors", host, agent, null).increment(r.errors().size());
         Timer.builder("ssis.agent.capture.duration")
                 .tags("host", host, "agent", agent, "outcome", outcome)

@@ -62,7 +62,7 @@ public final class RestoreContext {
     /** The hash of what is at a destination now; computed only when the decision needs it. */
     @FunctionalInterface
     public interface CurrentSha256<E extends Exception> {
-        /** @return the lower-case hex SHA-256, or null when it cannot be compared (not a regular file) */
+        /** Returns the lower-case hex SHA-256 of what is there, or null when it cannot be compared (not a regular file). */
         String get() throws E;
     }
 

@@ -359,7 +359,7 @@ public class BackupJobRepository {
 
     static Set<BackupScope> scope(String text) {
         Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
-        for (String s : text.split(",")) {
+        for (String s : text.split(",", -1)) {
             scope.add(BackupScope.valueOf(s));
         }
         return scope;
@@ -367,7 +367,7 @@ public class BackupJobRepository {
 
     private static Set<AgentKind> agents(String text) {
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
-        for (String a : text.split(",")) {
+        for (String a : text.split(",", -1)) {
             agents.add(AgentKind.valueOf(a));
         }
         return agents;

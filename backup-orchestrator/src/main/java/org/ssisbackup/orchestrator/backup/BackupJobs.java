@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -244,7 +245,7 @@ public class BackupJobs {
         if (state.isTerminal()) {
             repository.close(jobId, state).ifPresent(closed -> {
                 Duration took = Duration.between(closed.createdAt(), Instant.now());
-                String outcome = state.name().toLowerCase();
+                String outcome = state.name().toLowerCase(Locale.ROOT);
                 Timer.builder("ssis.orchestrator.job.duration")
                         .tags("trigger", closed.trigger(), "outcome", outcome)
                         .publishPercentileHistogram()

@@ -40,7 +40,7 @@ public record LabelSelector(List<Term> terms) {
             return ALL;
         }
         List<Term> terms = new ArrayList<>();
-        for (String raw : text.split(",")) {
+        for (String raw : text.split(",", -1)) {
             String t = raw.trim();
             Term term;
             int ne = t.indexOf("!=");

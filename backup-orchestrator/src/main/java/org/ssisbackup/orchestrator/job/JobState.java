@@ -15,7 +15,7 @@ public enum JobState {
     CANCELLED;
 
     public boolean isTerminal() {
-        return ordinal() >= SUCCEEDED.ordinal();
+        return this != PENDING && this != DISPATCHED && this != RUNNING;
     }
 
     public static JobState of(Outcome outcome) {

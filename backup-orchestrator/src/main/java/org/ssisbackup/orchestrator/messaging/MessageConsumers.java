@@ -36,7 +36,7 @@ class MessageConsumers {
         return message -> {
             AgentEvent event = MessageCodec.decodeEvent(message.getPayload());
             if (event instanceof RestoreFinished
-                    || event instanceof JobAccepted a && a.job() == JobAccepted.JobType.RESTORE) {
+                    || (event instanceof JobAccepted a && a.job() == JobAccepted.JobType.RESTORE)) {
                 restores.on(event);
             } else if (event instanceof JobAccepted a && a.job() == null) {
                 backups.on(event);
@@ -67,7 +67,7 @@ class MessageConsumers {
     Consumer<Message<byte[]>> deadLetters(MeterRegistry registry, Environment env) {
         // Every watched topic at 0 from the start: dashboards and alerts see them before the first dead letter.
         for (String topic : env.getProperty("spring.cloud.stream.bindings.deadLetters-in-0.destination", "")
-                .split(",")) {
+                .split(",", -1)) {
             if (!topic.isBlank()) {
                 registry.counter("ssis.orchestrator.dead.letters", "topic", topic.trim());
             }

@@ -122,8 +122,9 @@ class BackupController {
     /** Cancels a job: queued hosts are dropped and open agent parts end CANCELLED. */
     @PostMapping("/{jobId}/cancel")
     JobView cancel(@PathVariable UUID jobId, Principal principal) {
-        jobs.cancel(jobId, principal == null ? "api" : principal.getName())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no backup job " + jobId));
+        if (jobs.cancel(jobId, principal == null ? "api" : principal.getName()).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no backup job " + jobId);
+        }
         return one(jobId);
     }
 

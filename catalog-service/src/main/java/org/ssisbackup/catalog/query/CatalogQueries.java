@@ -38,6 +38,8 @@ public class CatalogQueries {
             Map<String, String> metadata) {}
 
     /**
+     * One restore point without its artifacts.
+     *
      * @param policy  the policy it was taken under (null: ad hoc)
      * @param damaged verification found one of its blobs missing or corrupt (the reason says which)
      */
@@ -341,7 +343,8 @@ public class CatalogQueries {
 
         static Cursor decode(String token) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|", -1);
                 return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("not a cursor from this API: " + token);

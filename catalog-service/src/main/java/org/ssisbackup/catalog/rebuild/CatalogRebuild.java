@@ -57,7 +57,10 @@ public class CatalogRebuild {
 
     public record NewPoint(UUID restorePointId, String hostId, String status, List<String> reasons) {}
 
-    /** @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back */
+    /**
+     * What a rebuild did.
+     *
+     * @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back */
     public record Report(
             int manifestsRead,
             int agentResultsAdded,

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,7 @@ public class RestorePointRecorder {
                             "host",
                             f.meta().hostId(),
                             "status",
-                            status.name().toLowerCase())
+                            status.name().toLowerCase(Locale.ROOT))
                     .increment();
             events.recorded(new RestorePointRecorded(
                     MessageMeta.create(f.meta().jobId(), f.meta().hostId()),

@@ -169,7 +169,7 @@ public final class BlobSweep {
                     }
                     forget(passId, now, sha, key, o.size(), "unreferenced since before " + cutoff);
                     deletedBlobs.increment();
-                    deletedBytes.increment(o.size());
+                    deletedBytes.increment((double) o.size());
                 }
                 deletedCount++;
                 bytes += o.size();

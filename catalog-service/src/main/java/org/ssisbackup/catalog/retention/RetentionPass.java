@@ -73,6 +73,8 @@ public class RetentionPass {
     }
 
     /**
+     * What one pass decided and did.
+     *
      * @param pointsExpired        points the rules let go (listed up to {@value #LISTED} in {@code expired})
      * @param blobsNowUnreferenced blobs that no point references after this pass's expiries: deleted by a later pass once
      *                             the grace period is over

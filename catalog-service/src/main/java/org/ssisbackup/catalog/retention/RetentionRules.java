@@ -29,7 +29,10 @@ public final class RetentionRules {
 
     public record Point(UUID id, Instant createdAt, RestorePointStatus status) {}
 
-    /** @param reason why it is kept ("keepLast", "daily 2026-11-25", ...) or why it goes */
+    /**
+     * Whether a point stays.
+     *
+     * @param reason why it is kept ("keepLast", "daily 2026-11-25", ...) or why it goes */
     public record Decision(Point point, boolean keep, String reason) {}
 
     private RetentionRules() {}

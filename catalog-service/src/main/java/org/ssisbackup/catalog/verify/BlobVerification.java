@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ public class BlobVerification {
             counters.put(
                     r,
                     Counter.builder("ssis.catalog.verification.blobs")
-                            .tag("result", r.name().toLowerCase())
+                            .tag("result", r.name().toLowerCase(Locale.ROOT))
                             .description("blobs verification re-read, by result")
                             .register(registry));
         }
@@ -110,7 +111,7 @@ public class BlobVerification {
     /** Checks {@code share} (0..1] of the distinct blobs the catalog references. */
     public Report run(double share) {
         if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("share must be in (0, 1], e.g. 0.05 for 5% of the stored blobs");
+            throw new IllegalArgumentException("share must be in (0, 1], e.g. 0.05 for one blob in twenty");
         }
         return lock.holding(MaintenanceLock.Kind.VERIFICATION, () -> check(share));
     }
@@ -182,7 +183,7 @@ public class BlobVerification {
         long marked = 0;
         for (VerificationRepository.Use use : repository.usesOf(sha)) {
             String reason = use.agent() + ": " + use.logicalPath() + ": blob " + sha + " is "
-                    + result.name().toLowerCase() + " (" + detail + "), found by verification at " + now;
+                    + result.name().toLowerCase(Locale.ROOT) + " (" + detail + "), found by verification at " + now;
             marked += repository.markDamaged(use.restorePointId(), reason, "%blob " + sha + " is %");
         }
         return marked;

@@ -1,10 +1,12 @@
 package org.ssisbackup.catalog.retention;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MinioClient;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -75,7 +77,7 @@ class ObjectLockIT {
     }
 
     private BlobStore lockingBucket() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String key = exchange.getRequestURI().getPath().replaceFirst("^/locked-bucket/", "");
             switch (exchange.getRequestMethod()) {
@@ -93,7 +95,7 @@ class ObjectLockIT {
                     if (refuse.contains(key)) {
                         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
                                         + "<Message>Access Denied because object protected by object lock.</Message></Error>")
-                                .getBytes();
+                                .getBytes(UTF_8);
                         exchange.getResponseHeaders().add("Content-Type", "application/xml");
                         exchange.sendResponseHeaders(403, body.length);
                         exchange.getResponseBody().write(body);
@@ -156,7 +158,7 @@ class ObjectLockIT {
 
         CatalogProperties props = new CatalogProperties(
                 null,
-                new CatalogProperties.Retention("-", java.time.Duration.ofHours(48), null, null, false, null),
+                new CatalogProperties.Retention("-", java.time.Duration.ofDays(2), null, null, false, null),
                 null);
         RetentionPass pass = new RetentionPass(
                 new RetentionRepository(jdbc, dataSource, tx),

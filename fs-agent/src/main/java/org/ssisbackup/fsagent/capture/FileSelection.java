@@ -14,7 +14,7 @@ final class FileSelection {
     private record Glob(PathMatcher matcher, boolean nameOnly) {
         boolean matches(Path relative) {
             return matcher.matches(relative)
-                    || nameOnly && relative.getFileName() != null && matcher.matches(relative.getFileName());
+                    || (nameOnly && relative.getFileName() != null && matcher.matches(relative.getFileName()));
         }
     }
 

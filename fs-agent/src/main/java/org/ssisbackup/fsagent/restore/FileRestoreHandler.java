@@ -114,7 +114,7 @@ public final class FileRestoreHandler implements RestoreHandler {
 
     /** Why a manifest path may not be restored, if it may not. */
     static Optional<String> refusal(String logical, Path root) {
-        for (String segment : logical.split("/")) {
+        for (String segment : logical.split("/", -1)) {
             if (segment.equals("..") || segment.equals(".")) {
                 return Optional.of("path has a '" + segment + "' segment");
             }

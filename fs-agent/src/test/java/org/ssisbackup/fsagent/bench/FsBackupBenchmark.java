@@ -1,5 +1,7 @@
 package org.ssisbackup.fsagent.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -171,7 +173,7 @@ public final class FsBackupBenchmark {
         pb.environment().remove("AWS_CA_BUNDLE");
         pb.environment().putAll(env);
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
         }
@@ -180,12 +182,12 @@ public final class FsBackupBenchmark {
     private static String version(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String first = new String(p.getInputStream().readAllBytes())
+            String first = new String(p.getInputStream().readAllBytes(), UTF_8)
                     .lines()
                     .findFirst()
                     .orElse("");
             p.waitFor();
-            return first.replaceAll("^(rclone|restic) ", "").split(" ")[0];
+            return first.replaceAll("^(rclone|restic) ", "").split(" ", -1)[0];
         } catch (IOException | InterruptedException e) {
             return "?";
         }
@@ -211,7 +213,7 @@ public final class FsBackupBenchmark {
                     + "DTS:ExecutableType=\"Microsoft.Package\" DTS:ObjectName=\"P" + i
                     + "\" DTS:ProtectionLevel=\"0\">\n<!-- ";
             try (OutputStream out = Files.newOutputStream(dir.resolve("Package" + i + ".dtsx"))) {
-                out.write(head.getBytes());
+                out.write(head.getBytes(UTF_8));
                 long left = size;
                 while (left > 0) {
                     // Text-like filler: compressible the way package XML is.
@@ -222,7 +224,7 @@ public final class FsBackupBenchmark {
                     out.write(chunk, 0, n);
                     left -= n;
                 }
-                out.write(" -->\n</DTS:Executable>\n".getBytes());
+                out.write(" -->\n</DTS:Executable>\n".getBytes(UTF_8));
             }
             if (i % 10 == 0) {
                 Files.writeString(

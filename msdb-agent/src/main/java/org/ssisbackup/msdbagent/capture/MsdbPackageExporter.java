@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.ssisbackup.agent.capture.Capture;
@@ -134,7 +135,7 @@ public final class MsdbPackageExporter implements Capture {
         String name = rs.getString("name");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("name", name);
-        meta.put("id", rs.getString("id").toLowerCase());
+        meta.put("id", rs.getString("id").toLowerCase(Locale.ROOT));
         meta.put("description", nullToEmpty(rs.getString("description")));
         Timestamp created = rs.getTimestamp("createdate");
         meta.put("createdate", created == null ? "" : created.toLocalDateTime().toString());
@@ -147,7 +148,7 @@ public final class MsdbPackageExporter implements Capture {
         meta.put("verminor", String.valueOf(rs.getInt("verminor")));
         meta.put("verbuild", String.valueOf(rs.getInt("verbuild")));
         meta.put("vercomments", nullToEmpty(rs.getString("vercomments")));
-        meta.put("verid", rs.getString("verid").toLowerCase());
+        meta.put("verid", rs.getString("verid").toLowerCase(Locale.ROOT));
         boolean encrypted = rs.getBoolean("isencrypted");
         meta.put("isencrypted", String.valueOf(encrypted));
         String readRole = hex(rs.getBytes("readrolesid"));

@@ -75,7 +75,7 @@ public final class NativeMsdbBackup {
                     String version = rs.getString("version");
                     return new Server(
                             version,
-                            Integer.parseInt(version.split("\\.")[0]),
+                            Integer.parseInt(version.split("\\.", -1)[0]),
                             rs.getString("edition"),
                             rs.getInt("engineedition"),
                             rs.getString("backupdir"));

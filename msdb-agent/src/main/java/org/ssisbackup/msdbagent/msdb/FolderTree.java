@@ -99,7 +99,7 @@ public final class FolderTree {
     /** The names of a path's folders, outermost first; {@code \} has none. */
     public static List<String> segments(String path) {
         List<String> out = new ArrayList<>();
-        for (String s : path.split("\\\\")) {
+        for (String s : path.split("\\\\", -1)) {
             if (!s.isEmpty()) {
                 out.add(s);
             }

@@ -44,6 +44,8 @@ public record MsdbAgentProperties(
     }
 
     /**
+     * Where and how the native msdb backup (scope MSDB_NATIVE) is written.
+     *
      * @param directory      the directory SQL Server writes the backup file to, as SQL Server sees it (empty: the
      *                       instance's default backup directory)
      * @param agentDirectory the same directory as this agent sees it (a share or mount); empty: same as {@code directory}

@@ -34,7 +34,10 @@ public final class MsdbException extends Exception {
         return of(doing, e, "the login needs db_ssisoperator in msdb to back up, db_ssisadmin to restore");
     }
 
-    /** @param permissionHint what the login lacks when the server denies permission */
+    /**
+     * The exception for a failed call, with its reason.
+     *
+     * @param permissionHint what the login lacks when the server denies permission */
     public static MsdbException of(String doing, SQLException e, String permissionHint) {
         Reason reason = classify(e);
         String hint = switch (reason) {

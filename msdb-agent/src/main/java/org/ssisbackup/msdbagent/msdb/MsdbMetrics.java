@@ -27,16 +27,16 @@ public final class MsdbMetrics {
 
     public void packageCaptured(long bytes, boolean uploaded) {
         counter("ssis.msdb.packages.captured", "packages").increment();
-        counter("ssis.msdb.captured", "bytes").increment(bytes);
+        counter("ssis.msdb.captured", "bytes").increment((double) bytes);
         if (!uploaded) {
             counter("ssis.msdb.packages.deduplicated", "packages").increment();
-            counter("ssis.msdb.deduplicated", "bytes").increment(bytes);
+            counter("ssis.msdb.deduplicated", "bytes").increment((double) bytes);
         }
     }
 
     public void projectCaptured(long bytes, boolean uploaded) {
         counter("ssis.ssisdb.projects.captured", "projects").increment();
-        counter("ssis.ssisdb.captured", "bytes").increment(bytes);
+        counter("ssis.ssisdb.captured", "bytes").increment((double) bytes);
         if (!uploaded) {
             counter("ssis.ssisdb.projects.deduplicated", "projects").increment();
         }
@@ -44,7 +44,7 @@ public final class MsdbMetrics {
 
     public void packageRestored(long bytes) {
         counter("ssis.msdb.packages.restored", "packages").increment();
-        counter("ssis.msdb.restored", "bytes").increment(bytes);
+        counter("ssis.msdb.restored", "bytes").increment((double) bytes);
     }
 
     public void failure(MsdbException.Reason reason) {
@@ -59,7 +59,7 @@ public final class MsdbMetrics {
                 .tags("host", host, "outcome", outcome)
                 .register(registry)
                 .record(took);
-        counter("ssis.msdb.native.backup", "bytes").increment(bytes);
+        counter("ssis.msdb.native.backup", "bytes").increment((double) bytes);
     }
 
     private Counter counter(String name, String unit) {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -252,7 +253,9 @@ public final class MsdbRestoreHandler implements RestoreHandler {
             ps.setTimestamp(
                     4,
                     Timestamp.valueOf(
-                            created == null || created.isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(created)));
+                            created == null || created.isEmpty()
+                                    ? LocalDateTime.now(ZoneId.systemDefault())
+                                    : LocalDateTime.parse(created)));
             ps.setString(5, folderId.toString());
             ps.setBinaryStream(6, in, size);
             ps.setInt(7, integer(m, "packageformat"));

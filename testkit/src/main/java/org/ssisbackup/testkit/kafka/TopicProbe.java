@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Reads every record of some topics from the beginning, in the background, and writes raw records: for tests. */
 public final class TopicProbe implements AutoCloseable {
     /** One record as seen on the wire. */
+    @SuppressWarnings("ArrayRecordComponent") // a test fixture: never compared, tests read its bytes
     public record Seen(String topic, String key, byte[] value, Map<String, String> headers) {
         public String text() {
             return value == null ? null : new String(value, StandardCharsets.UTF_8);

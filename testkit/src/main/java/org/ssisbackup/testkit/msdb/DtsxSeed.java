@@ -74,7 +74,7 @@ public final class DtsxSeed {
                 LocalDateTime.ofInstant(Files.getLastModifiedTime(dtsx).toInstant(), ZoneOffset.UTC)
                         .withNano(0));
         row.put("folderid", folderId);
-        row.put("ownersid", MsdbModel.SA_SID.clone());
+        row.put("ownersid", MsdbModel.saSid());
         row.put("packagedata", bytes);
         row.put("packageformat", props.containsKey("ExecutableType") ? 3 : 2);
         row.put("packagetype", 5);

@@ -1,6 +1,7 @@
 package org.ssisbackup.testkit.msdb;
 
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,12 @@ public final class MsdbModel {
     public static final UUID ROOT_FOLDER = new UUID(0, 0);
     public static final UUID MAINTENANCE_PLANS_FOLDER = UUID.fromString("08aa12d5-8f98-4dab-a4fc-980b150a5dc8");
     /** The sid of {@code sa}, owner of seeded packages. */
-    public static final byte[] SA_SID = {0x01};
+    private static final byte[] SA_SID = {0x01};
+
+    /** The sid of {@code sa} (a copy: arrays are mutable). */
+    public static byte[] saSid() {
+        return SA_SID.clone();
+    }
 
     /** Column name to type, in table order. */
     public static final Map<String, SqlType> FOLDER_COLUMNS = columns(
@@ -261,9 +267,9 @@ public final class MsdbModel {
             row.put(column, values.get(column));
         }
         row.put("ownersid", callerSid);
-        row.putIfAbsent("createdate", LocalDateTime.now());
+        row.putIfAbsent("createdate", LocalDateTime.now(ZoneId.systemDefault()));
         if (row.get("isencrypted") == null) {
-            row.put("isencrypted", Boolean.FALSE);
+            row.put("isencrypted", false);
         }
         packages.add(row);
     }

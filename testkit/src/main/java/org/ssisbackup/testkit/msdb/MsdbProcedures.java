@@ -23,8 +23,8 @@ final class MsdbProcedures {
     /** The procedures, with SQL Server's parameter order; arguments may be positional or named. */
     StandInSql.Result call(String proc, List<Object> positional, Map<String, Object> named) {
         String p = proc.toLowerCase(Locale.ROOT);
-        if (model.isSqlServer2005() && p.startsWith("sp_ssis_")
-                || !model.isSqlServer2005() && p.startsWith("sp_dts_")) {
+        if ((model.isSqlServer2005() && p.startsWith("sp_ssis_"))
+                || (!model.isSqlServer2005() && p.startsWith("sp_dts_"))) {
             throw new StandInSqlException(2812, "Could not find stored procedure '" + proc + "'.");
         }
         String op = p.replaceFirst("^sp_(ssis|dts)_", "");

@@ -32,6 +32,7 @@ public final class MsdbStandIn implements AutoCloseable {
             "Microsoft SQL Server 2022 (RTM) - 16.0.4236.2 (X64) -- msdb STAND-IN for tests, not SQL Server";
 
     /** A login: name, password, database roles in msdb, and the sid that becomes a package's owner. */
+    @SuppressWarnings("ArrayRecordComponent") // a test fixture: never compared, tests read its bytes
     public record Account(String user, String password, Set<String> roles, byte[] sid) {
         public Account {
             roles = Set.copyOf(
@@ -195,7 +196,7 @@ public final class MsdbStandIn implements AutoCloseable {
 
     static byte[] sidOf(String user) {
         if (user.equalsIgnoreCase("sa")) {
-            return MsdbModel.SA_SID.clone();
+            return MsdbModel.saSid();
         }
         try {
             byte[] h = MessageDigest.getInstance("SHA-256")

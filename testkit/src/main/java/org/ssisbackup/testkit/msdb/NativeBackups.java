@@ -46,7 +46,8 @@ public final class NativeBackups {
     private volatile Path defaultDirectory;
     private volatile long fillerBytes;
     private volatile boolean damageBackups;
-    private volatile int backupsTaken;
+    private final java.util.concurrent.atomic.AtomicInteger backupsTaken =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     NativeBackups(MsdbModel model) {
         this.model = model;
@@ -90,7 +91,7 @@ public final class NativeBackups {
     }
 
     public int backupsTaken() {
-        return backupsTaken;
+        return backupsTaken.get();
     }
 
     /** BACKUP DATABASE db TO DISK|URL = target WITH options. */
@@ -126,7 +127,7 @@ public final class NativeBackups {
         } else {
             toUrl(target, image);
         }
-        backupsTaken++;
+        backupsTaken.incrementAndGet();
     }
 
     /** RESTORE VERIFYONLY FROM DISK|URL = source [WITH CHECKSUM]: reads the whole backup and checks its checksum. */

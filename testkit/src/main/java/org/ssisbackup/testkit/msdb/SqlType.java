@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -53,7 +54,7 @@ public record SqlType(Kind kind, int length) {
 
     /** Parses a type name as written in CAST(... AS type): varbinary(max), nvarchar(128), int, ... */
     public static SqlType parse(String text) {
-        String t = text.toLowerCase().replace(" ", "");
+        String t = text.toLowerCase(Locale.ROOT).replace(" ", "");
         if (t.equals("varbinary(max)") || t.equals("image")) return varbinaryMax();
         if (t.equals("nvarchar(max)") || t.equals("ntext")) return nvarcharMax();
         if (t.startsWith("varbinary(")) return varbinary(Integer.parseInt(t.substring(10, t.length() - 1)));
@@ -218,7 +219,7 @@ public record SqlType(Kind kind, int length) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase()
+        return kind.name().toLowerCase(Locale.ROOT)
                 + (kind == Kind.NVARCHAR || kind == Kind.VARBINARY ? "(" + (length == MAX ? "max" : length) + ")" : "");
     }
 

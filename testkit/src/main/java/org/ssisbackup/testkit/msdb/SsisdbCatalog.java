@@ -1,6 +1,7 @@
 package org.ssisbackup.testkit.msdb;
 
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,7 @@ public final class SsisdbCatalog {
                         "description",
                         description,
                         "created_time",
-                        LocalDateTime.now()));
+                        LocalDateTime.now(ZoneId.systemDefault())));
         return id;
     }
 
@@ -200,13 +201,13 @@ public final class SsisdbCatalog {
                     "deployed_by_name",
                     "stand-in",
                     "last_deployed_time",
-                    LocalDateTime.now(),
+                    LocalDateTime.now(ZoneId.systemDefault()),
                     "object_version_lsn",
                     version);
             rows.get("projects").add(p);
         } else {
             p.put("object_version_lsn", version);
-            p.put("last_deployed_time", LocalDateTime.now());
+            p.put("last_deployed_time", LocalDateTime.now(ZoneId.systemDefault()));
         }
         projectStreams.put((Long) p.get("project_id"), ispac.clone());
         return (Long) p.get("project_id");

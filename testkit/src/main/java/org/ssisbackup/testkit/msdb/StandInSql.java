@@ -270,7 +270,7 @@ final class StandInSql {
                     c.expect(")");
                     String simple = simpleName(name);
                     boolean exists = simple.equals(model.packagesTable()) || simple.equals(model.foldersTable());
-                    return constant("", SqlType.INT, exists ? Math.abs(simple.hashCode()) : null);
+                    return constant("", SqlType.INT, exists ? simple.hashCode() & Integer.MAX_VALUE : null);
                 }
                 default ->
                     throw new StandInSqlException(

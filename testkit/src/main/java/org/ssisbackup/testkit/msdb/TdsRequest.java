@@ -36,7 +36,7 @@ final class TdsRequest {
     private static String str(ByteBuffer b, int at) {
         int off = b.getShort(at) & 0xFFFF;
         int len = b.getShort(at + 2) & 0xFFFF;
-        return new String(b.array(), off, len * 2, StandardCharsets.UTF_16LE);
+        return new String(b.array(), b.arrayOffset() + off, len * 2, StandardCharsets.UTF_16LE);
     }
 
     /** LOGIN7 scrambles the password: each byte had its nibbles swapped, then XOR 0xA5. */

@@ -43,7 +43,24 @@ final class TdsSession implements Runnable {
 
     private record Prepared(String statement, List<String> paramNames) {}
 
-    private record Message(int type, byte[] payload) {}
+    /** One TDS message (a class, not a record: it holds an array, which a record would compare by identity). */
+    private static final class Message {
+        private final int type;
+        private final byte[] payload;
+
+        Message(int type, byte[] payload) {
+            this.type = type;
+            this.payload = payload;
+        }
+
+        int type() {
+            return type;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+    }
 
     TdsSession(Socket socket, MsdbStandIn server) {
         this.socket = socket;
@@ -159,7 +176,7 @@ final class TdsSession implements Runnable {
                 (byte) (n + 8),
                 0,
                 0,
-                (byte) (++packetId),
+                (byte) ++packetId,
                 0
             };
             out.write(header);

@@ -103,7 +103,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(Duration.ofMinutes(2));
     }
 
     /** Waits until {@code /actuator/health} answers UP; a process that dies first fails with the tail of its log. */
