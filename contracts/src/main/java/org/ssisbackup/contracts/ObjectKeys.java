@@ -1,12 +1,14 @@
 package org.ssisbackup.contracts;
 
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The bucket's object layout. */
 public final class ObjectKeys {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern HEX64 = SHA256;
     private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** Content-addressed bytes, written once: {@code blobs/sha256/ab/abcdef...}. */
@@ -26,7 +28,7 @@ public final class ObjectKeys {
      * {@code manifests/<host>/<restorePointId>/<agent>.json}.
      */
     public static String manifest(String hostId, UUID restorePointId, AgentKind agent) {
-        return manifestPrefix(hostId) + restorePointId + "/" + agent.name().toLowerCase() + ".json";
+        return manifestPrefix(hostId) + restorePointId + "/" + agent.name().toLowerCase(Locale.ROOT) + ".json";
     }
 
     public static String manifestPrefix(String hostId) {
@@ -45,6 +47,63 @@ public final class ObjectKeys {
             throw new IllegalArgumentException("not a staging object name: " + name);
         }
         return "staging/" + hostId + "/" + restorePointId + "/" + name;
+    }
+
+    /**
+     * A pack of a repository of format 2: encrypted blobs and their encrypted index, {@code packs/<scope>/ab/<id>}. The id
+     * is random: nothing about the contents can be read from the name.
+     */
+    public static String pack(String scope, String packId) {
+        requireValidHostId(scope);
+        requireHex64(packId);
+        return "packs/" + scope + "/" + packId.substring(0, 2) + "/" + packId;
+    }
+
+    /** The pack id a pack's key ends in, or null for a key that is not a pack's. */
+    public static String packIdOf(String key) {
+        if (key == null || !key.startsWith("packs/")) {
+            return null;
+        }
+        String id = key.substring(key.lastIndexOf('/') + 1);
+        return HEX64.matcher(id).matches() ? id : null;
+    }
+
+    /** The index objects of a scope: {@code index/<scope>/<id>}, one per job that wrote packs. */
+    public static String index(String scope, String indexId) {
+        requireValidHostId(scope);
+        requireHex64(indexId);
+        return indexPrefix(scope) + indexId;
+    }
+
+    public static String indexPrefix(String scope) {
+        requireValidHostId(scope);
+        return "index/" + scope + "/";
+    }
+
+    /** The keyring objects of a scope: {@code keys/<scope>/<name>}. */
+    public static String keys(String scope, String name) {
+        requireValidHostId(scope);
+        if (!name.matches("[a-z0-9-]{1,80}")) {
+            throw new IllegalArgumentException("not a key object name: " + name);
+        }
+        return keysPrefix(scope) + name;
+    }
+
+    public static String keysPrefix(String scope) {
+        requireValidHostId(scope);
+        return "keys/" + scope + "/";
+    }
+
+    /** An encrypted manifest (format 2): {@code manifests/<host>/<restorePointId>/<agent>.m2}. */
+    public static String encryptedManifest(String hostId, UUID restorePointId, AgentKind agent) {
+        return manifestPrefix(hostId) + restorePointId + "/" + agent.name().toLowerCase(Locale.ROOT) + ".m2";
+    }
+
+    public static String requireHex64(String id) {
+        if (id == null || !HEX64.matcher(id).matches()) {
+            throw new IllegalArgumentException("not 64 lower-case hex digits: " + id);
+        }
+        return id;
     }
 
     public static boolean isValidHostId(String hostId) {

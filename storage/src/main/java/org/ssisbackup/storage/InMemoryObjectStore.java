@@ -112,6 +112,18 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public byte[] read(String key, long offset, int length) {
+        Stored s = objects.get(key);
+        if (s == null) {
+            throw new StoreException("cannot read " + key + ": NoSuchKey", "NoSuchKey", null);
+        }
+        if (offset < 0 || offset + length > s.bytes().length) {
+            throw new StoreException("cannot read " + key + ": it ends before byte " + (offset + length));
+        }
+        return java.util.Arrays.copyOfRange(s.bytes(), (int) offset, (int) offset + length);
+    }
+
+    @Override
     public InputStream get(String key, String etag) {
         Stored s = objects.get(key);
         if (s != null && !s.etag().equals(etag)) {

@@ -32,6 +32,9 @@ public interface ObjectStore {
     /** Opens an object; a missing one is a {@link StoreException} for which {@link StoreException#notFound()} holds. */
     InputStream get(String key);
 
+    /** Reads {@code length} bytes of an object from {@code offset} (one blob of a pack). */
+    byte[] read(String key, long offset, int length);
+
     /** Opens an object only while its ETag is still {@code etag} (a replaced object fails the read). */
     InputStream get(String key, String etag);
 

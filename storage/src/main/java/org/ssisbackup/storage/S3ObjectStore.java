@@ -92,6 +92,9 @@ public final class S3ObjectStore implements ObjectStore {
             T result = c.run();
             requests.accept(operation.label, "ok");
             return result;
+        } catch (StoreException e) { // already says what failed (a short read)
+            requests.accept(operation.label, e.getClass().getSimpleName());
+            throw e;
         } catch (MinioException | RuntimeException e) {
             String code =
                     e instanceof ErrorResponseException er ? er.errorResponse().code() : null;
@@ -165,6 +168,26 @@ public final class S3ObjectStore implements ObjectStore {
                 "cannot read " + key,
                 () -> client.getObject(
                         GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    @Override
+    public byte[] read(String key, long offset, int length) {
+        return call(Operation.GET, "cannot read " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .offset(offset)
+                    .length((long) length)
+                    .build())) {
+                byte[] bytes = in.readNBytes(length);
+                if (bytes.length != length) {
+                    throw new StoreException("cannot read " + key + ": it ends before byte " + (offset + length));
+                }
+                return bytes;
+            } catch (java.io.IOException e) {
+                throw new StoreException("cannot read " + key + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
