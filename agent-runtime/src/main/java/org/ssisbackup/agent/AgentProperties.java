@@ -1,29 +1,100 @@
 package org.ssisbackup.agent;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.storage.repository.KeyMaterial;
+import org.ssisbackup.storage.repository.WrappingKey;
 
 /**
  * What every agent is configured with, under {@code ssisbackup.agent}.
  *
  * @param hostId            this host's id in the fleet (letters, digits, '.', '_', '-')
  * @param heartbeatInterval how often the agent tells the orchestrator it is alive (default 30 s)
- * @param s3                where blobs and manifests go
+ * @param s3                where packs, indexes and manifests go
+ * @param repository        the keys the agent writes and reads with
  */
 @ConfigurationProperties("ssisbackup.agent")
-public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3) {
+public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, Repository repository) {
 
     public AgentProperties {
         ObjectKeys.requireValidHostId(hostId);
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
+        repository = repository == null ? new Repository(null, null, null, null, null, null, null) : repository;
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {
         @Override
         public String toString() { // never print the keys
             return "S3[endpoint=" + endpoint + ", bucket=" + bucket + "]";
+        }
+    }
+
+    /**
+     * The repository's keys on this host.
+     *
+     * @param keyFile           a file holding the scope's key-encryption key (one line of base64, 32 bytes)
+     * @param key               the same key given directly (from an environment variable)
+     * @param passphrase        or a passphrase (through Argon2id)
+     * @param scope             the key scope: hosts of one scope share keys and deduplicate together (default: the
+     *                          host id, so a compromised host reads no other host's data)
+     * @param catalogPublicKey  the catalog's escrow public key: a new scope's keys are wrapped to it (base64)
+     * @param recoveryPublicKey the offline recovery key's public key: a new scope's keys are wrapped to it too
+     * @param packTrust         how long a pack seen in the bucket is trusted to still be there (default 6 h; keep it
+     *                          shorter than the catalog's grace period)
+     */
+    public record Repository(
+            Path keyFile,
+            String key,
+            String passphrase,
+            String scope,
+            String catalogPublicKey,
+            String recoveryPublicKey,
+            Duration packTrust) {
+
+        public Repository {
+            packTrust = packTrust == null ? Duration.ofHours(6) : packTrust;
+        }
+
+        /** The key that opens this host's scope; the agent refuses to start without one. */
+        public WrappingKey wrappingKey() {
+            if (keyFile != null && !keyFile.toString().isBlank()) {
+                return KeyMaterial.secret(KeyMaterial.read(keyFile));
+            }
+            if (key != null && !key.isBlank()) {
+                return KeyMaterial.secret(key);
+            }
+            if (passphrase != null && !passphrase.isBlank()) {
+                return new WrappingKey.Phrase(passphrase.toCharArray());
+            }
+            throw new IllegalStateException(
+                    "no repository key: set ssisbackup.agent.repository.key-file (REPOSITORY_KEY_FILE),"
+                            + " key (REPOSITORY_KEY) or passphrase (REPOSITORY_PASSPHRASE); nothing is ever written in plaintext");
+        }
+
+        /** Who a new scope's keys are wrapped for besides this host: the catalog, and the recovery key. */
+        public List<WrappingKey> recipients() {
+            List<WrappingKey> out = new ArrayList<>();
+            if (catalogPublicKey != null && !catalogPublicKey.isBlank()) {
+                out.add(KeyMaterial.recipient(catalogPublicKey));
+            }
+            if (recoveryPublicKey != null && !recoveryPublicKey.isBlank()) {
+                out.add(KeyMaterial.recipient(recoveryPublicKey));
+            }
+            return out;
+        }
+
+        public String scopeOf(String hostId) {
+            return scope == null || scope.isBlank() ? hostId : ObjectKeys.requireValidHostId(scope);
+        }
+
+        @Override
+        public String toString() { // never a key
+            return "Repository[scope=" + scope + ", keyFile=" + keyFile + "]";
         }
     }
 }

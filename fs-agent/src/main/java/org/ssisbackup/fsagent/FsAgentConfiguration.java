@@ -43,16 +43,12 @@ class FsAgentConfiguration {
     }
 
     @Bean
-    Capture fileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences references) {
-        FileSystemCapture capture = new FileSystemCapture(properties, store, references);
-        return (command, ctx) -> {
-            store.ensureBucket();
-            capture.capture(command, ctx);
-        };
+    Capture fileSystemCapture(FsAgentProperties properties, MsdbReferences references) {
+        return new FileSystemCapture(properties, references);
     }
 
     @Bean
     FileRestoreHandler fileRestoreHandler(FsAgentProperties properties, BlobStore store) {
-        return new FileRestoreHandler(store, new HostPaths(properties.driveRoots()), properties.uploadParallelism());
+        return new FileRestoreHandler(new HostPaths(properties.driveRoots()), properties.uploadParallelism());
     }
 }

@@ -37,8 +37,11 @@ import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
+import org.ssisbackup.storage.repository.KeyMaterial;
+import org.ssisbackup.storage.repository.RepositoryReader;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.infra.TestKeys;
 import org.ssisbackup.testkit.kafka.TopicProbe;
 
 /** The fs-agent on a real KRaft broker and a real S3 server (s3proxy), backing up the sample host. */
@@ -46,7 +49,9 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
         properties = {
             "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
             "ssisbackup.agent.host-id=sql01",
-            "server.port=0"
+            "server.port=0",
+            "ssisbackup.agent.repository.key=" + TestKeys.KEK,
+            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC
         })
 @EmbeddedKafka(partitions = 1)
 class FsAgentIT {
@@ -84,6 +89,12 @@ class FsAgentIT {
 
     @Autowired
     BlobStore store;
+
+    /** Reads the bucket as the catalog does, with its escrow key: every item checked. */
+    RepositoryReader reader() {
+        return new RepositoryReader(
+                store.objects(), KeyMaterial.holder(TestKeys.CATALOG_PRIVATE, TestKeys.CATALOG_PUBLIC));
+    }
 
     @Test
     void backsUpEveryFileOfTheListedFoldersAndSkipsOtherHostsAndDeadLettersGarbage() throws Exception {
@@ -127,14 +138,18 @@ class FsAgentIT {
             assertThat(artifacts)
                     .filteredOn(a -> a.kind() == ArtifactKind.FS_PACKAGE)
                     .hasSize(3);
-            for (Artifact a : artifacts) {
+            org.ssisbackup.contracts.Manifest manifest = reader().manifest(done.manifestKey());
+            assertThat(done.manifestKey()).endsWith(".m2");
+            assertThat(manifest.scope()).isEqualTo("sql01");
+            for (Artifact a : manifest.artifacts()) {
                 Path source = Path.of(a.logicalPath());
                 assertThat(a.sha256()).isEqualTo(Sha256.of(source).hex());
-                try (InputStream in = store.openBlob(a.sha256())) {
-                    assertThat(in.readAllBytes()).as(a.logicalPath()).isEqualTo(Files.readAllBytes(source));
-                }
+                assertThat(reader().bytes("sql01", a)).as(a.logicalPath()).isEqualTo(Files.readAllBytes(source));
             }
-            assertThat(store.readManifest(done.manifestKey()).artifacts())
+            // Events carry the items without their chunks; the encrypted manifest has them.
+            assertThat(manifest.artifacts().stream()
+                            .map(Artifact::withoutChunks)
+                            .toList())
                     .containsExactlyInAnyOrderElementsOf(artifacts);
             assertThat(events(probe)).noneMatch(e -> e.meta().jobId().equals(otherJob));
 
@@ -265,7 +280,7 @@ class FsAgentIT {
                     .isEqualTo(warehouseBytes);
 
             // A corrupt blob is never written; a manifest path with '..' is refused.
-            Artifact monthEndArtifact = store.readManifest(finished(probe, job).manifestKey()).artifacts().stream()
+            Artifact monthEndArtifact = reader().manifest(finished(probe, job).manifestKey()).artifacts().stream()
                     .filter(a -> a.logicalPath().equals(monthEnd.toString()))
                     .findFirst()
                     .orElseThrow();
@@ -273,7 +288,12 @@ class FsAgentIT {
                     .endpoint(S3.endpoint())
                     .credentials(S3.accessKey(), S3.secretKey())
                     .build();
-            byte[] evil = "not the package".getBytes(UTF_8);
+            byte[] pack;
+            try (InputStream in = store.objects().get(monthEndArtifact.objectKey())) {
+                pack = in.readAllBytes();
+            }
+            byte[] evil = pack.clone();
+            evil[(int) monthEndArtifact.chunks().get(0).offset() + 60] ^= 1; // one flipped bit in the package's chunk
             raw.putObject(
                     io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
                                     new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)
@@ -306,17 +326,17 @@ class FsAgentIT {
             assertThat(bad.written()).isEmpty();
             assertThat(bad.failed())
                     .singleElement()
-                    .satisfies(f -> assertThat(f.reason()).contains("SHA-256"));
+                    .satisfies(f -> assertThat(f.reason()).contains("does not authenticate"));
             assertThat(bad.refused())
                     .singleElement()
                     .satisfies(f -> assertThat(f.reason()).contains(".."));
             try (java.util.stream.Stream<Path> files = Files.walk(third)) {
                 assertThat(files.filter(Files::isRegularFile)).isEmpty();
             }
-            // Mend the blob: the other tests of this class share the bucket.
+            // Mend the pack: the other tests of this class share the bucket.
             raw.putObject(
                     io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
-                                    new java.io.ByteArrayInputStream(monthEndBytes), (long) monthEndBytes.length, -1L)
+                                    new java.io.ByteArrayInputStream(pack), (long) pack.length, -1L)
                             .build());
         }
     }

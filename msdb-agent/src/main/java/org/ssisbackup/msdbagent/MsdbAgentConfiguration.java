@@ -53,21 +53,19 @@ class MsdbAgentConfiguration {
             BlobStore store,
             MsdbMetrics metrics) {
         return new MsdbCapture(
-                store,
-                new MsdbPackageExporter(connector, store, metrics),
-                new SsisdbProjectExporter(connector, store, metrics),
+                new MsdbPackageExporter(connector, metrics),
+                new SsisdbProjectExporter(connector, metrics),
                 new NativeMsdbBackup(identity.hostId(), connector, store, metrics, properties.nativeBackup()));
     }
 
     @Bean
-    MsdbRestoreHandler msdbRestoreHandler(BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
-        return new MsdbRestoreHandler(store, connector, metrics);
+    MsdbRestoreHandler msdbRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
+        return new MsdbRestoreHandler(connector, metrics);
     }
 
     @Bean
-    SsisdbProjectRestoreHandler ssisdbProjectRestoreHandler(
-            BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
-        return new SsisdbProjectRestoreHandler(store, connector, metrics);
+    SsisdbProjectRestoreHandler ssisdbProjectRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
+        return new SsisdbProjectRestoreHandler(connector, metrics);
     }
 
     @Bean

@@ -3,7 +3,6 @@ package org.ssisbackup.msdbagent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +34,7 @@ import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.infra.TestKeys;
 import org.ssisbackup.testkit.kafka.TopicProbe;
 import org.ssisbackup.testkit.msdb.DtsxSeed;
 import org.ssisbackup.testkit.msdb.MsdbModel;
@@ -47,7 +47,9 @@ import org.ssisbackup.testkit.msdb.MsdbStandIn;
             "ssisbackup.agent.host-id=sql01",
             "server.port=0",
             "ssisbackup.msdb.username=ssis_backup",
-            "ssisbackup.msdb.query-timeout=5s"
+            "ssisbackup.msdb.query-timeout=5s",
+            "ssisbackup.agent.repository.key=" + TestKeys.KEK,
+            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC
         })
 @EmbeddedKafka(partitions = 1)
 class MsdbAgentIT {
@@ -103,6 +105,8 @@ class MsdbAgentIT {
             AgentJobFinished done = finished(probe, job);
             assertThat(done.outcome()).as("errors %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
             List<Artifact> artifacts = artifacts(probe, job);
+            org.ssisbackup.contracts.Manifest manifest =
+                    MsdbTestAgent.reader(store).manifest(done.manifestKey());
             assertThat(artifacts)
                     .extracting(Artifact::logicalPath)
                     .contains(
@@ -123,9 +127,12 @@ class MsdbAgentIT {
                                 && x.metadata().get("id").equals(row.get("id").toString()))
                         .findFirst()
                         .orElseThrow();
-                try (InputStream in = store.openBlob(a.sha256())) {
-                    assertThat(in.readAllBytes()).isEqualTo((byte[]) row.get("packagedata"));
-                }
+                Artifact stored = manifest.artifacts().stream()
+                        .filter(x -> x.logicalPath().equals(a.logicalPath()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(MsdbTestAgent.reader(store).bytes("sql01", stored))
+                        .isEqualTo((byte[]) row.get("packagedata"));
                 assertThat(a.metadata())
                         .containsEntry("verid", row.get("verid").toString())
                         .containsEntry("vermajor", row.get("vermajor").toString())
@@ -193,7 +200,8 @@ class MsdbAgentIT {
                     .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
                     .findFirst()
                     .orElseThrow();
-            assertThat(store.hasBlob(nativeBackup.sha256())).isTrue();
+            assertThat(nativeBackup.storedIn())
+                    .allSatisfy(key -> assertThat(store.exists(key)).isTrue());
         }
     }
 

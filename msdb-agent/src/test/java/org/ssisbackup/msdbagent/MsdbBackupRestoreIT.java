@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -29,7 +28,6 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.ConfigReferencesFound;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageMeta;
-import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
@@ -105,7 +103,7 @@ class MsdbBackupRestoreIT {
         MsdbConnector connector = new MsdbConnector(properties(user, password, target));
         MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
         return MsdbTestAgent.of(
-                store, events::add, registry, new MsdbPackageExporter(connector, store, metrics), connector, metrics);
+                store, events::add, registry, new MsdbPackageExporter(connector, metrics), connector, metrics);
     }
 
     private CommandIntake admin() {
@@ -130,7 +128,7 @@ class MsdbBackupRestoreIT {
     }
 
     private Manifest manifest(UUID point) {
-        return store.readManifest(ObjectKeys.manifest("msdb-it", point, AgentKind.MSDB));
+        return MsdbTestAgent.manifest(store, point);
     }
 
     private static RestoreCommand restoreCommand(
@@ -187,9 +185,7 @@ class MsdbBackupRestoreIT {
                 .containsEntry("createdate", "2021-03-04T05:06:07")
                 .containsEntry("folderid", sub.toString())
                 .containsKeys("ownersid", "isencrypted", "readrolesid", "writerolesid");
-        try (InputStream in = store.openBlob(bigArtifact.sha256())) {
-            assertThat(in.readAllBytes()).isEqualTo(big);
-        }
+        assertThat(MsdbTestAgent.bytes(store, bigArtifact)).isEqualTo(big);
 
         msdb.deletePackage("Big", sub);
         // A dry run says what it would write and writes nothing.
@@ -309,7 +305,11 @@ class MsdbBackupRestoreIT {
                 .endpoint(s3.endpoint())
                 .credentials(s3.accessKey(), s3.secretKey())
                 .build();
-        byte[] evil = "<not the package/>".getBytes(StandardCharsets.UTF_8);
+        byte[] evil;
+        try (java.io.InputStream in = store.objects().get(a.objectKey())) {
+            evil = in.readAllBytes();
+        }
+        evil[(int) a.chunks().get(0).offset() + 60] ^= 1; // one flipped bit in the package's chunk
         raw.putObject(io.minio.PutObjectArgs.builder().bucket(store.bucket()).object(a.objectKey()).stream(
                         new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)
                 .build());
@@ -321,7 +321,7 @@ class MsdbBackupRestoreIT {
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.failed())
                 .singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("do not match their SHA-256"));
+                .satisfies(e -> assertThat(e.reason()).contains("does not authenticate"));
         assertThat(msdb.row("Fragile", topId)).isEmpty();
     }
 
@@ -401,12 +401,7 @@ class MsdbBackupRestoreIT {
                     null));
             MsdbMetrics metrics = new MsdbMetrics(registry, "msdb-it");
             CommandIntake runner = MsdbTestAgent.of(
-                    store,
-                    events::add,
-                    registry,
-                    new MsdbPackageExporter(connector, store, metrics),
-                    connector,
-                    metrics);
+                    store, events::add, registry, new MsdbPackageExporter(connector, metrics), connector, metrics);
             BackupReport report = runner.runBackup(backupCommand(UUID.randomUUID()));
             assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(report.errors().toString()).contains("timeout").doesNotContain(TestMsdb.ADMIN_PASSWORD);
@@ -486,8 +481,9 @@ class MsdbBackupRestoreIT {
                 .containsEntry("filter", "Sales")
                 .containsEntry("rows", "1")
                 .containsEntry("referencedBy", "\\" + top + "\\Configured");
-        try (InputStream in = store.openBlob(table.sha256())) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("""
+        {
+            assertThat(new String(MsdbTestAgent.bytes(store, table), StandardCharsets.UTF_8))
+                    .isEqualTo("""
                             ConfigurationFilter,ConfiguredValue,PackagePath,ConfiguredValueType\r
                             Sales,Data Source=dw;Initial Catalog=Sales,\\Package.Connections[Sales].Properties[ConnectionString],String\r
                             """); // CSV lines end in CRLF

@@ -28,7 +28,6 @@ import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.ConfigReferencesFound;
 import org.ssisbackup.contracts.MessageMeta;
-import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
@@ -39,7 +38,6 @@ import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.storage.BlobStore;
-import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 
 /**
@@ -101,9 +99,8 @@ class MsdbNativeBackupIT {
                 events::add,
                 registry,
                 new MsdbCapture(
-                        store,
-                        new MsdbPackageExporter(connector, store, metrics),
-                        new SsisdbProjectExporter(connector, store, metrics),
+                        new MsdbPackageExporter(connector, metrics),
+                        new SsisdbProjectExporter(connector, metrics),
                         new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
                 connector,
                 metrics);
@@ -129,7 +126,7 @@ class MsdbNativeBackupIT {
     }
 
     private Artifact nativeArtifact(BackupReport report) {
-        return store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB)).artifacts().stream()
+        return MsdbTestAgent.manifest(store, pointOf(report)).artifacts().stream()
                 .filter(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP)
                 .findFirst()
                 .orElseThrow();
@@ -172,8 +169,8 @@ class MsdbNativeBackupIT {
                 .containsKey("serverFile");
         assertThat(backup.metadata().get("options")).isEqualTo("COPY_ONLY, CHECKSUM, COMPRESSION");
         Path copy = serverDir.resolveSibling(serverDir.getFileName() + "-download.bak");
-        Sha256.Digest digest = store.download(backup.sha256(), copy);
-        assertThat(digest.size()).isEqualTo(backup.size());
+        Files.write(copy, MsdbTestAgent.bytes(store, backup)); // checked against its SHA-256
+        assertThat(Files.size(copy)).isEqualTo(backup.size());
         if (msdb.isStandIn()) {
             assertThat(backup.size()).isGreaterThan(16L * 1024 * 1024);
             try (InputStream in = Files.newInputStream(copy)) {
@@ -260,8 +257,7 @@ class MsdbNativeBackupIT {
         assertThat(report.errors())
                 .singleElement()
                 .satisfies(e -> assertThat(e.reason()).contains("Damage to the backup set"));
-        assertThat(store.readManifest(ObjectKeys.manifest("msdb-it", pointOf(report), AgentKind.MSDB))
-                        .artifacts())
+        assertThat(MsdbTestAgent.manifest(store, pointOf(report)).artifacts())
                 .noneMatch(a -> a.kind() == ArtifactKind.MSDB_DATABASE_BACKUP);
         assertThat(serverDir).isEmptyDirectory();
     }
@@ -300,7 +296,8 @@ class MsdbNativeBackupIT {
         Artifact backup = nativeArtifact(report);
         assertThat(backup.metadata().get("serverFile")).startsWith(prefix + "/staging/msdb-it/");
         Path copy = Files.createTempFile("url-backup", ".bak");
-        assertThat(store.download(backup.sha256(), copy).size()).isEqualTo(backup.size());
+        Files.write(copy, MsdbTestAgent.bytes(store, backup));
+        assertThat(Files.size(copy)).isEqualTo(backup.size());
         Files.delete(copy);
         assertThat(store.list("staging/")).isEmpty();
         assertThat(serverDir).isEmptyDirectory();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +32,6 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
-import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.OverwritePolicy;
 import org.ssisbackup.contracts.RestoreCommand;
@@ -122,9 +120,8 @@ class SsisdbCaptureIT {
                 events::add,
                 registry,
                 new MsdbCapture(
-                        store,
-                        new MsdbPackageExporter(connector, store, metrics),
-                        new SsisdbProjectExporter(connector, store, metrics),
+                        new MsdbPackageExporter(connector, metrics),
+                        new SsisdbProjectExporter(connector, metrics),
                         new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
                 connector,
                 metrics);
@@ -160,15 +157,12 @@ class SsisdbCaptureIT {
     }
 
     private Map<String, Artifact> artifacts(BackupReport report) {
-        Manifest m = store.readManifest(
-                ObjectKeys.manifest("msdb-it", finished(report).restorePointId(), AgentKind.MSDB));
+        Manifest m = MsdbTestAgent.manifest(store, finished(report).restorePointId());
         return m.artifacts().stream().collect(Collectors.toMap(Artifact::logicalPath, a -> a));
     }
 
     private byte[] bytes(Artifact a) throws Exception {
-        try (InputStream in = store.openBlob(a.sha256())) {
-            return in.readAllBytes();
-        }
+        return MsdbTestAgent.bytes(store, a);
     }
 
     @Test

@@ -6,8 +6,12 @@ import java.util.UUID;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.storage.repository.Repository;
 
-/** How an agent's part of a backup ended: for its metrics and its heartbeats. */
+/**
+ * How an agent's part of a backup ended: for its metrics and its heartbeats. {@code repository} is what the repository
+ * did (null when the job ended before it wrote anything).
+ */
 public record BackupReport(
         UUID jobId,
         String hostId,
@@ -18,4 +22,5 @@ public record BackupReport(
         long bytesUploaded,
         long artifactsUploaded,
         List<AgentError> errors,
-        Duration duration) {}
+        Duration duration,
+        Repository.Stats repository) {}

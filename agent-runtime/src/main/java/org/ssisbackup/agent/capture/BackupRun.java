@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentRepository;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.BackupCommand;
@@ -16,7 +17,7 @@ import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.VersionedMessage;
-import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * One agent's part of a backup job, the same for every agent kind: say JobAccepted, run the capture, announce
@@ -26,11 +27,12 @@ public final class BackupRun {
     private static final Logger log = LoggerFactory.getLogger(BackupRun.class);
 
     private final AgentIdentity identity;
-    private final BlobStore store;
+    private final AgentRepository store;
     private final Consumer<VersionedMessage> publisher;
     private final Capture capture;
 
-    public BackupRun(AgentIdentity identity, BlobStore store, Consumer<VersionedMessage> publisher, Capture capture) {
+    public BackupRun(
+            AgentIdentity identity, AgentRepository store, Consumer<VersionedMessage> publisher, Capture capture) {
         this.identity = identity;
         this.store = store;
         this.publisher = publisher;
@@ -43,22 +45,34 @@ public final class BackupRun {
         UUID jobId = command.meta().jobId();
         String hostId = identity.hostId();
         CaptureContext ctx = new CaptureContext(
+                // Events carry items without their chunk lists (a big file's would not fit a message); the manifest has
+                // them.
                 batch -> publisher.accept(new ArtifactsStored(
-                        MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), batch)),
+                        MessageMeta.create(jobId, hostId),
+                        identity.kind(),
+                        command.restorePointId(),
+                        batch.stream()
+                                .map(org.ssisbackup.contracts.Artifact::withoutChunks)
+                                .toList())),
                 refs -> publisher.accept(new ConfigReferencesFound(
                         MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), refs)));
         String manifestKey = null;
         Outcome outcome;
+        Repository.Stats stats = null;
         try {
             publisher.accept(new JobAccepted(
                     MessageMeta.create(jobId, hostId),
                     identity.kind(),
                     identity.version(),
                     JobAccepted.JobType.BACKUP));
+            Repository.Session session = store.get().session();
+            ctx.begin(session);
             capture.capture(command, ctx);
+            // Every pack and the job's index are in the bucket before any manifest or end claims what they hold.
+            stats = session.finish();
             ctx.flush();
             outcome = Outcome.of(!ctx.errors().isEmpty(), !ctx.artifacts().isEmpty());
-            manifestKey = store.putManifest(new Manifest(
+            manifestKey = session.writeManifest(new Manifest(
                     MessageMeta.CURRENT_SCHEMA_VERSION,
                     hostId,
                     jobId,
@@ -70,7 +84,8 @@ public final class BackupRun {
                     ctx.errors(),
                     ctx.warnings(),
                     command.agents(),
-                    command.policy()));
+                    command.policy(),
+                    store.scope()));
         } catch (Exception e) {
             // Whatever stopped the job (S3 or msdb unreachable, Kafka refusing a batch) ends it as FAILED with the
             // reason; artifacts announced before the failure stay recorded but the point cannot be COMPLETE.
@@ -86,7 +101,7 @@ public final class BackupRun {
                 outcome,
                 ctx.announced(),
                 ctx.bytesScanned(),
-                ctx.bytesUploaded(),
+                stats == null ? 0 : stats.bytesUploaded(),
                 manifestKey,
                 ctx.errors(),
                 ctx.warnings(),
@@ -103,10 +118,11 @@ public final class BackupRun {
                 outcome,
                 ctx.artifacts().size(),
                 ctx.bytesScanned(),
-                ctx.bytesUploaded(),
+                stats == null ? 0 : stats.bytesUploaded(),
                 ctx.artifactsUploaded(),
                 ctx.errors(),
-                Duration.between(started, Instant.now()));
+                Duration.between(started, Instant.now()),
+                stats);
         log.info(
                 "{} job {} on {}: {} ({} artifacts, {} bytes uploaded, {} errors)",
                 identity.kind(),

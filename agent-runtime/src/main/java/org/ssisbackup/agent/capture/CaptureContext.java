@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ConfigReference;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * What a capture reports while it works, safe to call from several threads. Stored items are announced in batches
@@ -24,10 +26,47 @@ public final class CaptureContext {
     private long bytesScanned;
     private long bytesUploaded;
     private long artifactsUploaded;
+    private Repository.Session session;
 
     public CaptureContext(Consumer<List<Artifact>> batchSink, Consumer<List<ConfigReference>> referenceSink) {
         this.batchSink = batchSink;
         this.referenceSink = referenceSink;
+    }
+
+    void begin(Repository.Session session) {
+        this.session = session;
+    }
+
+    /** Where this job stores bytes: the scope's repository, for this job. */
+    public Repository.Session repository() {
+        if (session == null) {
+            throw new IllegalStateException("the job has not opened the repository");
+        }
+        return session;
+    }
+
+    /**
+     * Stores an item's bytes in the job's repository session and records the item: the usual end of capturing one.
+     * An interrupted job is an {@link java.io.InterruptedIOException}.
+     */
+    public Repository.StoredContent store(
+            String logicalPath, ArtifactKind kind, java.io.InputStream bytes, java.util.Map<String, String> metadata)
+            throws java.io.IOException {
+        Repository.StoredContent content;
+        try {
+            content = repository().store(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while storing " + logicalPath);
+        }
+        stored(content.artifact(logicalPath, kind, metadata), content.anythingNew());
+        return content;
+    }
+
+    public Repository.StoredContent store(
+            String logicalPath, ArtifactKind kind, byte[] bytes, java.util.Map<String, String> metadata)
+            throws java.io.IOException {
+        return store(logicalPath, kind, new java.io.ByteArrayInputStream(bytes), metadata);
     }
 
     /** Configuration files the host's other agent should capture in the same job. */

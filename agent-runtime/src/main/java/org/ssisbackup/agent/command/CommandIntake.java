@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentRepository;
 import org.ssisbackup.agent.capture.BackupReport;
 import org.ssisbackup.agent.capture.BackupRun;
 import org.ssisbackup.agent.capture.Capture;
@@ -47,14 +48,15 @@ public final class CommandIntake implements AutoCloseable {
 
     public CommandIntake(
             AgentIdentity identity,
-            BlobStore store,
+            AgentRepository repository,
+            BlobStore formatOne,
             Consumer<VersionedMessage> publisher,
             Capture capture,
             List<RestoreHandler> restoreHandlers,
             JobListener listener) {
         this.identity = identity;
-        this.backups = new BackupRun(identity, store, publisher, capture);
-        this.restores = new RestoreRun(identity, store, publisher, restoreHandlers);
+        this.backups = new BackupRun(identity, repository, publisher, capture);
+        this.restores = new RestoreRun(identity, repository, formatOne, publisher, restoreHandlers);
         this.listener = listener;
         this.jobs = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, identity.label() + "-agent-job");

@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ssisbackup.agent.capture.BackupReport;
 import org.ssisbackup.agent.command.JobListener;
 import org.ssisbackup.agent.restore.RestoreRun;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.RestoreFinished;
+import org.ssisbackup.platform.metrics.TaggedGauge;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * The metrics every agent exposes, in base units, tagged with host and agent kind (and outcome where it applies):
@@ -21,9 +24,12 @@ import org.ssisbackup.contracts.RestoreFinished;
 public final class AgentMetrics implements JobListener {
     private final MeterRegistry registry;
     private final AtomicLong lastSuccess = new AtomicLong();
+    private final TaggedGauge keyInUse;
 
     public AgentMetrics(MeterRegistry registry, String hostId, String agent) {
         this.registry = registry;
+        this.keyInUse = new TaggedGauge(
+                registry, "ssis.agent.repository.key", null, "1 for the data key the agent's last backup wrote with");
         registry.gauge(
                 "ssis.agent.last.success.timestamp.seconds",
                 Tags.of("host", hostId, "agent", agent),
@@ -71,6 +77,25 @@ public final class AgentMetrics implements JobListener {
                 .tags("host", host, "agent", agent, "outcome", outcome)
                 .register(registry)
                 .increment();
+        if (r.repository() != null) {
+            Repository.Stats st = r.repository();
+            counter("ssis.agent.repository.read", host, agent, "bytes").increment((double) st.bytesRead());
+            counter("ssis.agent.repository.compressed", host, agent, "bytes")
+                    .increment((double) st.bytesAfterCompression());
+            counter("ssis.agent.repository.uploaded", host, agent, "bytes").increment((double) st.bytesUploaded());
+            Counter.builder("ssis.agent.repository.chunks")
+                    .baseUnit("chunks")
+                    .tags("host", host, "agent", agent, "result", "new")
+                    .register(registry)
+                    .increment((double) st.chunksNew());
+            Counter.builder("ssis.agent.repository.chunks")
+                    .baseUnit("chunks")
+                    .tags("host", host, "agent", agent, "result", "deduplicated")
+                    .register(registry)
+                    .increment((double) st.chunksDeduplicated());
+            keyInUse.set(Map.of(
+                    Tags.of("host", host, "agent", agent, "key_id", st.keyId().toString()), 1));
+        }
         if (r.outcome() == Outcome.SUCCEEDED) {
             lastSuccess.set(Instant.now().getEpochSecond());
         }

@@ -19,6 +19,7 @@ import org.ssisbackup.contracts.RestoreOptions;
 public final class RestoreContext {
     private final RestoreCommand command;
     private final Manifest manifest;
+    private final Contents contents;
     private final List<LogicalPathGlob> include;
     private final List<String> written = new ArrayList<>();
     private final List<AgentError> skipped = new ArrayList<>();
@@ -26,9 +27,10 @@ public final class RestoreContext {
     private final List<AgentError> failed = new ArrayList<>();
     private long bytesWritten;
 
-    public RestoreContext(RestoreCommand command, Manifest manifest) {
+    public RestoreContext(RestoreCommand command, Manifest manifest, Contents contents) {
         this.command = command;
         this.manifest = manifest;
+        this.contents = contents;
         this.include = command.options().includeGlobs();
     }
 
@@ -47,6 +49,14 @@ public final class RestoreContext {
     /** Every item of the restore point's manifest, selected or not. */
     public Manifest manifest() {
         return manifest;
+    }
+
+    /**
+     * Writes an item's bytes to a temporary file, checked against its SHA-256 (whatever the point's format); a
+     * mismatch throws and the file must not be used.
+     */
+    public void download(Artifact item, java.nio.file.Path target) throws java.io.IOException {
+        contents.download(item, target);
     }
 
     /** Whether an item is in the restore's scope and matches its globs (every item when there are none). */

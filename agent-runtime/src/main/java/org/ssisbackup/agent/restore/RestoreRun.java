@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentRepository;
 import org.ssisbackup.agent.capture.BackupRun;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.Artifact;
@@ -23,6 +24,7 @@ import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * One agent's part of a restore, the same for every agent kind: say JobAccepted, read the source host's manifest of
@@ -32,17 +34,20 @@ public final class RestoreRun {
     private static final Logger log = LoggerFactory.getLogger(RestoreRun.class);
 
     private final AgentIdentity identity;
+    private final AgentRepository repository;
     private final BlobStore store;
     private final Consumer<VersionedMessage> publisher;
     private final List<RestoreHandler> handlers;
 
     public RestoreRun(
             AgentIdentity identity,
-            BlobStore store,
+            AgentRepository repository,
+            BlobStore formatOne,
             Consumer<VersionedMessage> publisher,
             List<RestoreHandler> handlers) {
         this.identity = identity;
-        this.store = store;
+        this.repository = repository;
+        this.store = formatOne;
         this.publisher = publisher;
         this.handlers = List.copyOf(handlers);
     }
@@ -61,9 +66,9 @@ public final class RestoreRun {
                     identity.kind(),
                     identity.version(),
                     JobAccepted.JobType.RESTORE));
-            Manifest manifest = store.readManifest(
-                    ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
-            ctx = new RestoreContext(command, manifest);
+            Repository scope = repository.get();
+            Manifest manifest = manifest(scope, command);
+            ctx = new RestoreContext(command, manifest, Contents.of(scope, store));
             Set<ArtifactKind> handled = EnumSet.noneOf(ArtifactKind.class);
             for (RestoreHandler handler : handlers) {
                 handled.addAll(handler.kinds());
@@ -118,6 +123,28 @@ public final class RestoreRun {
                 ctx.failedItems());
         report(finished);
         return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
+    }
+
+    /**
+     * The source host's manifest of this agent's kind: format 2 (encrypted; another scope's is refused for want of its
+     * key, which an admin grants) or, for points written before, format 1.
+     */
+    private Manifest manifest(Repository scope, RestoreCommand command) {
+        String encrypted =
+                ObjectKeys.encryptedManifest(command.sourceHostId(), command.restorePointId(), identity.kind());
+        if (store.exists(encrypted)) {
+            try {
+                return scope.readManifest(encrypted);
+            } catch (org.ssisbackup.storage.crypto.MissingKeyException e) {
+                throw new org.ssisbackup.storage.crypto.MissingKeyException(
+                        e.getMessage() + ": the point was written in"
+                                + " another key scope than this host's (" + repository.scope()
+                                + "); an admin grants this host that"
+                                + " scope's key with 'ssis-backup keys grant'");
+            }
+        }
+        return store.readManifest(
+                ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
     }
 
     private void report(RestoreFinished finished) {

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.ssisbackup.agent.AgentIdentity;
 import org.ssisbackup.agent.AgentProperties;
+import org.ssisbackup.agent.AgentRepository;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.agent.heartbeat.HeartbeatSender;
@@ -38,10 +39,17 @@ public class AgentRuntimeConfiguration {
                 .countingRequests(registry));
     }
 
+    /** This host's scope of the repository; a missing or wrong key stops the agent here, at start. */
+    @Bean(destroyMethod = "close")
+    AgentRepository agentRepository(AgentProperties properties, BlobStore store) {
+        return new AgentRepository(store.objects(), properties.hostId(), properties.repository());
+    }
+
     /** Events go to ssis.backup.events; a message the broker refuses is an exception, never a silent loss. */
     @Bean(destroyMethod = "close")
     CommandIntake commandIntake(
             AgentIdentity identity,
+            AgentRepository repository,
             BlobStore store,
             StreamBridge bridge,
             Capture capture,
@@ -49,6 +57,7 @@ public class AgentRuntimeConfiguration {
             MeterRegistry registry) {
         return new CommandIntake(
                 identity,
+                repository,
                 store,
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 capture,

@@ -1,6 +1,7 @@
 package org.ssisbackup.fsagent.capture;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,9 +29,9 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.ssis.ServiceConfiguration;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.ContentChangedException;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * Captures a host's file-system side of SSIS: MsDtsSrvr.ini.xml itself, every file under each
@@ -41,27 +41,23 @@ import org.ssisbackup.storage.StoreException;
  */
 public final class FileSystemCapture implements Capture {
     /** Files up to this size are read once into memory and hashed and uploaded from there; larger ones stream twice. */
-    static final int READ_ONCE_LIMIT = 8 * 1024 * 1024;
-
     private final FsAgentProperties properties;
+
     private final HostPaths hostPaths;
-    private final BlobStore store;
     private final MsdbReferences msdbReferences;
     private final HashCache hashes;
     private final PackageInfoCache packageInfos;
     private final Consumer<Path> beforeRead;
     private final FileSelection selection;
 
-    public FileSystemCapture(FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences) {
-        this(properties, store, msdbReferences, path -> {});
+    public FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences) {
+        this(properties, msdbReferences, path -> {});
     }
 
     /** @param beforeRead called after a file's attributes are read and before its bytes are: fault injection in tests */
-    FileSystemCapture(
-            FsAgentProperties properties, BlobStore store, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
+    FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
         this.properties = properties;
         this.hostPaths = new HostPaths(properties.driveRoots());
-        this.store = store;
         this.msdbReferences = msdbReferences;
         this.hashes = new HashCache();
         this.packageInfos = new PackageInfoCache(8192);
@@ -217,35 +213,32 @@ public final class FileSystemCapture implements Capture {
 
     /**
      * Stores one file and records it as an artifact, or records why it could not be. A file whose size,
-     * modification time and inode match what this agent hashed before is not read again, and its blob is not
-     * looked up again while the agent saw it in the bucket within {@code blob-trust}.
+     * modification time and inode match what this agent stored before is not read again, and its packs are not looked
+     * up again within the repository's pack trust.
      */
     private Optional<Artifact> store(
             Path file, ArtifactKind kind, String folderName, Path root, Map<String, String> extra, CaptureContext ctx) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            Instant now = Instant.now();
-            Optional<HashCache.Known> known = hashes.lookup(file, attrs)
-                    .filter(k -> k.seenWithin(properties.blobTrust(), now) || store.hasBlob(k.sha256()));
-            BlobStore.StoredBlob blob;
+            Repository.Session repository = ctx.repository();
+            Optional<Repository.StoredContent> known =
+                    hashes.lookup(file, attrs).filter(repository::stillStored);
+            Repository.StoredContent content;
             if (known.isPresent()) {
-                blob = new BlobStore.StoredBlob(known.get().sha256(), attrs.size(), false);
-                if (!known.get().seenWithin(properties.blobTrust(), now)) {
-                    hashes.remember(file, attrs, blob.sha256(), now);
-                }
+                content = known.get().unchanged();
             } else {
                 beforeRead.accept(file);
-                blob = attrs.size() <= READ_ONCE_LIMIT
-                        ? store.storeBytes(Files.readAllBytes(file))
-                        : store.storeFile(file);
+                try (InputStream in = Files.newInputStream(file)) {
+                    content = repository.store(in);
+                }
                 BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
                 if (after.size() != attrs.size()
                         || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
-                        || blob.size() != attrs.size()) {
-                    // The blob holds bytes the file really had, but not one version of it: record nothing.
+                        || content.size() != attrs.size()) {
+                    // The chunks hold bytes the file really had, but not one version of it: record nothing.
                     throw new ContentChangedException(file + " changed while it was read");
                 }
-                hashes.remember(file, attrs, blob.sha256(), now);
+                hashes.remember(file, attrs, content);
             }
             Map<String, String> metadata = new LinkedHashMap<>(extra);
             metadata.put("folder", folderName);
@@ -253,11 +246,15 @@ public final class FileSystemCapture implements Capture {
                 metadata.put("relativePath", root.relativize(file).toString());
             }
             metadata.put("lastModified", attrs.lastModifiedTime().toInstant().toString());
-            Artifact artifact = new Artifact(file.toString(), kind, blob.size(), blob.sha256(), blob.key(), metadata);
-            ctx.stored(artifact, blob.uploaded());
+            Artifact artifact = content.artifact(file.toString(), kind, metadata);
+            ctx.stored(artifact, content.anythingNew());
             return Optional.of(artifact);
         } catch (IOException | StoreException e) {
             ctx.failed(file.toString(), reason(e));
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctx.failed(file.toString(), "interrupted");
             return Optional.empty();
         }
     }

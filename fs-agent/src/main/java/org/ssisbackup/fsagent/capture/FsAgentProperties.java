@@ -18,8 +18,6 @@ import org.springframework.validation.annotation.Validated;
  *                      configurations when the agent reads a copied host tree); empty on the host itself
  * @param msdbReferencesTimeout how long a job waits for the msdb agent's configuration references
  * @param uploadParallelism how many files are hashed and uploaded (or restored) at once (default 4)
- * @param blobTrust     how long a blob this agent saw in the bucket is trusted to still be there without a
- *                      HEAD request (default 6 h); keep it shorter than the catalog's blob grace period
  * @param include       globs a walked file must match to be captured (empty: every file); matched against the path
  *                      relative to its package folder with '/' separators, and a glob without '/' also against the
  *                      file name
@@ -34,7 +32,6 @@ public record FsAgentProperties(
         Map<String, String> environment,
         java.time.Duration msdbReferencesTimeout,
         Integer uploadParallelism,
-        java.time.Duration blobTrust,
         List<String> include,
         List<String> exclude) {
     public FsAgentProperties {
@@ -44,7 +41,6 @@ public record FsAgentProperties(
         driveRoots = driveRoots == null ? Map.of() : Map.copyOf(driveRoots);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         uploadParallelism = uploadParallelism == null ? 4 : Math.max(1, uploadParallelism);
-        blobTrust = blobTrust == null ? java.time.Duration.ofHours(6) : blobTrust;
         msdbReferencesTimeout =
                 msdbReferencesTimeout == null ? java.time.Duration.ofMinutes(30) : msdbReferencesTimeout;
     }

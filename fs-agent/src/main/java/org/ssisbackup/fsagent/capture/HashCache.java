@@ -2,32 +2,24 @@ package org.ssisbackup.fsagent.capture;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
- * SHA-256s of files this agent has hashed, valid while a file's size, modification time and file key (inode)
- * are unchanged — the trust rclone and restic place in the same attributes — and when this agent last saw the
- * blob in the bucket. An unchanged file then costs a stat, and a HEAD request only when that sighting is older
- * than the blob trust window. Kept in memory: after a restart the first backup re-hashes.
+ * Where files this agent stored went, valid while a file's size, modification time and file key (inode) are
+ * unchanged — the trust rclone and restic place in the same attributes. An unchanged file then costs a stat (and a HEAD
+ * of its packs once their trust time is over). Kept in memory: after a restart the first backup reads files again
+ * (and finds their chunks stored).
  */
 public final class HashCache {
-    /** A file's hash and when its blob was last known to be in the bucket. */
-    public record Known(String sha256, Instant blobSeen) {
-        public boolean seenWithin(Duration window, Instant now) {
-            return blobSeen.plus(window).isAfter(now);
-        }
-    }
-
-    private record Entry(long size, long modifiedNanos, Object fileKey, Known known) {}
+    private record Entry(long size, long modifiedNanos, Object fileKey, Repository.StoredContent known) {}
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
 
-    public Optional<Known> lookup(Path file, BasicFileAttributes attrs) {
+    public Optional<Repository.StoredContent> lookup(Path file, BasicFileAttributes attrs) {
         Entry e = entries.get(file);
         if (e != null
                 && e.size() == attrs.size()
@@ -38,12 +30,9 @@ public final class HashCache {
         return Optional.empty();
     }
 
-    /**
-     * Remembers a hash against the attributes read before hashing (a change during the read makes a later miss)
-     * and the moment its blob was known to be stored.
-     */
-    public void remember(Path file, BasicFileAttributes attrs, String sha256, Instant blobSeen) {
-        entries.put(file, new Entry(attrs.size(), nanos(attrs), attrs.fileKey(), new Known(sha256, blobSeen)));
+    /** Remembers where a file went against the attributes read before it was read (a change then makes a miss). */
+    public void remember(Path file, BasicFileAttributes attrs, Repository.StoredContent content) {
+        entries.put(file, new Entry(attrs.size(), nanos(attrs), attrs.fileKey(), content));
     }
 
     private static long nanos(BasicFileAttributes attrs) {

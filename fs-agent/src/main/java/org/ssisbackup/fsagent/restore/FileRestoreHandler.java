@@ -20,7 +20,6 @@ import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.fsagent.capture.HostPaths;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
 
@@ -31,12 +30,10 @@ import org.ssisbackup.storage.StoreException;
  * that would leave the target root (through {@code ..}, a drive, or a symbolic link) is refused and reported.
  */
 public final class FileRestoreHandler implements RestoreHandler {
-    private final BlobStore store;
     private final HostPaths hostPaths;
     private final int parallelism;
 
-    public FileRestoreHandler(BlobStore store, HostPaths hostPaths, int parallelism) {
-        this.store = store;
+    public FileRestoreHandler(HostPaths hostPaths, int parallelism) {
         this.hostPaths = hostPaths;
         this.parallelism = parallelism;
     }
@@ -104,7 +101,7 @@ public final class FileRestoreHandler implements RestoreHandler {
                     ctx.refused(a.logicalPath(), "a symbolic link would take it out of " + root);
                     return;
                 }
-                write(a, target);
+                write(a, target, ctx);
             }
             ctx.written(target.toString(), a.size());
         } catch (IOException | StoreException e) {
@@ -135,10 +132,10 @@ public final class FileRestoreHandler implements RestoreHandler {
         return dest.startsWith(root) && !dest.equals(root) ? Optional.of(dest) : Optional.empty();
     }
 
-    private void write(Artifact a, Path target) throws IOException {
+    private void write(Artifact a, Path target, RestoreContext ctx) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), ".ssis-restore-", ".tmp");
         try {
-            store.download(a.sha256(), tmp);
+            ctx.download(a, tmp);
             String modified = a.metadata().get("lastModified");
             if (modified != null) {
                 Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ssisbackup.agent.AgentIdentity;
+import org.ssisbackup.agent.AgentProperties;
+import org.ssisbackup.agent.AgentRepository;
 import org.ssisbackup.agent.capture.BackupReport;
 import org.ssisbackup.agent.capture.BackupRun;
 import org.ssisbackup.contracts.AgentError;
@@ -30,7 +32,9 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.InMemoryObjectStore;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
+import org.ssisbackup.testkit.infra.TestKeys;
 
 /**
  * The capture's fault cases against a real S3 server: a file that vanishes, changes while read or cannot be read,
@@ -76,12 +80,22 @@ class FileSystemCaptureIT {
     }
 
     private BackupReport backup(BlobStore target, Consumer<Path> beforeRead) {
-        FileSystemCapture capture =
-                new FileSystemCapture(properties(), target, new MsdbReferences("cap-host"), beforeRead);
+        FileSystemCapture capture = new FileSystemCapture(properties(), new MsdbReferences("cap-host"), beforeRead);
         return backup(target, capture);
     }
 
+    static AgentRepository repository(org.ssisbackup.storage.ObjectStore objects) {
+        return new AgentRepository(
+                objects,
+                "cap-host",
+                new AgentProperties.Repository(null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null));
+    }
+
     private BackupReport backup(BlobStore target, FileSystemCapture capture) {
+        return backup(repository(target.objects()), capture);
+    }
+
+    private BackupReport backup(AgentRepository target, FileSystemCapture capture) {
         BackupRun runner = new BackupRun(
                 new AgentIdentity(AgentKind.FILESYSTEM, "cap-host", "test", Set.of(BackupScope.FILESYSTEM)),
                 target,
@@ -104,7 +118,6 @@ class FileSystemCaptureIT {
                 Map.of(),
                 Duration.ofSeconds(1),
                 2,
-                null,
                 List.of(),
                 List.of("*.tmp"));
     }
@@ -129,8 +142,8 @@ class FileSystemCaptureIT {
     @Test
     void aFileThatChangesWhileItIsReadIsNotRecordedAsCaptured() throws IOException {
         Path c = host.resolve("Packages/C.dtsx");
-        Path large = host.resolve("Packages/extract.raw"); // above the read-once limit: streamed twice
-        Files.write(large, new byte[FileSystemCapture.READ_ONCE_LIMIT + 1]);
+        Path large = host.resolve("Packages/extract.raw"); // many chunks: the change lands after some are stored
+        Files.write(large, new byte[9 * 1024 * 1024]);
         BackupReport report = backup(store, file -> {
             if (file.equals(c) || file.equals(large)) {
                 append(file);
@@ -175,26 +188,43 @@ class FileSystemCaptureIT {
         }
         BackupReport report = backup(unreachable, file -> {});
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        // The scope cannot even be opened: the job fails at once with the reason, nothing is claimed.
+        assertThat(report.errors()).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("(job)");
+            assertThat(e.reason()).contains("Connection refused").doesNotContain("cap-secret-key");
+        });
+        assertThat(report.artifacts()).isZero();
+    }
+
+    @Test
+    void anS3OutageInTheMiddleOfAJobFailsItWithoutAManifest() throws Exception {
+        InMemoryObjectStore memory = new InMemoryObjectStore("flaky");
+        boolean[] down = {false};
+        org.ssisbackup.storage.ObjectStore flaky = new ForwardingObjectStore(memory) {
+            @Override
+            public void put(String key, java.io.InputStream in, long size) {
+                if (down[0]) {
+                    throw new org.ssisbackup.storage.StoreException(
+                            "cannot upload " + key + ": ConnectException: Connection refused");
+                }
+                super.put(key, in, size);
+            }
+        };
+        AgentRepository repository = repository(flaky); // opened while the bucket answered
+        down[0] = true;
+        BackupReport report =
+                backup(repository, new FileSystemCapture(properties(), new MsdbReferences("cap-host"), f -> {}));
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.errors())
-                .filteredOn(e -> !e.path().equals("(job)"))
-                .hasSize(4)
-                .allSatisfy(
-                        e -> assertThat(e.reason()).startsWith("cannot store: ").contains("Connection refused"));
-        assertThat(report.errors())
-                .extracting(AgentError::path)
-                .contains(host.resolve("Packages/A.dtsx").toString());
-        // No manifest could be written either, so no restore point can claim this job.
-        assertThat(report.errors())
-                .filteredOn(e -> e.path().equals("(job)"))
-                .singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("cannot write manifest"));
+                .extracting(AgentError::reason)
+                .anySatisfy(r -> assertThat(r).contains("Connection refused"));
+        assertThat(memory.list("manifests/")).isEmpty();
     }
 
     @Test
     void anUnchangedHostIsNeitherReadNorUploadedAgain() throws IOException {
         List<Path> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        FileSystemCapture capture =
-                new FileSystemCapture(properties(), store, new MsdbReferences("cap-host"), reads::add);
+        FileSystemCapture capture = new FileSystemCapture(properties(), new MsdbReferences("cap-host"), reads::add);
         assertThat(backup(store, capture).artifactsUploaded()).isEqualTo(4);
         assertThat(reads).hasSize(4);
 

@@ -16,11 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.ssis.PackageXml;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
 
 /**
@@ -46,11 +44,9 @@ final class ConfigurationTableExporter {
     }
 
     private final MsdbConnector connector;
-    private final BlobStore store;
 
-    ConfigurationTableExporter(MsdbConnector connector, BlobStore store) {
+    ConfigurationTableExporter(MsdbConnector connector) {
         this.connector = connector;
-        this.store = store;
     }
 
     void export(Connection c, List<Use> uses, CaptureContext ctx) {
@@ -135,18 +131,15 @@ final class ConfigurationTableExporter {
             return;
         }
         try {
-            BlobStore.StoredBlob blob = store.storeBytes(csv.toString().getBytes(StandardCharsets.UTF_8));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("database", t.database());
             meta.put("table", t.table());
             meta.put("filter", t.filter());
             meta.put("rows", String.valueOf(rows));
             meta.put("referencedBy", String.join("; ", packages));
-            ctx.stored(
-                    new Artifact(
-                            t.logicalPath(), ArtifactKind.CONFIG_TABLE, blob.size(), blob.sha256(), blob.key(), meta),
-                    blob.uploaded());
-        } catch (StoreException e) {
+            ctx.store(
+                    t.logicalPath(), ArtifactKind.CONFIG_TABLE, csv.toString().getBytes(StandardCharsets.UTF_8), meta);
+        } catch (StoreException | java.io.IOException e) {
             ctx.failed(t.logicalPath(), e.getMessage());
         }
     }

@@ -6,7 +6,6 @@ import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
-import org.ssisbackup.storage.BlobStore;
 
 /**
  * One msdb-agent job: the parts its scope asks for, in order: msdb's packages (first, so the host's fs-agent gets
@@ -25,21 +24,15 @@ public final class MsdbCapture implements Capture {
         void run(BackupCommand command, CaptureContext ctx) throws Exception;
     }
 
-    private final BlobStore store;
     private final Part packages;
     private final Part ssisdb;
     private final Part nativeBackup;
 
-    public MsdbCapture(
-            BlobStore store,
-            MsdbPackageExporter packages,
-            SsisdbProjectExporter ssisdb,
-            NativeMsdbBackup nativeBackup) {
-        this(store, packages::capture, (command, ctx) -> ssisdb.capture(ctx), nativeBackup::capture);
+    public MsdbCapture(MsdbPackageExporter packages, SsisdbProjectExporter ssisdb, NativeMsdbBackup nativeBackup) {
+        this(packages::capture, (command, ctx) -> ssisdb.capture(ctx), nativeBackup::capture);
     }
 
-    MsdbCapture(BlobStore store, Part packages, Part ssisdb, Part nativeBackup) {
-        this.store = store;
+    MsdbCapture(Part packages, Part ssisdb, Part nativeBackup) {
         this.packages = packages;
         this.ssisdb = ssisdb;
         this.nativeBackup = nativeBackup;
@@ -47,7 +40,6 @@ public final class MsdbCapture implements Capture {
 
     @Override
     public void capture(BackupCommand command, CaptureContext ctx) throws Exception {
-        store.ensureBucket();
         Set<BackupScope> scope = command.scope();
         if (scope.contains(BackupScope.MSDB)) {
             run(PACKAGES, packages, command, ctx);

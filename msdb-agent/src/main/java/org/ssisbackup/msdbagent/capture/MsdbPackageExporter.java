@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ConfigReference;
@@ -30,9 +29,9 @@ import org.ssisbackup.msdbagent.msdb.MsdbDialect;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.ssis.PackageXml;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * Exports msdb's package store: the folder tree, and every package's bytes verbatim with all its metadata.
@@ -48,15 +47,13 @@ public final class MsdbPackageExporter implements Capture {
     static final String ROLES_SQL = "SELECT name, sid FROM msdb.sys.database_principals WHERE type = 'R'";
 
     private final MsdbConnector connector;
-    private final BlobStore store;
     private final MsdbMetrics metrics;
     private final ConfigurationTableExporter configurationTables;
 
-    public MsdbPackageExporter(MsdbConnector connector, BlobStore store, MsdbMetrics metrics) {
+    public MsdbPackageExporter(MsdbConnector connector, MsdbMetrics metrics) {
         this.connector = connector;
-        this.store = store;
         this.metrics = metrics;
-        this.configurationTables = new ConfigurationTableExporter(connector, store);
+        this.configurationTables = new ConfigurationTableExporter(connector);
     }
 
     /** Columns in select order: packagedata streams last, as the driver's adaptive buffering needs. */
@@ -172,11 +169,14 @@ public final class MsdbPackageExporter implements Capture {
                 digest = Sha256.copy(in, out);
             }
             readConfigurations(temp, logicalPath, encrypted, meta, references, tableUses, ctx);
-            BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
-            ctx.stored(
-                    new Artifact(logicalPath, ArtifactKind.MSDB_PACKAGE, blob.size(), blob.sha256(), blob.key(), meta),
-                    blob.uploaded());
-            metrics.packageCaptured(blob.size(), blob.uploaded());
+            Repository.StoredContent stored;
+            try (InputStream in = Files.newInputStream(temp)) {
+                stored = ctx.store(logicalPath, ArtifactKind.MSDB_PACKAGE, in, meta);
+            }
+            if (!stored.sha256().equals(digest.hex())) {
+                throw new IOException("the package's temporary copy changed while it was stored");
+            }
+            metrics.packageCaptured(stored.size(), stored.anythingNew());
         } catch (IOException | StoreException e) {
             ctx.failed(logicalPath, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -225,10 +225,7 @@ public final class MsdbPackageExporter implements Capture {
         meta.put("parentfolderid", f.parent() == null ? "" : f.parent().toString());
         meta.put("foldername", f.name());
         try {
-            BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(meta));
-            ctx.stored(
-                    new Artifact(path, ArtifactKind.MSDB_FOLDER, blob.size(), blob.sha256(), blob.key(), meta),
-                    blob.uploaded());
+            ctx.store(path, ArtifactKind.MSDB_FOLDER, MessageCodec.encode(meta), meta);
         } catch (StoreException e) {
             ctx.failed(path, e.getMessage());
         }

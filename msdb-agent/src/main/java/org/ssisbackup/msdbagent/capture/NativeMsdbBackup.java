@@ -14,7 +14,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ObjectKeys;
@@ -24,6 +23,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * A native backup of msdb: {@code BACKUP DATABASE msdb ... WITH COPY_ONLY, CHECKSUM} (so the server's own backup
@@ -95,28 +95,18 @@ public final class NativeMsdbBackup {
         long bytes = 0;
         try (Connection c = connector.connect()) {
             Server server = Server.read(c, connector.queryTimeoutSeconds());
-            BlobStore.StoredBlob blob;
+            Repository.StoredContent stored;
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("serverVersion", server.version());
             meta.put("edition", server.edition());
             meta.put("options", "COPY_ONLY, CHECKSUM");
-            if (settings.usesUrl()) {
-                blob = toUrl(c, server, command, meta, ctx);
-            } else {
-                blob = toDisk(c, server, command, meta, ctx);
-            }
-            meta.put("verified", "RESTORE VERIFYONLY WITH CHECKSUM");
             meta.put("backupStarted", started.toString());
-            ctx.stored(
-                    new Artifact(
-                            LOGICAL_PATH,
-                            ArtifactKind.MSDB_DATABASE_BACKUP,
-                            blob.size(),
-                            blob.sha256(),
-                            blob.key(),
-                            meta),
-                    blob.uploaded());
-            bytes = blob.size();
+            if (settings.usesUrl()) {
+                stored = toUrl(c, server, command, meta, ctx);
+            } else {
+                stored = toDisk(c, server, command, meta, ctx);
+            }
+            bytes = stored.size();
             outcome = "succeeded";
         } catch (SQLException e) {
             MsdbException failure = MsdbException.of("native msdb backup", e, PERMISSION_HINT);
@@ -130,7 +120,7 @@ public final class NativeMsdbBackup {
         }
     }
 
-    private BlobStore.StoredBlob toDisk(
+    private Repository.StoredContent toDisk(
             Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
             throws SQLException, IOException {
         String directory = blankToNull(settings.directory());
@@ -161,13 +151,16 @@ public final class NativeMsdbBackup {
                         "SQL Server wrote " + serverFile + " but this agent cannot read it at " + agentFile
                                 + ": set ssisbackup.msdb.native-backup.agent-directory to where that directory is mounted here");
             }
-            return store.storeFile(agentFile);
+            meta.put("verified", "RESTORE VERIFYONLY WITH CHECKSUM");
+            try (java.io.InputStream in = Files.newInputStream(agentFile)) {
+                return ctx.store(LOGICAL_PATH, ArtifactKind.MSDB_DATABASE_BACKUP, in, meta);
+            }
         } finally {
             removeLocal(agentFile, serverFile, written, ctx);
         }
     }
 
-    private BlobStore.StoredBlob toUrl(
+    private Repository.StoredContent toUrl(
             Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
             throws SQLException, IOException {
         if (server.majorVersion() < 16) {
@@ -180,7 +173,8 @@ public final class NativeMsdbBackup {
         try {
             backup(c, server, "URL", url, meta, ctx);
             verify(c, "URL", url);
-            return store.adopt(staged);
+            meta.put("verified", "RESTORE VERIFYONLY WITH CHECKSUM");
+            return adopt(staged, meta, ctx);
         } catch (SQLException | IOException | RuntimeException e) {
             try {
                 store.remove(staged);
@@ -189,6 +183,29 @@ public final class NativeMsdbBackup {
             }
             throw e;
         }
+    }
+
+    /**
+     * Stores what SQL Server wrote to the staging key (encrypted, like everything the repository holds) and removes the
+     * staged object. The read is tied to the ETag seen first, and the ETag is checked again afterwards: a staged object
+     * replaced meanwhile fails the part instead of being recorded as the backup.
+     */
+    private Repository.StoredContent adopt(String staged, Map<String, String> meta, CaptureContext ctx)
+            throws IOException {
+        String etag = store.stat(staged)
+                .orElseThrow(() -> new StoreException("cannot read " + staged + ": NoSuchKey", "NoSuchKey", null))
+                .etag();
+        Repository.StoredContent stored;
+        try (java.io.InputStream in = store.objects().get(staged, etag)) {
+            stored = ctx.store(LOGICAL_PATH, ArtifactKind.MSDB_DATABASE_BACKUP, in, meta);
+        }
+        String now =
+                store.stat(staged).map(org.ssisbackup.storage.ObjectInfo::etag).orElse(null);
+        if (!etag.equals(now)) {
+            throw new org.ssisbackup.storage.ContentChangedException(staged + " changed while it was stored");
+        }
+        store.remove(staged);
+        return stored;
     }
 
     private void backup(

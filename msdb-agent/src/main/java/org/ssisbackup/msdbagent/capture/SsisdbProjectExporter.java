@@ -14,15 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ssisbackup.agent.capture.CaptureContext;
-import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.repository.Repository;
 
 /**
  * SSISDB, the project deployment model's catalog: every project's .ispac as {@code catalog.get_project} returns it
@@ -38,12 +37,10 @@ public final class SsisdbProjectExporter {
     public static final String ROOT = "SSISDB";
 
     private final MsdbConnector connector;
-    private final BlobStore store;
     private final MsdbMetrics metrics;
 
-    public SsisdbProjectExporter(MsdbConnector connector, BlobStore store, MsdbMetrics metrics) {
+    public SsisdbProjectExporter(MsdbConnector connector, MsdbMetrics metrics) {
         this.connector = connector;
-        this.store = store;
         this.metrics = metrics;
     }
 
@@ -251,13 +248,15 @@ public final class SsisdbProjectExporter {
             return;
         }
         try {
-            BlobStore.StoredBlob blob = store.storeHashed(temp, digest);
-            ctx.stored(
-                    new Artifact(
-                            logicalPath, ArtifactKind.SSISDB_PROJECT, blob.size(), blob.sha256(), blob.key(), p.meta()),
-                    blob.uploaded());
-            metrics.projectCaptured(blob.size(), blob.uploaded());
-        } catch (StoreException e) {
+            Repository.StoredContent stored;
+            try (java.io.InputStream in = Files.newInputStream(temp)) {
+                stored = ctx.store(logicalPath, ArtifactKind.SSISDB_PROJECT, in, p.meta());
+            }
+            if (!stored.sha256().equals(digest.hex())) {
+                throw new StoreException(logicalPath + ": the project's temporary copy changed while it was stored");
+            }
+            metrics.projectCaptured(stored.size(), stored.anythingNew());
+        } catch (StoreException | java.io.IOException e) {
             ctx.failed(logicalPath, e.getMessage());
         }
     }
@@ -313,9 +312,8 @@ public final class SsisdbProjectExporter {
     private void storeJson(
             CaptureContext ctx, String logicalPath, ArtifactKind kind, Object value, Map<String, String> meta) {
         try {
-            BlobStore.StoredBlob blob = store.storeBytes(MessageCodec.encode(value));
-            ctx.stored(new Artifact(logicalPath, kind, blob.size(), blob.sha256(), blob.key(), meta), blob.uploaded());
-        } catch (StoreException e) {
+            ctx.store(logicalPath, kind, MessageCodec.encode(value), meta);
+        } catch (StoreException | java.io.IOException e) {
             ctx.failed(logicalPath, e.getMessage());
         }
     }

@@ -31,7 +31,6 @@ import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbDialect;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
 
@@ -44,12 +43,10 @@ import org.ssisbackup.storage.StoreException;
  * login; the original owner sid stays in the manifest.
  */
 public final class MsdbRestoreHandler implements RestoreHandler {
-    private final BlobStore store;
     private final MsdbConnector connector;
     private final MsdbMetrics metrics;
 
-    public MsdbRestoreHandler(BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
-        this.store = store;
+    public MsdbRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
         this.connector = connector;
         this.metrics = metrics;
     }
@@ -144,15 +141,16 @@ public final class MsdbRestoreHandler implements RestoreHandler {
             if (!s.ctx().mayWrite(dest, existing.isPresent(), existing::get, a.sha256())) {
                 return;
             }
-            Sha256.Digest digest = store.download(a.sha256(), temp);
+            s.ctx().download(a, temp);
+            long size = Files.size(temp);
             if (!s.ctx().dryRun()) {
-                putPackage(s, name, folderId, m, temp, digest.size());
+                putPackage(s, name, folderId, m, temp, size);
                 if (s.ctx().options().restoresRoles()) {
                     setRoles(s, name, folderId, m);
                 }
-                metrics.packageRestored(digest.size());
+                metrics.packageRestored(size);
             }
-            s.ctx().written(dest, digest.size());
+            s.ctx().written(dest, size);
         } catch (SQLException e) {
             lostConnection(e);
             MsdbException failure = MsdbException.of("cannot write package", e);

@@ -19,7 +19,6 @@ import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
-import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
 
@@ -33,12 +32,10 @@ import org.ssisbackup.storage.StoreException;
 public final class SsisdbProjectRestoreHandler implements RestoreHandler {
     static final String PERMISSION_HINT = "deploying to SSISDB needs ssis_admin, or CREATE_OBJECTS on the folder";
 
-    private final BlobStore store;
     private final MsdbConnector connector;
     private final MsdbMetrics metrics;
 
-    public SsisdbProjectRestoreHandler(BlobStore store, MsdbConnector connector, MsdbMetrics metrics) {
-        this.store = store;
+    public SsisdbProjectRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
         this.connector = connector;
         this.metrics = metrics;
     }
@@ -81,7 +78,8 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
             if (!ctx.mayWrite(a.logicalPath(), existing.isPresent(), existing::get, a.sha256())) {
                 return;
             }
-            Sha256.Digest digest = store.download(a.sha256(), temp);
+            ctx.download(a, temp);
+            long size = Files.size(temp);
             if (!ctx.dryRun()) {
                 if (!folderExists) {
                     try (PreparedStatement ps =
@@ -97,11 +95,11 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
                     ps.setQueryTimeout(timeout);
                     ps.setString(1, folder);
                     ps.setString(2, project);
-                    ps.setBinaryStream(3, in, digest.size());
+                    ps.setBinaryStream(3, in, size);
                     ps.execute();
                 }
             }
-            ctx.written(a.logicalPath(), digest.size());
+            ctx.written(a.logicalPath(), size);
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 throw e;

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ChunkRef;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
@@ -90,14 +92,25 @@ public final class Repository implements AutoCloseable {
             long chunksDeduplicated,
             UUID keyId) {}
 
-    /** One item's bytes as stored: their plain SHA-256 and size, and where each chunk is. */
-    public record StoredContent(String sha256, long size, List<ChunkRef> chunks, boolean anythingNew) {
+    /** One item's bytes as stored: their plain SHA-256 and size, and where each chunk is, in a scope. */
+    public record StoredContent(String scope, String sha256, long size, List<ChunkRef> chunks, boolean anythingNew) {
         /** The packs the item needs, in order of first use. */
-        public List<String> packs(String scope) {
+        public List<String> packs() {
             return chunks.stream()
                     .map(c -> ObjectKeys.pack(scope, c.pack()))
                     .distinct()
                     .toList();
+        }
+
+        /** The item as an artifact of a restore point (format 2). */
+        public Artifact artifact(String logicalPath, ArtifactKind kind, Map<String, String> metadata) {
+            List<String> packs = packs();
+            return new Artifact(logicalPath, kind, size, sha256, packs.get(0), metadata, packs, chunks);
+        }
+
+        /** The same content, as found again unchanged (nothing new stored this time). */
+        public StoredContent unchanged() {
+            return new StoredContent(scope, sha256, size, chunks, false);
         }
     }
 
@@ -177,8 +190,37 @@ public final class Repository implements AutoCloseable {
                     chunksDeduplicated.incrementAndGet(); // another thread stored the same bytes first
                 }
             }
+            if (chunks.isEmpty()) { // an empty item is one empty chunk, so every item is in a pack
+                String id = sessionKeys.blobId(new byte[0], 0, 0);
+                ChunkRef known = usable(index.get(id));
+                if (known != null) {
+                    chunks.add(known);
+                } else {
+                    byte[] sealed = Envelope.seal(
+                            ObjectKind.BLOB,
+                            sessionKeys.activeKeyId(),
+                            sessionKeys.activeKey(),
+                            "blob:" + id,
+                            Compression.pack(new byte[0], 0, 0));
+                    ChunkRef ref = packs.add(id, sealed, 0);
+                    ChunkRef raced = index.putIfAbsent(id, ref);
+                    chunks.add(raced == null ? ref : raced);
+                    if (raced == null) {
+                        added.add(ref);
+                        chunksNew.incrementAndGet();
+                        anythingNew = true;
+                    }
+                }
+            }
             bytesRead.addAndGet(size);
-            return new StoredContent(HexFormat.of().formatHex(sha.digest()), size, chunks, anythingNew);
+            return new StoredContent(
+                    sessionKeys.scope(), HexFormat.of().formatHex(sha.digest()), size, chunks, anythingNew);
+        }
+
+        /** Whether every pack an item stored earlier needs is still in the bucket (trusted for the pack trust time). */
+        public boolean stillStored(StoredContent content) {
+            return content.scope().equals(sessionKeys.scope())
+                    && content.chunks().stream().allMatch(c -> usable(c) != null);
         }
 
         /** Stores bytes already in memory. */

@@ -145,8 +145,8 @@ class RepositoryTest {
         Repository.Session s2 = repo.session();
         Repository.StoredContent b = s2.store(dtsx(65, "b"));
         s2.finish();
-        String packA = a.packs("sql01").get(0);
-        String packB = b.packs("sql01").get(0);
+        String packA = a.packs().get(0);
+        String packB = b.packs().get(0);
         byte[] original = read(packA);
 
         byte[] flipped = original.clone();

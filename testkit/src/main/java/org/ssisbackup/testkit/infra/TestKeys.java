@@ -1,0 +1,29 @@
+package org.ssisbackup.testkit.infra;
+
+/**
+ * Repository keys for tests only (never for a real repository: they are public in this source). The local stack makes
+ * its own at its first start.
+ */
+public final class TestKeys {
+    /** A scope's key-encryption key (32 bytes, base64). */
+    public static final String KEK = "oEUcvyKVXgX24c22V7fn0ZjnrjogxavyX3cjeVf0mmQ=";
+    /** The catalog's escrow key pair (X25519, base64 PKCS#8 and X.509). */
+    public static final String CATALOG_PRIVATE = "MC4CAQAwBQYDK2VuBCIEIN3sd3Hi5Q9dHAiETyN/kFg/FHTahXA9UaftoGfJfju5";
+
+    public static final String CATALOG_PUBLIC = "MCowBQYDK2VuAyEA+BU3JfimKZ4ODnRqmfcOsls633AvRj2cns598bC1gjw=";
+    /** The recovery key pair. */
+    public static final String RECOVERY_PRIVATE = "MC4CAQAwBQYDK2VuBCIEIFGKykVt8uOij779F4xQdvuYldwfbpVZiXi5SJwdJQWG";
+
+    public static final String RECOVERY_PUBLIC = "MCowBQYDK2VuAyEAVoaadUj84QLi/gc4fDne7fFZwffzMPNt4KYJ+/UVzTg=";
+
+    /** The agent settings that give an agent these keys, as Spring properties. */
+    public static String[] agentProperties() {
+        return new String[] {
+            "ssisbackup.agent.repository.key=" + KEK,
+            "ssisbackup.agent.repository.catalog-public-key=" + CATALOG_PUBLIC,
+            "ssisbackup.agent.repository.recovery-public-key=" + RECOVERY_PUBLIC
+        };
+    }
+
+    private TestKeys() {}
+}
