@@ -11,19 +11,33 @@ import org.ssisbackup.contracts.RetentionRule;
  *                     (verification) and deletes what retention lets go
  * @param retention    how restore points expire and blobs are deleted
  * @param verification how stored blobs are re-read and checked
+ * @param repository   the catalog's escrow key: it opens every scope's keys (the agents wrap them to its public half),
+ *                     so the catalog can verify packs and rebuild from encrypted manifests
  * (Who may call the API is {@code ssisbackup.security}, as for every service.)
  */
 @ConfigurationProperties("ssisbackup.catalog")
-public record CatalogProperties(S3 s3, Retention retention, Verification verification) {
+public record CatalogProperties(S3 s3, Retention retention, Verification verification, Repository repository) {
     public CatalogProperties {
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
         verification = verification == null ? new Verification(null, null) : verification;
+        repository = repository == null ? new Repository(null, null) : repository;
     }
 
     @Override
     public String toString() {
         return "CatalogProperties[s3=" + s3 + ", retention=" + retention + ", verification=" + verification + "]";
+    }
+
+    /**
+     * The escrow private key (X25519, base64 PKCS#8), inline or in a file readable by the catalog's account only. Its
+     * public half is what the agents are given as {@code CATALOG_PUBLIC_KEY}.
+     */
+    public record Repository(String escrowKey, String escrowKeyFile) {
+        @Override
+        public String toString() {
+            return "Repository[escrowKeyFile=" + escrowKeyFile + "]";
+        }
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {
@@ -38,7 +52,7 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
      *
      * @param schedule         cron (with seconds, in UTC) of the retention pass; "-" turns it off
      * @param blobGrace        a blob no point references is deleted only after this long: keep it longer than the longest
-     *                         backup and than the fs-agent's blob-trust, so a backup in flight that reuses it is safe
+     *                         backup and than the agents' pack-trust, so a backup in flight that reuses it is safe
      * @param defaultRule      the rule for ad-hoc backups (no policy)
      * @param defaultTimeZone  the zone the default rule's days are counted in
      * @param orphanScan       whether a pass also lists the bucket's blobs to find ones no point ever referenced (left by

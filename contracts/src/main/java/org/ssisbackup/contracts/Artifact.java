@@ -27,6 +27,16 @@ public record Artifact(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         objects = objects == null ? null : List.copyOf(objects);
         chunks = chunks == null ? null : List.copyOf(chunks);
+        if (objects != null) {
+            if (objects.isEmpty() || !objects.get(0).equals(objectKey)) {
+                throw new IllegalArgumentException(logicalPath + ": objects must start with the object key");
+            }
+            for (String o : objects) {
+                if (ObjectKeys.packIdOf(o) == null || ObjectKeys.objectIdOf(o) == null) {
+                    throw new IllegalArgumentException(logicalPath + ": not a pack's key: " + o);
+                }
+            }
+        }
     }
 
     /** An item kept whole under its content address (format 1). */

@@ -68,6 +68,28 @@ public final class ObjectKeys {
         return HEX64.matcher(id).matches() ? id : null;
     }
 
+    /**
+     * The id of an object restore points reference (a format 1 blob's SHA-256, a format 2 pack's id), or null for a key
+     * that is neither: only keys this class makes are accepted, so no event or manifest can name another object.
+     */
+    public static String objectIdOf(String key) {
+        if (key == null) {
+            return null;
+        }
+        String id = key.substring(key.lastIndexOf('/') + 1);
+        if (!HEX64.matcher(id).matches()) {
+            return null;
+        }
+        if (key.startsWith("blobs/")) {
+            return key.equals(blob(id)) ? id : null;
+        }
+        if (key.startsWith("packs/")) {
+            String[] parts = key.split("/", -1);
+            return parts.length == 4 && isValidHostId(parts[1]) && key.equals(pack(parts[1], id)) ? id : null;
+        }
+        return null;
+    }
+
     /** The index objects of a scope: {@code index/<scope>/<id>}, one per job that wrote packs. */
     public static String index(String scope, String indexId) {
         requireValidHostId(scope);

@@ -2,6 +2,7 @@ package org.ssisbackup.agent.capture;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -105,7 +106,8 @@ public final class BackupRun {
                 manifestKey,
                 ctx.errors(),
                 ctx.warnings(),
-                command.policy());
+                command.policy(),
+                stats == null ? List.of() : stats.packsWritten());
         try {
             publisher.accept(finished);
         } catch (RuntimeException e) {

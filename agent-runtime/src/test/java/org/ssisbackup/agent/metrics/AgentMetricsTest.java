@@ -14,6 +14,7 @@ import org.ssisbackup.contracts.RestoreFinished;
 
 class AgentMetricsTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    static final UUID KEY_ID = UUID.randomUUID();
     final AgentMetrics metrics = new AgentMetrics(registry, "h1", "msdb");
 
     @Test
@@ -28,7 +29,21 @@ class AgentMetricsTest {
                 100,
                 1,
                 List.of(),
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2),
+                new org.ssisbackup.storage.repository.Repository.Stats(300, 120, 100, 1, 3, KEY_ID, List.of())));
+        assertThat(registry.get("ssis.agent.repository.read").counter().count()).isEqualTo(300);
+        assertThat(registry.get("ssis.agent.repository.compressed").counter().count())
+                .isEqualTo(120);
+        assertThat(registry.get("ssis.agent.repository.chunks")
+                        .tag("result", "deduplicated")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.get("ssis.agent.repository.key")
+                        .tag("key_id", KEY_ID.toString())
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
         assertThat(registry.get("ssis.agent.artifacts.deduplicated").counter().count())
                 .isEqualTo(2);
         assertThat(registry.get("ssis.agent.deduplicated").counter().count()).isEqualTo(200);

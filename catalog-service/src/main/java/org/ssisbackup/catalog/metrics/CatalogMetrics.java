@@ -45,7 +45,8 @@ public class CatalogMetrics {
                 .register(registry);
         Gauge.builder("ssis.catalog.stored", bytes, b -> b.get()[1])
                 .baseUnit("bytes")
-                .description("bytes stored: each blob once, until retention deletes it")
+                .description(
+                        "bytes stored in the bucket (compressed and encrypted, each blob or pack once) until retention deletes them")
                 .register(registry);
         Gauge.builder("ssis.catalog.dedup.ratio", bytes, b -> b.get()[1] == 0 ? 1 : b.get()[0] / b.get()[1])
                 .description("referenced bytes per stored byte")

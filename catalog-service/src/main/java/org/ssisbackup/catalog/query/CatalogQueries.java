@@ -362,8 +362,9 @@ public class CatalogQueries {
     }
 
     /**
-     * Bytes the restore points reference (every artifact in every point) and bytes stored (each blob once), from the
-     * points' totals and the blob table: scanning every artifact would cost seconds per refresh at fleet scale.
+     * Bytes the restore points reference (every artifact in every point) and bytes stored (each blob or pack once, as
+     * written: compressed and encrypted), from the points' totals and the object table: scanning every artifact would cost
+     * seconds per refresh at fleet scale.
      */
     public record Bytes(double referenced, double stored) {}
 
@@ -372,7 +373,7 @@ public class CatalogQueries {
                 jdbc.sql("SELECT coalesce(sum(total_bytes), 0) FROM restore_point")
                         .query(Double.class)
                         .single(),
-                jdbc.sql("SELECT coalesce(sum(size), 0) FROM blob")
+                jdbc.sql("SELECT coalesce(sum(size), 0) FROM stored_object")
                         .query(Double.class)
                         .single());
     }

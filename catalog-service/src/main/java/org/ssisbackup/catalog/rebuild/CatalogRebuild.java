@@ -2,6 +2,7 @@ package org.ssisbackup.catalog.rebuild;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,10 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageMeta;
+import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.repository.RepositoryReader;
 
 /**
  * Rebuilds the catalog from the bucket's manifests alone (after losing the database, or to find what it missed): every
@@ -35,6 +38,7 @@ public class CatalogRebuild {
     private static final Logger log = LoggerFactory.getLogger(CatalogRebuild.class);
 
     private final BlobStore store;
+    private final RepositoryReader reader;
     private final RestorePointRecorder recorder;
     private final RestorePointRepository points;
     private final RetentionRepository retention;
@@ -42,12 +46,14 @@ public class CatalogRebuild {
 
     public CatalogRebuild(
             BlobStore store,
+            RepositoryReader reader,
             RestorePointRecorder recorder,
             RestorePointRepository points,
             RetentionRepository retention,
             MaintenanceLock lock) {
         this.lock = lock;
         this.store = store;
+        this.reader = reader;
         this.recorder = recorder;
         this.points = points;
         this.retention = retention;
@@ -79,12 +85,21 @@ public class CatalogRebuild {
         List<Unreadable> unreadable = new ArrayList<>();
         Map<UUID, List<Manifest>> byPoint = new LinkedHashMap<>();
         int read = 0;
+        reader.reload(); // keys rotated since the last use are read again
+        Map<String, String> manifestKeys = new HashMap<>();
         for (String key : store.list("manifests/")) {
-            if (!key.endsWith(".json")) {
+            if (!key.endsWith(".json") && !key.endsWith(".m2")) {
                 continue;
             }
             try {
-                Manifest m = store.readManifest(key);
+                // Format 2: authenticated and bound to its name (a manifest moved to another point does not open).
+                Manifest m = reader.manifest(key);
+                if (!key.equals(ObjectKeys.manifest(m.hostId(), m.restorePointId(), m.agent()))
+                        && !key.equals(ObjectKeys.encryptedManifest(m.hostId(), m.restorePointId(), m.agent()))) {
+                    throw new IllegalArgumentException("it holds the manifest of " + m.hostId() + "/"
+                            + m.restorePointId() + ", not the one its name says");
+                }
+                manifestKeys.put(manifestId(m), key);
                 byPoint.computeIfAbsent(m.restorePointId(), k -> new ArrayList<>())
                         .add(m);
                 read++;
@@ -148,7 +163,7 @@ public class CatalogRebuild {
                         m.artifacts().size(),
                         m.artifacts().stream().mapToLong(Artifact::size).sum(),
                         0,
-                        org.ssisbackup.contracts.ObjectKeys.manifest(m.hostId(), point, m.agent()),
+                        manifestKeys.get(manifestId(m)),
                         m.errors(),
                         m.warnings(),
                         m.policy()));
@@ -158,15 +173,17 @@ public class CatalogRebuild {
             if (!agentsNamed) {
                 extra.add("its manifests do not name the job's agents: whether every agent's part is here is unknown");
             }
+            Map<String, Boolean> inBucket = new HashMap<>();
             for (Manifest m : manifests) {
                 for (Artifact a : m.artifacts()) {
-                    try {
-                        if (!store.hasBlob(a.sha256())) {
-                            extra.add(m.agent() + ": " + a.logicalPath() + ": blob " + a.sha256()
-                                    + " is missing from the bucket");
+                    for (String key : a.storedIn()) {
+                        Boolean there = inBucket.computeIfAbsent(key, this::sizeIfPresent);
+                        if (there == null) {
+                            extra.add(m.agent() + ": " + a.logicalPath() + ": " + key + " not checked: the bucket did"
+                                    + " not answer");
+                        } else if (!there) {
+                            extra.add(m.agent() + ": " + a.logicalPath() + ": " + key + " is missing from the bucket");
                         }
-                    } catch (StoreException ex) {
-                        extra.add(m.agent() + ": " + a.logicalPath() + ": blob not checked: " + ex.getMessage());
                     }
                 }
             }
@@ -182,6 +199,24 @@ public class CatalogRebuild {
                 known,
                 unreadable.size());
         return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
+    }
+
+    /** Whether an object is in the bucket (its size recorded when the catalog lacked it); null if unknown. */
+    private Boolean sizeIfPresent(String key) {
+        try {
+            return store.stat(key)
+                    .map(info -> {
+                        points.objectSizeIfUnknown(key, info.size());
+                        return true;
+                    })
+                    .orElse(false);
+        } catch (StoreException e) {
+            return null;
+        }
+    }
+
+    private static String manifestId(Manifest m) {
+        return m.hostId() + "/" + m.restorePointId() + "/" + m.agent();
     }
 
     /** The envelope of an event replayed from a manifest: its job, host and time, a new message id. */

@@ -55,6 +55,7 @@ public class RestorePointRecorder {
 
     private void recordFinished(AgentJobFinished f) {
         repository.insertAgentResult(f);
+        repository.recordObjectSizes(f.objectsWritten());
         List<RestorePointRepository.AgentResult> results = repository.agentResults(f.restorePointId());
         Set<AgentKind> finishedAgents = EnumSet.noneOf(AgentKind.class);
         results.forEach(r -> finishedAgents.add(r.agent()));
@@ -76,7 +77,7 @@ public class RestorePointRecorder {
                 reasons.add(r.agent() + ": " + e.path() + ": " + e.reason());
             }
         }
-        countsMatch &= blobsRetentionDeletedAreBack(f, reasons);
+        countsMatch &= objectsRetentionDeletedAreBack(f, reasons);
         Outcome combined = Outcome.combine(outcomes);
         RestorePointRepository.Totals totals = repository.totals(f.restorePointId());
         RestorePointStatus status = combined == Outcome.SUCCEEDED && countsMatch
@@ -124,22 +125,23 @@ public class RestorePointRecorder {
     }
 
     /**
-     * A backup that was running while retention deleted a blob may have reused it (it saw the blob before the deletion).
-     * Each artifact naming a recently deleted blob is checked in the bucket: uploaded again, fine; gone, the point
-     * cannot be COMPLETE.
+     * A backup that was running while retention deleted an object may have reused it (it saw the object before the
+     * deletion). Each object of the point that retention deleted recently is looked for in the bucket: written again
+     * (a format 1 blob uploaded anew), fine; gone (a pack never comes back: its id is random), the point cannot be
+     * COMPLETE.
      */
-    private boolean blobsRetentionDeletedAreBack(AgentJobFinished f, List<String> reasons) {
+    private boolean objectsRetentionDeletedAreBack(AgentJobFinished f, List<String> reasons) {
         boolean allBack = true;
-        for (RestorePointRepository.Suspect a : repository.artifactsOnDeletedBlobs(f.restorePointId())) {
-            String what = a.agent() + ": " + a.logicalPath() + ": blob " + a.sha256();
+        for (RestorePointRepository.Suspect o : repository.objectsRecentlyDeleted(f.restorePointId())) {
             try {
-                if (store.hasBlob(a.sha256())) {
-                    repository.forgetTombstone(a.sha256());
+                if (store.exists(o.objectKey())) {
+                    repository.forgetTombstone(o.objectId());
                     continue;
                 }
-                reasons.add(what + " was deleted by retention while this backup ran");
+                reasons.add(o.objectKey() + " was deleted by retention while this backup ran: items in it are lost");
             } catch (RuntimeException e) {
-                reasons.add(what + " was deleted by retention recently and could not be checked: " + e.getMessage());
+                reasons.add(o.objectKey() + " was deleted by retention recently and could not be checked: "
+                        + e.getMessage());
             }
             allBack = false;
         }

@@ -14,12 +14,14 @@ import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
 import org.ssisbackup.contracts.PolicyRef;
 import org.ssisbackup.contracts.RestorePointStatus;
+import org.ssisbackup.contracts.StoredObject;
 
 /**
- * What recording writes: artifacts, blobs, each agent's result, restore points and the retention rules policies
+ * What recording writes: artifacts, the objects they need, each agent's result, restore points and the retention rules policies
  * carried. Every insert is idempotent ({@code ON CONFLICT DO NOTHING}), so a redelivered event changes nothing.
  */
 @Repository
@@ -34,12 +36,16 @@ public class RestorePointRepository {
     record AgentResult(
             AgentKind agent, Outcome outcome, long artifactCount, List<AgentError> errors, Instant finishedAt) {}
 
-    /** A batch of artifacts, their blobs, and the end of any retention mark on those blobs (they are referenced again). */
+    /**
+     * A batch of artifacts, the objects their bytes are in (format 1 blobs, format 2 packs) as needed by the point, and
+     * the end of any retention mark on those objects (they are referenced again).
+     */
     void insertArtifacts(UUID restorePointId, AgentKind agent, List<Artifact> artifacts) {
+        Map<String, StoredObjectRow> objects = new LinkedHashMap<>();
         for (Artifact a : artifacts) {
             jdbc.sql("""
-                    INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT DO NOTHING""")
+                    INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata, objects)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?) ON CONFLICT DO NOTHING""")
                     .params(
                             restorePointId,
                             agent.name(),
@@ -48,19 +54,55 @@ public class RestorePointRepository {
                             a.size(),
                             a.sha256(),
                             a.objectKey(),
-                            MessageCodec.encodeToString(a.metadata()))
+                            MessageCodec.encodeToString(a.metadata()),
+                            a.objects() == null ? null : a.objects().toArray(String[]::new))
+                    .update();
+            if (a.objects() == null) { // format 1: the item whole under its SHA-256
+                objects.putIfAbsent(a.sha256(), new StoredObjectRow(ObjectKeys.blob(a.sha256()), a.size()));
+            } else {
+                for (String key : a.objects()) {
+                    objects.putIfAbsent(ObjectKeys.objectIdOf(key), new StoredObjectRow(key, null));
+                }
+            }
+        }
+        if (objects.isEmpty()) {
+            return;
+        }
+        String[] ids = objects.keySet().toArray(String[]::new);
+        jdbc.sql("""
+                INSERT INTO stored_object (object_id, object_key, size)
+                SELECT * FROM unnest(CAST(? AS char(64)[]), CAST(? AS text[]), CAST(? AS bigint[])) ON CONFLICT DO NOTHING""")
+                .params(
+                        ids,
+                        objects.values().stream().map(StoredObjectRow::key).toArray(String[]::new),
+                        objects.values().stream().map(StoredObjectRow::size).toArray(Long[]::new))
+                .update();
+        jdbc.sql("""
+                INSERT INTO point_object (restore_point_id, object_id) SELECT ?, unnest(CAST(? AS char(64)[]))
+                ON CONFLICT DO NOTHING""").params(restorePointId, ids).update();
+        // An object named again is referenced: retention must not delete it (it waits out its grace period marked).
+        jdbc.sql("DELETE FROM unreferenced_object WHERE object_id = ANY(CAST(? AS char(64)[]))")
+                .param(ids)
+                .update();
+    }
+
+    private record StoredObjectRow(String key, Long size) {}
+
+    /** The sizes of the packs a job wrote (known only once they are sealed). */
+    void recordObjectSizes(List<StoredObject> written) {
+        for (StoredObject o : written) {
+            jdbc.sql("""
+                    INSERT INTO stored_object (object_id, object_key, size) VALUES (?, ?, ?)
+                    ON CONFLICT (object_id) DO UPDATE SET size = excluded.size WHERE stored_object.object_key = excluded.object_key""")
+                    .params(ObjectKeys.objectIdOf(o.key()), o.key(), o.size())
                     .update();
         }
-        Map<String, Long> sizeOf = new LinkedHashMap<>();
-        artifacts.forEach(a -> sizeOf.putIfAbsent(a.sha256(), a.size()));
-        String[] shas = sizeOf.keySet().toArray(String[]::new);
-        jdbc.sql(
-                        "INSERT INTO blob (sha256, size) SELECT * FROM unnest(CAST(? AS char(64)[]), CAST(? AS bigint[])) ON CONFLICT DO NOTHING")
-                .params(shas, sizeOf.values().toArray(Long[]::new))
-                .update();
-        // A blob named again is referenced: retention must not delete it (it waits out its grace period marked).
-        jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ANY(CAST(? AS char(64)[]))")
-                .param(shas)
+    }
+
+    /** The size of an object found in the bucket (a rebuild), where the catalog did not know it. */
+    public void objectSizeIfUnknown(String key, long size) {
+        jdbc.sql("UPDATE stored_object SET size = ? WHERE object_key = ? AND size IS NULL")
+                .params(size, key)
                 .update();
     }
 
@@ -173,21 +215,22 @@ public class RestorePointRepository {
                 .update();
     }
 
-    /** An artifact of the point naming a blob retention deleted recently. */
-    record Suspect(String agent, String logicalPath, String sha256) {}
+    /** An object the point needs that retention deleted recently. */
+    record Suspect(String objectId, String objectKey) {}
 
-    List<Suspect> artifactsOnDeletedBlobs(UUID restorePointId) {
+    List<Suspect> objectsRecentlyDeleted(UUID restorePointId) {
         return jdbc.sql("""
-                SELECT DISTINCT a.agent, a.logical_path, a.sha256 FROM artifact a JOIN deleted_blob d ON d.sha256 = a.sha256
-                WHERE a.restore_point_id = ?""")
+                SELECT d.object_id, d.object_key FROM point_object p JOIN deleted_object d ON d.object_id = p.object_id
+                WHERE p.restore_point_id = ?""")
                 .param(restorePointId)
-                .query((rs, n) ->
-                        new Suspect(rs.getString("agent"), rs.getString("logical_path"), rs.getString("sha256")))
+                .query((rs, n) -> new Suspect(rs.getString("object_id"), rs.getString("object_key")))
                 .list();
     }
 
-    void forgetTombstone(String sha) {
-        jdbc.sql("DELETE FROM deleted_blob WHERE sha256 = ?").param(sha).update();
+    void forgetTombstone(String objectId) {
+        jdbc.sql("DELETE FROM deleted_object WHERE object_id = ?")
+                .param(objectId)
+                .update();
     }
 
     public boolean pointExists(UUID id) {

@@ -15,10 +15,12 @@ import org.ssisbackup.storage.ObjectInfo;
 import org.ssisbackup.storage.StoreException;
 
 /**
- * Deletes marked blobs the safe way: a blob goes once it has been unreferenced for longer than the grace period, is
- * still unreferenced, was not written again within the grace period, and is not under object lock (a retain-until date
- * or a legal hold, read from its HEAD). Retention never asks to delete a locked object early; a deletion the bucket
- * refuses is taken as a lock and tried again a day later. Also marks orphans: blobs in the bucket no point ever named.
+ * Deletes marked objects (format 1 blobs, format 2 packs) the safe way: an object goes once it has been unreferenced for
+ * longer than the grace period, is still unreferenced, was not written again within the grace period, and is not under
+ * object lock (a retain-until date or a legal hold, read from its HEAD). Retention never asks to delete a locked object
+ * early; a deletion the bucket refuses is taken as a lock and tried again a day later. Also marks orphans: blobs and
+ * packs in the bucket no point ever named (a failed job's). A pack goes whole: it is deleted once no point needs any of
+ * its chunks (packs are never rewritten).
  */
 public final class BlobSweep {
     private static final Logger log = LoggerFactory.getLogger(BlobSweep.class);
@@ -28,8 +30,8 @@ public final class BlobSweep {
     private static final int PAGE = 1000;
     private static final int ORPHAN_CHUNK = 5000;
 
-    /** One blob in a report; {@code bytes} is its size when the sweep looked at the object. */
-    public record Blob(String sha256, Long bytes, String detail) {}
+    /** One object in a report; {@code bytes} is its size when the sweep looked at it. */
+    public record Blob(String objectKey, Long bytes, String detail) {}
 
     /** What a sweep deleted and kept; the lists hold at most {@code listed} items, the counts are whole. */
     record Result(long deleted, long bytesDeleted, List<Blob> deletedList, long held, List<Blob> heldList) {}
@@ -56,28 +58,27 @@ public final class BlobSweep {
         this.deletedBytes = deletedBytes;
     }
 
-    /** Marks blobs in the bucket that no point names (left by failed jobs): they wait out the same grace period. */
+    /** Marks objects in the bucket that no point names (left by failed jobs): they wait out the same grace period. */
     long markOrphans(Instant now, boolean dryRun, List<String> errors) {
-        List<String> shas;
-        try {
-            shas = store.list("blobs/").stream()
-                    .map(BlobSweep::shaOf)
-                    .filter(java.util.Objects::nonNull)
-                    .toList();
-        } catch (StoreException e) {
-            errors.add("orphan scan skipped: " + e.getMessage());
-            return 0;
+        List<RetentionRepository.ObjectRef> objects = new ArrayList<>();
+        for (String prefix : List.of("blobs/", "packs/")) {
+            try {
+                for (String key : store.list(prefix)) {
+                    String id = ObjectKeys.objectIdOf(key);
+                    if (id != null) {
+                        objects.add(new RetentionRepository.ObjectRef(id, key));
+                    }
+                }
+            } catch (StoreException e) {
+                errors.add("orphan scan of " + prefix + " skipped: " + e.getMessage());
+                return 0;
+            }
         }
         long marked = 0;
-        for (List<String> chunk : RetentionRepository.batches(shas, ORPHAN_CHUNK)) {
+        for (List<RetentionRepository.ObjectRef> chunk : RetentionRepository.batches(objects, ORPHAN_CHUNK)) {
             marked += repository.markOrphans(chunk, now, dryRun);
         }
         return marked;
-    }
-
-    static String shaOf(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        return name.matches("[0-9a-f]{64}") && key.equals(ObjectKeys.blob(name)) ? name : null;
     }
 
     Result sweep(UUID passId, Instant now, boolean dryRun, List<String> errors) {
@@ -87,27 +88,27 @@ public final class BlobSweep {
         long heldCount = repository.countWaiting(cutoff, now);
         long deletedCount = 0;
         long bytes = 0;
-        for (RetentionRepository.WaitingBlob w : repository.waiting(cutoff, now, listed)) {
+        for (RetentionRepository.WaitingObject w : repository.waiting(cutoff, now, listed)) {
             add(
                     held,
                     new Blob(
-                            w.sha256(),
+                            w.key(),
                             null,
                             w.lockedUntil() != null && w.lockedUntil().isAfter(now)
                                     ? "object lock until " + w.lockedUntil()
                                     : "grace period: may be deleted after "
                                             + w.unreferencedSince().plus(grace)));
         }
-        String lastSha = "";
-        for (List<String> due = repository.due(cutoff, now, lastSha, PAGE);
+        String lastId = "";
+        for (List<RetentionRepository.ObjectRef> due = repository.due(cutoff, now, lastId, PAGE);
                 !due.isEmpty();
-                due = repository.due(cutoff, now, lastSha, PAGE)) {
-            lastSha = due.get(due.size() - 1);
-            for (String sha : due) {
-                String key = ObjectKeys.blob(sha);
-                if (repository.isReferenced(sha)) {
+                due = repository.due(cutoff, now, lastId, PAGE)) {
+            lastId = due.get(due.size() - 1).id();
+            for (RetentionRepository.ObjectRef object : due) {
+                String key = object.key();
+                if (repository.isReferenced(object.id())) {
                     if (!dryRun) { // referenced again: a backup recorded it since it was marked
-                        repository.unmark(sha);
+                        repository.unmark(object.id());
                     }
                     continue;
                 }
@@ -121,7 +122,7 @@ public final class BlobSweep {
                 }
                 if (info.isEmpty()) {
                     if (!dryRun) {
-                        forget(passId, now, sha, key, 0, "was no longer in the bucket");
+                        forget(passId, now, object, 0, "was no longer in the bucket");
                     }
                     continue;
                 }
@@ -129,9 +130,9 @@ public final class BlobSweep {
                 if (o.lastModified() != null && o.lastModified().isAfter(cutoff)) {
                     // Written again within the grace period (a backup in flight uploaded the same bytes): wait again.
                     heldCount++;
-                    add(held, new Blob(sha, o.size(), "written again at " + o.lastModified()));
+                    add(held, new Blob(key, o.size(), "written again at " + o.lastModified()));
                     if (!dryRun) {
-                        repository.markedAgainAt(sha, o.lastModified());
+                        repository.markedAgainAt(object.id(), o.lastModified());
                     }
                     continue;
                 }
@@ -142,12 +143,12 @@ public final class BlobSweep {
                     add(
                             held,
                             new Blob(
-                                    sha,
+                                    key,
                                     o.size(),
                                     o.legalHold() ? "legal hold" : "object lock until " + o.retainUntil()));
                     if (!dryRun) {
                         repository.holdUntil(
-                                sha,
+                                object.id(),
                                 o.retainUntil() != null && o.retainUntil().isAfter(now)
                                         ? o.retainUntil()
                                         : now.plus(LOOK_AGAIN));
@@ -160,28 +161,28 @@ public final class BlobSweep {
                     } catch (StoreException e) {
                         heldCount++;
                         if (e.refusal()) {
-                            add(held, new Blob(sha, o.size(), "the bucket refused the deletion: " + e.getMessage()));
-                            repository.holdUntil(sha, now.plus(LOOK_AGAIN));
+                            add(held, new Blob(key, o.size(), "the bucket refused the deletion: " + e.getMessage()));
+                            repository.holdUntil(object.id(), now.plus(LOOK_AGAIN));
                         } else {
                             errors.add(key + ": not deleted: " + e.getMessage());
                         }
                         continue;
                     }
-                    forget(passId, now, sha, key, o.size(), "unreferenced since before " + cutoff);
+                    forget(passId, now, object, o.size(), "unreferenced since before " + cutoff);
                     deletedBlobs.increment();
                     deletedBytes.increment((double) o.size());
                 }
                 deletedCount++;
                 bytes += o.size();
-                add(deleted, new Blob(sha, o.size(), dryRun ? "would be deleted" : "deleted"));
+                add(deleted, new Blob(key, o.size(), dryRun ? "would be deleted" : "deleted"));
             }
         }
         return new Result(deletedCount, bytes, deleted, heldCount, held);
     }
 
-    private void forget(UUID passId, Instant now, String sha, String key, long size, String detail) {
-        repository.forget(passId, now, sha, key, size, detail);
-        log.info("retention: deleted blob {} ({} bytes): {}", key, size, detail);
+    private void forget(UUID passId, Instant now, RetentionRepository.ObjectRef object, long size, String detail) {
+        repository.forget(passId, now, object, size, detail);
+        log.info("retention: deleted {} ({} bytes): {}", object.key(), size, detail);
     }
 
     private <T> void add(List<T> list, T item) {

@@ -169,7 +169,7 @@ public class RetentionPass {
         long marked = 0;
         for (List<ExpiryPlan.ExpiredPoint> batch : RetentionRepository.batches(expiring, BATCH)) {
             RetentionRepository.ExpiredBatch done = repository.expire(passId, now, batch);
-            marked += done.blobsMarked();
+            marked += done.objectsMarked();
             for (ExpiryPlan.ExpiredPoint p : batch) {
                 log.info(
                         "retention: expired restore point {} of host {} ({}, {}): {}",

@@ -21,18 +21,22 @@ import org.ssisbackup.contracts.RetentionRule;
 
 /**
  * Retention's tables and its reads of the catalog: the rules policies carried ({@code retention_policy}), restore points
- * as retention groups them, the unreferenced-blob marks, tombstones of deleted blobs and the audit.
+ * as retention groups them, the unreferenced-object marks, tombstones of deleted objects and the audit.
  */
 @Repository
 public class RetentionRepository {
     /**
-     * The given SHA-256s ({@code ?}, a text array) that no artifact names. One index probe each, stopping at the first
-     * artifact: as NOT EXISTS the planner may pick an anti-join that reads every artifact of the fleet. The array is
-     * char(64)[] like the column: compared as text, the sha256 index could not be used at all.
+     * The given objects (ids and keys: two arrays) that no restore point needs. One index probe each, stopping at the
+     * first point: as NOT EXISTS the planner may pick an anti-join that reads every point's objects. The id array is
+     * char(64)[] like the column: compared as text, the index could not be used at all.
      */
     static final String UNREFERENCED = """
-            SELECT u.s FROM unnest(CAST(? AS char(64)[])) AS u(s)
-            LEFT JOIN LATERAL (SELECT 1 AS used FROM artifact a WHERE a.sha256 = u.s LIMIT 1) r ON true WHERE r.used IS NULL""";
+            SELECT u.id, u.object_key FROM unnest(CAST(? AS char(64)[]), CAST(? AS text[])) AS u(id, object_key)
+            LEFT JOIN LATERAL (SELECT 1 AS used FROM point_object p WHERE p.object_id = u.id LIMIT 1) r ON true
+            WHERE r.used IS NULL""";
+
+    /** An object of the bucket that restore points reference: its id and key. */
+    record ObjectRef(String id, String key) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate streaming;
@@ -87,12 +91,12 @@ public class RetentionRepository {
         }));
     }
 
-    /** What the deletion of a batch of points left: their manifests to delete and how many blobs it marked. */
-    record ExpiredBatch(List<String> manifestKeys, long blobsMarked) {}
+    /** What the deletion of a batch of points left: their manifests to delete and how many objects it marked. */
+    record ExpiredBatch(List<String> manifestKeys, long objectsMarked) {}
 
     /**
-     * In one transaction: audits, then deletes the points with their artifacts and agent results, and marks the blobs
-     * no point references any more.
+     * In one transaction: audits, then deletes the points with their artifacts, objects and agent results, and marks
+     * the objects no point needs any more.
      */
     ExpiredBatch expire(UUID passId, Instant now, List<ExpiryPlan.ExpiredPoint> batch) {
         String[] ids = batch.stream().map(p -> p.restorePointId().toString()).toArray(String[]::new);
@@ -108,10 +112,11 @@ public class RetentionRepository {
                     .param(ids)
                     .query((rs, n) -> bytes.put(rs.getObject("id", UUID.class), rs.getLong("total_bytes")))
                     .list();
-            List<String> shas = jdbc.sql(
-                            "SELECT DISTINCT sha256 FROM artifact WHERE restore_point_id = ANY(CAST(? AS uuid[]))")
+            List<ObjectRef> objects = jdbc.sql("""
+                            SELECT DISTINCT o.object_id, o.object_key FROM point_object p JOIN stored_object o ON o.object_id = p.object_id
+                            WHERE p.restore_point_id = ANY(CAST(? AS uuid[]))""")
                     .param(ids)
-                    .query(String.class)
+                    .query((rs, n) -> new ObjectRef(rs.getString("object_id"), rs.getString("object_key")))
                     .list();
             Timestamp at = Timestamp.from(now);
             streaming.batchUpdate("""
@@ -128,21 +133,25 @@ public class RetentionRepository {
             jdbc.sql("DELETE FROM artifact WHERE restore_point_id = ANY(CAST(? AS uuid[]))")
                     .param(ids)
                     .update();
+            jdbc.sql("DELETE FROM point_object WHERE restore_point_id = ANY(CAST(? AS uuid[]))")
+                    .param(ids)
+                    .update();
             jdbc.sql("DELETE FROM agent_result WHERE restore_point_id = ANY(CAST(? AS uuid[]))")
                     .param(ids)
                     .update();
             jdbc.sql("DELETE FROM restore_point WHERE id = ANY(CAST(? AS uuid[]))")
                     .param(ids)
                     .update();
-            long marked = jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) SELECT s, ? FROM ("
-                            + UNREFERENCED + ") o ON CONFLICT DO NOTHING")
-                    .params(at, shas.toArray(String[]::new))
+            long marked = jdbc.sql(
+                            "INSERT INTO unreferenced_object (object_id, object_key, unreferenced_since) SELECT id, object_key, ? FROM ("
+                                    + UNREFERENCED + ") o ON CONFLICT DO NOTHING")
+                    .params(at, idsOf(objects), keysOf(objects))
                     .update();
             return new ExpiredBatch(manifests, marked);
         });
     }
 
-    /** How many blobs the deletion of these points would leave unreferenced (a dry run). */
+    /** How many objects the deletion of these points would leave unreferenced (a dry run). */
     long wouldBeUnreferenced(List<UUID> points) {
         if (points.isEmpty()) {
             return 0;
@@ -155,41 +164,55 @@ public class RetentionRepository {
                     .param(ids)
                     .update();
             jdbc.sql("ANALYZE expiring").update();
-            // A whole rule change can expire most of the fleet's points: one pass over the artifacts (a hash anti-join)
-            // beats a probe per blob here, unlike a nightly batch.
+            // A whole rule change can expire most of the fleet's points: one pass over the points' objects (a hash
+            // anti-join) beats a probe per object here, unlike a nightly batch.
             return jdbc.sql("""
-                    SELECT count(DISTINCT a.sha256) FROM artifact a JOIN expiring e ON e.id = a.restore_point_id
-                    WHERE NOT EXISTS (SELECT 1 FROM artifact b WHERE b.sha256 = a.sha256
+                    SELECT count(DISTINCT a.object_id) FROM point_object a JOIN expiring e ON e.id = a.restore_point_id
+                    WHERE NOT EXISTS (SELECT 1 FROM point_object b WHERE b.object_id = a.object_id
                                       AND NOT EXISTS (SELECT 1 FROM expiring x WHERE x.id = b.restore_point_id))""").query(Long.class).single();
         });
         return n == null ? 0 : n;
     }
 
-    /** Of these blobs in the bucket, those no point names and that are not marked yet: marked (or counted in a dry run). */
-    long markOrphans(List<String> shas, Instant now, boolean dryRun) {
-        String unmarked = "SELECT s FROM (" + UNREFERENCED + ") o"
-                + " WHERE NOT EXISTS (SELECT 1 FROM unreferenced_blob b WHERE b.sha256 = o.s)";
-        String[] chunk = shas.toArray(String[]::new);
+    /**
+     * Of these objects in the bucket, those no point needs and that are not marked yet: marked (or counted in a dry
+     * run).
+     */
+    long markOrphans(List<ObjectRef> objects, Instant now, boolean dryRun) {
+        String unmarked = "SELECT id, object_key FROM (" + UNREFERENCED + ") o"
+                + " WHERE NOT EXISTS (SELECT 1 FROM unreferenced_object b WHERE b.object_id = o.id)";
         return dryRun
-                ? jdbc.sql(unmarked).param(chunk).query(String.class).list().size()
-                : jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) SELECT s, ? FROM (" + unmarked
-                                + ") o ON CONFLICT DO NOTHING")
-                        .params(Timestamp.from(now), chunk)
+                ? jdbc.sql(unmarked)
+                        .params(idsOf(objects), keysOf(objects))
+                        .query((rs, n) -> 1)
+                        .list()
+                        .size()
+                : jdbc.sql("INSERT INTO unreferenced_object (object_id, object_key, unreferenced_since)"
+                                + " SELECT id, object_key, ? FROM (" + unmarked + ") o ON CONFLICT DO NOTHING")
+                        .params(Timestamp.from(now), idsOf(objects), keysOf(objects))
                         .update();
     }
 
-    /** A marked blob that waits: within its grace period, or locked. */
-    record WaitingBlob(String sha256, Instant unreferencedSince, Instant lockedUntil) {}
+    private static String[] idsOf(List<ObjectRef> objects) {
+        return objects.stream().map(ObjectRef::id).toArray(String[]::new);
+    }
 
-    List<WaitingBlob> waiting(Instant cutoff, Instant now, int limit) {
+    private static String[] keysOf(List<ObjectRef> objects) {
+        return objects.stream().map(ObjectRef::key).toArray(String[]::new);
+    }
+
+    /** A marked object that waits: within its grace period, or locked. */
+    record WaitingObject(String key, Instant unreferencedSince, Instant lockedUntil) {}
+
+    List<WaitingObject> waiting(Instant cutoff, Instant now, int limit) {
         return jdbc.sql("""
-                SELECT sha256, unreferenced_since, locked_until FROM unreferenced_blob
+                SELECT object_key, unreferenced_since, locked_until FROM unreferenced_object
                 WHERE unreferenced_since > ? OR locked_until > ? ORDER BY unreferenced_since LIMIT ?""")
                 .params(Timestamp.from(cutoff), Timestamp.from(now), limit)
                 .query((rs, n) -> {
                     Timestamp locked = rs.getTimestamp("locked_until");
-                    return new WaitingBlob(
-                            rs.getString("sha256"),
+                    return new WaitingObject(
+                            rs.getString("object_key"),
                             rs.getTimestamp("unreferenced_since").toInstant(),
                             locked == null ? null : locked.toInstant());
                 })
@@ -197,66 +220,72 @@ public class RetentionRepository {
     }
 
     long countWaiting(Instant cutoff, Instant now) {
-        return jdbc.sql("SELECT count(*) FROM unreferenced_blob WHERE unreferenced_since > ? OR locked_until > ?")
+        return jdbc.sql("SELECT count(*) FROM unreferenced_object WHERE unreferenced_since > ? OR locked_until > ?")
                 .params(Timestamp.from(cutoff), Timestamp.from(now))
                 .query(Long.class)
                 .single();
     }
 
-    /** Marked blobs past the grace period and not locked, after {@code afterSha} in hash order (a page). */
-    List<String> due(Instant cutoff, Instant now, String afterSha, int limit) {
+    /** Marked objects past the grace period and not locked, after {@code afterId} in id order (a page). */
+    List<ObjectRef> due(Instant cutoff, Instant now, String afterId, int limit) {
         return jdbc.sql("""
-                SELECT sha256 FROM unreferenced_blob WHERE unreferenced_since <= ? AND (locked_until IS NULL OR locked_until <= ?)
-                AND sha256 > ? ORDER BY sha256 LIMIT ?""")
-                .params(Timestamp.from(cutoff), Timestamp.from(now), afterSha, limit)
-                .query(String.class)
+                SELECT object_id, object_key FROM unreferenced_object
+                WHERE unreferenced_since <= ? AND (locked_until IS NULL OR locked_until <= ?) AND object_id > ?
+                ORDER BY object_id LIMIT ?""")
+                .params(Timestamp.from(cutoff), Timestamp.from(now), afterId, limit)
+                .query((rs, n) -> new ObjectRef(rs.getString("object_id"), rs.getString("object_key")))
                 .list();
     }
 
-    boolean isReferenced(String sha) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM artifact WHERE sha256 = ?)")
-                .param(sha)
+    boolean isReferenced(String objectId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM point_object WHERE object_id = ?)")
+                .param(objectId)
                 .query(Boolean.class)
                 .single();
     }
 
-    void unmark(String sha) {
-        jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ?").param(sha).update();
+    void unmark(String objectId) {
+        jdbc.sql("DELETE FROM unreferenced_object WHERE object_id = ?")
+                .param(objectId)
+                .update();
     }
 
     /** Written again at {@code at}: its grace period starts again from then. */
-    void markedAgainAt(String sha, Instant at) {
-        jdbc.sql("UPDATE unreferenced_blob SET unreferenced_since = ? WHERE sha256 = ?")
-                .params(Timestamp.from(at), sha)
+    void markedAgainAt(String objectId, Instant at) {
+        jdbc.sql("UPDATE unreferenced_object SET unreferenced_since = ? WHERE object_id = ?")
+                .params(Timestamp.from(at), objectId)
                 .update();
     }
 
-    /** A locked blob (or one the bucket refused to delete) is not tried again before {@code until}. */
-    void holdUntil(String sha, Instant until) {
-        jdbc.sql("UPDATE unreferenced_blob SET locked_until = ? WHERE sha256 = ?")
-                .params(Timestamp.from(until), sha)
+    /** A locked object (or one the bucket refused to delete) is not tried again before {@code until}. */
+    void holdUntil(String objectId, Instant until) {
+        jdbc.sql("UPDATE unreferenced_object SET locked_until = ? WHERE object_id = ?")
+                .params(Timestamp.from(until), objectId)
                 .update();
     }
 
-    /** A deleted blob: its marks and its row go, a tombstone and the audit stay. */
-    void forget(UUID passId, Instant now, String sha, String key, long size, String detail) {
+    /** A deleted object: its marks and its row go, a tombstone and the audit stay. */
+    void forget(UUID passId, Instant now, ObjectRef object, long size, String detail) {
         tx.executeWithoutResult(status -> {
-            jdbc.sql("DELETE FROM unreferenced_blob WHERE sha256 = ?")
-                    .param(sha)
+            jdbc.sql("DELETE FROM unreferenced_object WHERE object_id = ?")
+                    .param(object.id())
                     .update();
-            jdbc.sql("DELETE FROM blob WHERE sha256 = ?").param(sha).update();
-            jdbc.sql(
-                            "INSERT INTO deleted_blob (sha256, deleted_at) VALUES (?, ?) ON CONFLICT (sha256) DO UPDATE SET deleted_at = excluded.deleted_at")
-                    .params(sha, Timestamp.from(now))
+            jdbc.sql("DELETE FROM stored_object WHERE object_id = ?")
+                    .param(object.id())
                     .update();
             jdbc.sql("""
+                    INSERT INTO deleted_object (object_id, object_key, deleted_at) VALUES (?, ?, ?)
+                    ON CONFLICT (object_id) DO UPDATE SET deleted_at = excluded.deleted_at""").params(object.id(), object.key(), Timestamp.from(now)).update();
+            jdbc.sql("""
                     INSERT INTO retention_audit (pass_id, at, action, object_key, bytes, detail)
-                    VALUES (?, ?, 'DELETE_BLOB', ?, ?, ?)""").params(passId, Timestamp.from(now), key, size, detail).update();
+                    VALUES (?, ?, 'DELETE_OBJECT', ?, ?, ?)""")
+                    .params(passId, Timestamp.from(now), object.key(), size, detail)
+                    .update();
         });
     }
 
     void forgetTombstonesBefore(Instant before) {
-        jdbc.sql("DELETE FROM deleted_blob WHERE deleted_at < ?")
+        jdbc.sql("DELETE FROM deleted_object WHERE deleted_at < ?")
                 .param(Timestamp.from(before))
                 .update();
     }

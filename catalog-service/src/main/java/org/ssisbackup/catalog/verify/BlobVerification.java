@@ -20,15 +20,22 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.ssisbackup.catalog.CatalogProperties;
 import org.ssisbackup.catalog.maintenance.MaintenanceLock;
+import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.CorruptBlobException;
+import org.ssisbackup.storage.ObjectInfo;
 import org.ssisbackup.storage.Sha256;
 import org.ssisbackup.storage.StoreException;
+import org.ssisbackup.storage.crypto.MissingKeyException;
+import org.ssisbackup.storage.crypto.TamperedObjectException;
+import org.ssisbackup.storage.repository.RepositoryReader;
 
 /**
- * Re-reads stored blobs and checks their SHA-256, least recently checked first, so a share of the bucket per run covers
- * all of it over 1/share runs. A blob that is gone or whose bytes no longer hash to its name marks every restore point
- * that needs it as damaged (a COMPLETE one becomes PARTIAL, with the reason); a blob that cannot be read right now (S3
- * unreachable) marks nothing and is reported.
+ * Re-reads stored objects, least recently checked first, so a share of the bucket per run covers all of it over
+ * 1/share runs: a format 1 blob must hash to its name; every blob of a format 2 pack must authenticate under its
+ * scope's keys and hash (keyed) to its id, and the pack's own index must too. An object that is gone, or fails the
+ * check, marks every restore point that needs it as damaged (a COMPLETE one becomes PARTIAL, with the reason); one
+ * that cannot be read right now (S3 unreachable, a scope the escrow key does not open) marks nothing and is reported.
  */
 @Service
 public class BlobVerification {
@@ -43,7 +50,7 @@ public class BlobVerification {
         UNREADABLE
     }
 
-    public record Problem(String sha256, Result result, String detail, long restorePointsMarked) {}
+    public record Problem(String objectKey, Result result, String detail, long restorePointsMarked) {}
 
     public record Report(
             Instant at,
@@ -56,6 +63,7 @@ public class BlobVerification {
 
     private final VerificationRepository repository;
     private final BlobStore store;
+    private final RepositoryReader reader;
     private final CatalogProperties.Verification settings;
     private final Clock clock;
     private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
@@ -66,6 +74,7 @@ public class BlobVerification {
     BlobVerification(
             VerificationRepository repository,
             BlobStore store,
+            RepositoryReader reader,
             CatalogProperties properties,
             Clock clock,
             MeterRegistry registry,
@@ -73,6 +82,7 @@ public class BlobVerification {
         this.lock = lock;
         this.repository = repository;
         this.store = store;
+        this.reader = reader;
         this.settings = properties.verification();
         this.clock = clock;
         for (Result r : Result.values()) {
@@ -118,57 +128,49 @@ public class BlobVerification {
 
     private Report check(double share) {
         Instant now = clock.instant();
-        long stored = repository.storedBlobs();
-        List<String> picked = repository.leastRecentlyChecked((long) Math.ceil(share * stored));
+        long stored = repository.storedObjects();
+        List<VerificationRepository.StoredObject> picked =
+                repository.leastRecentlyChecked((long) Math.ceil(share * stored));
         Map<Result, Long> results = new EnumMap<>(Result.class);
         List<Problem> problems = new ArrayList<>();
         long bytesRead = 0;
         long marked = 0;
         int unreadableInARow = 0;
-        for (String sha : picked) {
-            Result result;
-            String detail = null;
-            try (InputStream in = store.openBlob(sha)) {
-                Sha256.Digest digest = Sha256.copy(in, OutputStream.nullOutputStream());
-                bytesRead += digest.size();
-                result = digest.hex().equals(sha) ? Result.OK : Result.CORRUPT;
-                if (result == Result.CORRUPT) {
-                    detail = "its bytes hash to " + digest.hex();
-                }
-            } catch (StoreException e) {
-                boolean gone;
-                try {
-                    gone = store.stat(org.ssisbackup.contracts.ObjectKeys.blob(sha))
-                            .isEmpty();
-                } catch (StoreException again) {
-                    gone = false; // the bucket does not answer: nothing can be said about the blob
-                }
-                result = gone ? Result.MISSING : Result.UNREADABLE;
-                detail = gone ? "not in the bucket" : e.getMessage();
-            } catch (IOException | RuntimeException e) {
-                result = Result.UNREADABLE;
-                detail = e.getMessage();
-            }
+        for (VerificationRepository.StoredObject object : picked) {
+            Checked checked = checkOne(object);
+            Result result = checked.result();
+            String detail = checked.detail();
+            bytesRead += checked.bytesRead();
             results.merge(result, 1L, Long::sum);
             counters.get(result).increment();
-            repository.recordCheck(sha, now, result, detail);
+            repository.recordCheck(object.id(), now, result, detail);
             if (result == Result.MISSING || result == Result.CORRUPT) {
-                long m = markDamaged(sha, result, detail, now);
+                long m = markDamaged(object, result, detail, now);
                 marked += m;
-                problems.add(new Problem(sha, result, detail, m));
-                log.warn("verification: blob {} is {} ({}); {} restore points marked damaged", sha, result, detail, m);
+                problems.add(new Problem(object.key(), result, detail, m));
+                log.warn(
+                        "verification: {} is {} ({}); {} restore points marked damaged",
+                        object.key(),
+                        result,
+                        detail,
+                        m);
             } else if (result == Result.UNREADABLE) {
-                problems.add(new Problem(sha, result, detail, 0));
+                problems.add(new Problem(object.key(), result, detail, 0));
             }
             unreadableInARow = result == Result.UNREADABLE ? unreadableInARow + 1 : 0;
             if (unreadableInARow == GIVE_UP_AFTER) {
-                log.warn("verification stopped: {} blobs in a row could not be read ({})", GIVE_UP_AFTER, detail);
+                log.warn("verification stopped: {} objects in a row could not be read ({})", GIVE_UP_AFTER, detail);
                 break; // the bucket is down: the rest would only wait for the same timeouts
             }
         }
         lastRun.set(now.getEpochSecond());
         refreshDamaged();
-        log.info("verification: {} of {} blobs checked ({} bytes read): {}", picked.size(), stored, bytesRead, results);
+        log.info(
+                "verification: {} of {} objects checked ({} bytes read): {}",
+                picked.size(),
+                stored,
+                bytesRead,
+                results);
         return new Report(
                 now,
                 stored,
@@ -179,12 +181,55 @@ public class BlobVerification {
                 marked);
     }
 
-    private long markDamaged(String sha, Result result, String detail, Instant now) {
+    private record Checked(Result result, String detail, long bytesRead) {}
+
+    private Checked checkOne(VerificationRepository.StoredObject object) {
+        try {
+            if (ObjectKeys.packIdOf(object.key()) != null) {
+                long size = store.stat(object.key()).map(ObjectInfo::size).orElse(-1L);
+                if (size < 0) {
+                    return new Checked(Result.MISSING, "not in the bucket", 0);
+                }
+                String scope = object.key().split("/", -1)[1];
+                try {
+                    reader.scope(scope).verifyPack(object.key());
+                } catch (MissingKeyException e) {
+                    reader.reload(); // the scope's keys were rotated since it was opened: open it again, once
+                    reader.scope(scope).verifyPack(object.key());
+                }
+                return new Checked(Result.OK, null, size);
+            }
+            try (InputStream in = store.open(object.key())) {
+                Sha256.Digest digest = Sha256.copy(in, OutputStream.nullOutputStream());
+                return digest.hex().equals(object.id())
+                        ? new Checked(Result.OK, null, digest.size())
+                        : new Checked(Result.CORRUPT, "its bytes hash to " + digest.hex(), digest.size());
+            }
+        } catch (TamperedObjectException | CorruptBlobException e) {
+            return new Checked(Result.CORRUPT, e.getMessage(), 0);
+        } catch (MissingKeyException e) {
+            return new Checked(Result.UNREADABLE, "no key to check it: " + e.getMessage(), 0);
+        } catch (StoreException e) {
+            boolean gone;
+            try {
+                gone = store.stat(object.key()).isEmpty();
+            } catch (StoreException again) {
+                gone = false; // the bucket does not answer: nothing can be said about the object
+            }
+            return gone
+                    ? new Checked(Result.MISSING, "not in the bucket", 0)
+                    : new Checked(Result.UNREADABLE, e.getMessage(), 0);
+        } catch (IOException | RuntimeException e) {
+            return new Checked(Result.UNREADABLE, e.getMessage(), 0);
+        }
+    }
+
+    private long markDamaged(VerificationRepository.StoredObject object, Result result, String detail, Instant now) {
         long marked = 0;
-        for (VerificationRepository.Use use : repository.usesOf(sha)) {
-            String reason = use.agent() + ": " + use.logicalPath() + ": blob " + sha + " is "
+        for (VerificationRepository.Use use : repository.usesOf(object)) {
+            String reason = use.agent() + ": " + use.logicalPath() + ": " + object.key() + " is "
                     + result.name().toLowerCase(Locale.ROOT) + " (" + detail + "), found by verification at " + now;
-            marked += repository.markDamaged(use.restorePointId(), reason, "%blob " + sha + " is %");
+            marked += repository.markDamaged(use.restorePointId(), reason, "%" + object.key() + " is %");
         }
         return marked;
     }

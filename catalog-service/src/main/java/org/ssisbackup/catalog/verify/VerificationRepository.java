@@ -7,7 +7,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Verification's reads and marks: which blobs to check next ({@code blob_check}), and damaged restore points. */
+/**
+ * Verification's reads and marks: which stored objects to check next ({@code object_check}), and damaged restore
+ * points.
+ */
 @Repository
 class VerificationRepository {
     private final JdbcClient jdbc;
@@ -16,31 +19,40 @@ class VerificationRepository {
         this.jdbc = jdbc;
     }
 
-    long storedBlobs() {
-        return jdbc.sql("SELECT count(*) FROM blob").query(Long.class).single();
+    long storedObjects() {
+        return jdbc.sql("SELECT count(*) FROM stored_object").query(Long.class).single();
     }
 
-    /** The {@code n} blobs checked longest ago (never checked first). */
-    List<String> leastRecentlyChecked(long n) {
+    /** A stored object: its id and key. */
+    record StoredObject(String id, String key) {}
+
+    /** The {@code n} objects checked longest ago (never checked first). */
+    List<StoredObject> leastRecentlyChecked(long n) {
         return jdbc.sql("""
-                SELECT b.sha256 FROM blob b LEFT JOIN blob_check c ON c.sha256 = b.sha256
-                ORDER BY c.checked_at NULLS FIRST, b.sha256 LIMIT ?""").param(n).query(String.class).list().stream()
-                .map(String::trim)
-                .toList();
+                SELECT o.object_id, o.object_key FROM stored_object o LEFT JOIN object_check c ON c.object_id = o.object_id
+                ORDER BY c.checked_at NULLS FIRST, o.object_id LIMIT ?""")
+                .param(n)
+                .query((rs, i) -> new StoredObject(rs.getString("object_id"), rs.getString("object_key")))
+                .list();
     }
 
-    void recordCheck(String sha, Instant at, BlobVerification.Result result, String detail) {
+    void recordCheck(String objectId, Instant at, BlobVerification.Result result, String detail) {
         jdbc.sql("""
-                INSERT INTO blob_check (sha256, checked_at, result, detail) VALUES (?, ?, ?, ?)
-                ON CONFLICT (sha256) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result, detail = excluded.detail""").params(sha, Timestamp.from(at), result.name(), detail).update();
+                INSERT INTO object_check (object_id, checked_at, result, detail) VALUES (?, ?, ?, ?)
+                ON CONFLICT (object_id) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result, detail = excluded.detail""")
+                .params(objectId, Timestamp.from(at), result.name(), detail)
+                .update();
     }
 
-    /** An artifact that needs a blob. */
+    /** An artifact whose bytes are (partly) in an object. */
     record Use(UUID restorePointId, String agent, String logicalPath) {}
 
-    List<Use> usesOf(String sha) {
-        return jdbc.sql("SELECT DISTINCT restore_point_id, agent, logical_path FROM artifact WHERE sha256 = ?")
-                .param(sha)
+    List<Use> usesOf(StoredObject object) {
+        return jdbc.sql("""
+                SELECT DISTINCT a.restore_point_id, a.agent, a.logical_path
+                FROM point_object p JOIN artifact a ON a.restore_point_id = p.restore_point_id
+                WHERE p.object_id = ? AND (a.objects IS NULL AND a.sha256 = ? OR ? = ANY(a.objects))""")
+                .params(object.id(), object.id(), object.key())
                 .query((rs, n) -> new Use(
                         rs.getObject("restore_point_id", UUID.class),
                         rs.getString("agent"),
@@ -48,7 +60,7 @@ class VerificationRepository {
                 .list();
     }
 
-    /** Marks a point damaged with the reason, once per blob ({@code alreadySaid} matches an earlier reason about it). */
+    /** Marks a point damaged with the reason, once per object ({@code alreadySaid} matches an earlier reason about it). */
     int markDamaged(UUID restorePointId, String reason, String alreadySaid) {
         return jdbc.sql("""
                 UPDATE restore_point SET damaged = true, status = CASE WHEN status = 'COMPLETE' THEN 'PARTIAL' ELSE status END,

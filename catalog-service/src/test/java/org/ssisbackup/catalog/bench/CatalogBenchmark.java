@@ -284,6 +284,12 @@ class CatalogBenchmark {
                     .params(from, Math.min(HOSTS, from + step) - 1, POINTS, ARTIFACTS)
                     .update();
         }
+        // What recording writes with the artifacts: the objects each point needs, and each object once.
+        jdbc.sql("INSERT INTO point_object SELECT DISTINCT restore_point_id, sha256 FROM artifact")
+                .update();
+        jdbc.sql("""
+                INSERT INTO stored_object (object_id, object_key, size)
+                SELECT DISTINCT ON (sha256) sha256, object_key, size FROM artifact ORDER BY sha256""").update();
         long loaded = System.nanoTime() - t0;
         t0 = System.nanoTime();
         jdbc.sql("ALTER TABLE artifact ADD PRIMARY KEY (restore_point_id, agent, logical_path)")
@@ -307,8 +313,13 @@ class CatalogBenchmark {
                 .update();
         jdbc.sql("INSERT INTO artifact SELECT * FROM bench_artifact ON CONFLICT DO NOTHING")
                 .update();
+        jdbc.sql("""
+                INSERT INTO point_object SELECT DISTINCT restore_point_id, sha256 FROM bench_artifact ON CONFLICT DO NOTHING""").update();
+        jdbc.sql("""
+                INSERT INTO stored_object (object_id, object_key, size)
+                SELECT DISTINCT ON (sha256) sha256, object_key, size FROM bench_artifact ORDER BY sha256 ON CONFLICT DO NOTHING""").update();
         jdbc.sql("DROP TABLE bench_rp, bench_artifact").update();
-        jdbc.sql("TRUNCATE retention_audit, unreferenced_blob, deleted_blob, retention_policy")
+        jdbc.sql("TRUNCATE retention_audit, unreferenced_object, deleted_object, retention_policy")
                 .update();
     }
 

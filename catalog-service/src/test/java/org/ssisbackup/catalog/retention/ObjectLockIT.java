@@ -138,8 +138,8 @@ class ObjectLockIT {
         }
         String key = ObjectKeys.blob(sha);
         heads.put(key, h);
-        jdbc.sql("INSERT INTO unreferenced_blob (sha256, unreferenced_since) VALUES (?, ?)")
-                .params(sha, Timestamp.from(Instant.now().minus(java.time.Duration.ofDays(10))))
+        jdbc.sql("INSERT INTO unreferenced_object (object_id, object_key, unreferenced_since) VALUES (?, ?, ?)")
+                .params(sha, key, Timestamp.from(Instant.now().minus(java.time.Duration.ofDays(10))))
                 .update();
         return key;
     }
@@ -159,6 +159,7 @@ class ObjectLockIT {
         CatalogProperties props = new CatalogProperties(
                 null,
                 new CatalogProperties.Retention("-", java.time.Duration.ofDays(2), null, null, false, null),
+                null,
                 null);
         RetentionPass pass = new RetentionPass(
                 new RetentionRepository(jdbc, dataSource, tx),
@@ -180,7 +181,7 @@ class ObjectLockIT {
                 .extracting(BlobSweep.Blob::detail)
                 .contains("object lock until " + until, "legal hold")
                 .anyMatch(d -> d.startsWith("the bucket refused the deletion: ") && d.contains("AccessDenied"));
-        assertThat(jdbc.sql("SELECT locked_until FROM unreferenced_blob WHERE sha256 = ?")
+        assertThat(jdbc.sql("SELECT locked_until FROM unreferenced_object WHERE object_id = ?")
                         .param("a1".repeat(32))
                         .query(Timestamp.class)
                         .single()

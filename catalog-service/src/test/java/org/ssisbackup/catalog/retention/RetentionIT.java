@@ -300,11 +300,11 @@ class RetentionIT {
         assertThat(store.hasBlob(orphan.sha256())).isFalse();
         assertThat(store.hasBlob(shared.sha256())).isTrue();
         assertThat(store.hasBlob(unique.get(7).sha256())).isTrue();
-        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit WHERE action = 'DELETE_BLOB'")
+        assertThat(jdbc.sql("SELECT count(*) FROM retention_audit WHERE action = 'DELETE_OBJECT'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(6);
-        assertThat(jdbc.sql("SELECT coalesce(sum(bytes), 0) FROM retention_audit WHERE action = 'DELETE_BLOB'")
+        assertThat(jdbc.sql("SELECT coalesce(sum(bytes), 0) FROM retention_audit WHERE action = 'DELETE_OBJECT'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(

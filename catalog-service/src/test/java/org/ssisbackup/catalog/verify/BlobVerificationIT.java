@@ -132,7 +132,7 @@ class BlobVerificationIT {
         JsonNode second = verify("0.5");
         assertThat(first.get("blobsChecked").asLong()).isEqualTo(2);
         assertThat(second.get("blobsChecked").asLong()).isEqualTo(2);
-        assertThat(jdbc.sql("SELECT count(*) FROM blob_check WHERE result = 'OK'")
+        assertThat(jdbc.sql("SELECT count(*) FROM object_check WHERE result = 'OK'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(4);
@@ -169,7 +169,7 @@ class BlobVerificationIT {
                         HttpResponse.BodyHandlers.ofString())
                 .body()); // the admin key reads too
         assertThat(view.get("damaged").asBoolean()).isTrue();
-        assertThat(view.get("reasons").toString()).contains("C:\\\\ETL\\\\B.dtsx: blob " + b.sha256() + " is corrupt");
+        assertThat(view.get("reasons").toString()).contains("C:\\\\ETL\\\\B.dtsx: " + b.objectKey() + " is corrupt");
 
         // Found again on the next run: the reason is not repeated.
         verify("1");
@@ -184,7 +184,11 @@ class BlobVerificationIT {
         BlobVerification offline = new BlobVerification(
                 new VerificationRepository(jdbc),
                 unreachable,
-                new CatalogProperties(null, null, null),
+                new org.ssisbackup.storage.repository.RepositoryReader(
+                        unreachable.objects(),
+                        org.ssisbackup.storage.repository.KeyMaterial.holder(
+                                org.ssisbackup.testkit.infra.TestKeys.CATALOG_PRIVATE)),
+                new CatalogProperties(null, null, null, null),
                 Clock.systemUTC(),
                 new SimpleMeterRegistry(),
                 new MaintenanceLock(dataSource));

@@ -46,6 +46,30 @@ public final class Escrow {
         }
     }
 
+    /**
+     * The public half of a private key: X25519 of the key with the curve's base point (u = 9) is its public key, so
+     * an operator keeps one secret, not a pair that could be mismatched.
+     */
+    public static PublicKey publicKeyOf(PrivateKey privateKey) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("X25519");
+            PublicKey base = factory.generatePublic(new java.security.spec.XECPublicKeySpec(
+                    java.security.spec.NamedParameterSpec.X25519, java.math.BigInteger.valueOf(9)));
+            KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+            agreement.init(privateKey);
+            agreement.doPhase(base, true);
+            byte[] littleEndian = agreement.generateSecret();
+            byte[] bigEndian = new byte[littleEndian.length];
+            for (int i = 0; i < littleEndian.length; i++) {
+                bigEndian[i] = littleEndian[littleEndian.length - 1 - i];
+            }
+            return factory.generatePublic(new java.security.spec.XECPublicKeySpec(
+                    java.security.spec.NamedParameterSpec.X25519, new java.math.BigInteger(1, bigEndian)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an X25519 private key: " + e.getMessage(), e);
+        }
+    }
+
     /** A public key's short name: the first 16 bytes of its SHA-256, as a UUID (what envelopes carry as key id). */
     public static UUID fingerprint(PublicKey key) {
         return Fingerprints.of(key.getEncoded());

@@ -53,6 +53,17 @@ public final class KeyMaterial {
         }
     }
 
+    /** The holder of an escrow private key (its public half derived from it). */
+    public static WrappingKey.Holder holder(String privateBase64) {
+        java.security.PrivateKey key;
+        try {
+            key = Escrow.privateKey(Base64.getDecoder().decode(privateBase64.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an escrow private key (base64 PKCS#8 X25519): " + e.getMessage());
+        }
+        return new WrappingKey.Holder(key, Escrow.publicKeyOf(key));
+    }
+
     public static WrappingKey.Holder holder(String privateBase64, String publicBase64) {
         PublicKey pub = Escrow.publicKey(Base64.getDecoder().decode(publicBase64.trim()));
         return new WrappingKey.Holder(Escrow.privateKey(Base64.getDecoder().decode(privateBase64.trim())), pub);

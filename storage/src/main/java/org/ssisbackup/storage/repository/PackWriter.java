@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ssisbackup.contracts.ChunkRef;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.StoredObject;
 import org.ssisbackup.storage.ObjectStore;
 import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.storage.crypto.Envelope;
@@ -32,7 +33,7 @@ final class PackWriter {
     private final ExecutorService uploads;
     private final Semaphore slots = new Semaphore(IN_FLIGHT);
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    private final List<String> written = new ArrayList<>();
+    private final List<StoredObject> written = new ArrayList<>();
     private String packId;
     private ByteArrayOutputStream current;
     private List<ChunkRef> entries;
@@ -71,7 +72,7 @@ final class PackWriter {
         rethrow();
     }
 
-    synchronized List<String> packsWritten() {
+    synchronized List<StoredObject> packsWritten() {
         return List.copyOf(written);
     }
 
@@ -96,7 +97,7 @@ final class PackWriter {
         byte[] bytes = current.toByteArray();
         current = null;
         entries = null;
-        written.add(key);
+        written.add(new StoredObject(key, bytes.length));
         bytesUploaded += bytes.length;
         slots.acquire();
         try {

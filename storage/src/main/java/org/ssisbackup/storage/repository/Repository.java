@@ -23,6 +23,7 @@ import org.ssisbackup.contracts.ChunkRef;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.contracts.StoredObject;
 import org.ssisbackup.storage.CorruptBlobException;
 import org.ssisbackup.storage.ObjectStore;
 import org.ssisbackup.storage.StoreException;
@@ -90,7 +91,8 @@ public final class Repository implements AutoCloseable {
             long bytesUploaded,
             long chunksNew,
             long chunksDeduplicated,
-            UUID keyId) {}
+            UUID keyId,
+            List<StoredObject> packsWritten) {}
 
     /** One item's bytes as stored: their plain SHA-256 and size, and where each chunk is, in a scope. */
     public record StoredContent(String scope, String sha256, long size, List<ChunkRef> chunks, boolean anythingNew) {
@@ -254,14 +256,16 @@ public final class Repository implements AutoCloseable {
                 indexesRead.add(key);
             }
             Instant now = Instant.now();
-            packs.packsWritten().forEach(p -> packsSeen.put(p, now));
+            List<StoredObject> written = packs.packsWritten();
+            written.forEach(p -> packsSeen.put(p.key(), now));
             return new Stats(
                     bytesRead.get(),
                     bytesCompressed.get(),
                     packs.bytesUploaded(),
                     chunksNew.get(),
                     chunksDeduplicated.get(),
-                    sessionKeys.activeKeyId());
+                    sessionKeys.activeKeyId(),
+                    written);
         }
 
         /** Writes an agent's manifest, encrypted and bound to its name; returns the name. */

@@ -239,6 +239,20 @@ class RepositoryTest {
     }
 
     @Test
+    void anEscrowPrivateKeyAloneOpensTheScope() {
+        String privateKey = java.util.Base64.getEncoder()
+                .encodeToString(catalog.getPrivate().getEncoded());
+        WrappingKey.Holder holder = KeyMaterial.holder(privateKey);
+        assertThat(holder.publicKey().getEncoded())
+                .isEqualTo(catalog.getPublic().getEncoded());
+        assertThat(ScopeKeyring.open(bucket, "sql01", holder).activeKeyId())
+                .isEqualTo(repo.keys().activeKeyId());
+        assertThatThrownBy(() -> KeyMaterial.holder("bm90IGEga2V5"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an escrow private key");
+    }
+
+    @Test
     void anotherScopesAgentCanNeitherReadNorNameItsBlobs() throws Exception {
         Repository.Session s = repo.session();
         Repository.StoredContent a = s.store(dtsx(64, SECRET_VALUE));
