@@ -15,6 +15,7 @@ import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.testkit.infra.EmbeddedPostgresServer;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.infra.TestKeys;
 import org.ssisbackup.testkit.msdb.DtsxSeed;
 import org.ssisbackup.testkit.msdb.MsdbModel;
 import org.ssisbackup.testkit.msdb.MsdbStandIn;
@@ -37,6 +38,7 @@ final class SystemStack implements AutoCloseable {
     final EmbeddedPostgresServer postgres;
     final MsdbStandIn msdb;
     final Path hostRoot;
+    final Path keyFiles;
     final Path logs;
     final ServiceProcess orchestratorProcess;
     final ServiceProcess catalogProcess;
@@ -75,7 +77,13 @@ final class SystemStack implements AutoCloseable {
                 "bucket",
                 "ssis-backups");
 
+        // Repository keys as operators keep them: secrets in files (never on a command line), public keys inline.
+        keyFiles = Files.createTempDirectory("keys");
+        Path kek = Files.writeString(keyFiles.resolve("repository.key"), TestKeys.KEK + "\n");
+        Path escrow = Files.writeString(keyFiles.resolve("catalog-escrow.key"), TestKeys.CATALOG_PRIVATE + "\n");
+
         Map<String, String> cat = new HashMap<>(common);
+        cat.put("ssisbackup.catalog.repository.escrow-key-file", escrow.toString());
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
         s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
@@ -94,6 +102,7 @@ final class SystemStack implements AutoCloseable {
                 hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
         fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
         s3Props.forEach((k, v) -> fs.put("ssisbackup.agent.s3." + k, v));
+        repositoryKeys(fs, kek);
 
         Map<String, String> md = new HashMap<>(common);
         md.put("ssisbackup.agent.host-id", HOST);
@@ -101,6 +110,7 @@ final class SystemStack implements AutoCloseable {
         md.put("ssisbackup.msdb.username", "ssis_backup");
         md.put("ssisbackup.msdb.password", MSDB_PASSWORD);
         s3Props.forEach((k, v) -> md.put("ssisbackup.agent.s3." + k, v));
+        repositoryKeys(md, kek);
 
         // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
         catalogProcess = ServiceProcess.start("catalog-service", "catalog-service", cat, logs);
@@ -124,6 +134,12 @@ final class SystemStack implements AutoCloseable {
 
     private Callable<ServiceProcess> start(String module, Map<String, String> settings) {
         return () -> ServiceProcess.start(module, module, settings, logs);
+    }
+
+    private static void repositoryKeys(Map<String, String> agent, Path kek) {
+        agent.put("ssisbackup.agent.repository.key-file", kek.toString());
+        agent.put("ssisbackup.agent.repository.catalog-public-key", TestKeys.CATALOG_PUBLIC);
+        agent.put("ssisbackup.agent.repository.recovery-public-key", TestKeys.RECOVERY_PUBLIC);
     }
 
     private static void keys(Map<String, String> settings, String[][] keys) {

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,15 +15,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.Artifact;
+import org.ssisbackup.contracts.Manifest;
+import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.repository.KeyMaterial;
+import org.ssisbackup.storage.repository.RepositoryReader;
 import org.ssisbackup.testkit.infra.EmbeddedS3;
 import org.ssisbackup.testkit.infra.SampleHost;
+import org.ssisbackup.testkit.infra.TestKeys;
 import org.ssisbackup.testkit.kafka.TopicProbe;
 import org.ssisbackup.testkit.msdb.MsdbStandIn;
 import tools.jackson.databind.JsonNode;
@@ -108,13 +115,25 @@ class WholeFlowIT {
                     .isEqualTo("COMPLETE");
             assertThat(point.get("jobId").asString()).isEqualTo(jobId);
 
+            // The bytes, read the way a restore reads them: the agents' encrypted manifests, opened with the catalog's
+            // escrow key, every chunk authenticated and the whole checked against the item's SHA-256.
             BlobStore store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "ssis-backups");
+            RepositoryReader reader =
+                    new RepositoryReader(store.objects(), KeyMaterial.holder(TestKeys.CATALOG_PRIVATE));
+            UUID pointId = UUID.fromString(point.get("id").asString());
+            Map<String, Artifact> stored = new HashMap<>();
+            for (AgentKind agent : AgentKind.values()) {
+                Manifest m = reader.manifest(HOST, pointId, agent);
+                assertThat(m.scope()).isEqualTo(HOST);
+                m.artifacts().forEach(a -> stored.put(a.logicalPath(), a));
+            }
             Map<String, JsonNode> byPath = new HashMap<>();
             for (JsonNode a : point.get("artifacts")) {
                 byPath.put(a.get("logicalPath").asString(), a);
-                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
-                    assertThat(in.readAllBytes().length).isEqualTo(a.get("size").asLong());
-                }
+                Artifact item = stored.get(a.get("logicalPath").asString());
+                assertThat(item).as("a manifest lists %s", a).isNotNull();
+                assertThat(item.sha256()).isEqualTo(a.get("sha256").asString());
+                assertThat(reader.bytes(HOST, item)).hasSize((int) a.get("size").asLong());
             }
             // Every file of the folders the ini lists, byte for byte.
             List<Path> files = new ArrayList<>();
@@ -126,12 +145,12 @@ class WholeFlowIT {
             files.add(hostRoot.resolve(SampleHost.SERVICE_CONFIG));
             // Outside every package folder, used by file-system and msdb packages alike (C:\ETL\Config\...).
             files.add(hostRoot.resolve("ETL/Config/Warehouse.dtsConfig"));
+            List<byte[]> sources = new ArrayList<>();
             for (Path f : files) {
                 JsonNode a = byPath.get(f.toString());
                 assertThat(a).as("restore point lists %s", f).isNotNull();
-                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
-                    assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(f));
-                }
+                assertThat(reader.bytes(HOST, stored.get(f.toString()))).isEqualTo(Files.readAllBytes(f));
+                sources.add(Files.readAllBytes(f));
             }
             // Every msdb package, byte for byte.
             for (Map<String, Object> row : msdb.model().select("sysssispackages", r -> true)) {
@@ -144,10 +163,19 @@ class WholeFlowIT {
                                         .equals(row.get("id").toString()))
                         .findFirst()
                         .orElseThrow();
-                try (InputStream in = store.openBlob(a.get("sha256").asString())) {
-                    assertThat(in.readAllBytes()).isEqualTo((byte[]) row.get("packagedata"));
-                }
+                byte[] packageData = (byte[]) row.get("packagedata");
+                assertThat(reader.bytes(HOST, stored.get(a.get("logicalPath").asString())))
+                        .isEqualTo(packageData);
+                sources.add(packageData);
             }
+            // Nothing readable at rest: read with a plain S3 client, no object holds a byte string of any package,
+            // configuration file or MsDtsSrvr.ini.xml, and no object's name holds the plain SHA-256 of any of them.
+            BucketContents.assertNothingReadable(
+                    store.objects(),
+                    sources,
+                    byPath.values().stream()
+                            .map(a -> a.get("sha256").asString())
+                            .toList());
             assertThat(point.get("artifactCount").asLong())
                     .isEqualTo(point.get("artifacts").size());
 
@@ -187,6 +215,87 @@ class WholeFlowIT {
                                     "{\"restorePointId\":\"" + java.util.UUID.randomUUID() + "\"}")
                             .statusCode())
                     .isEqualTo(404);
+
+            // A pack tampered with in the bucket is refused at restore with a named error, and nothing is written:
+            // a flipped byte, a truncated pack, another pack's bytes under its name.
+            Artifact monthEndItem = stored.get(monthEnd.toString());
+            String pack = monthEndItem.storedIn().get(0);
+            byte[] original = read(store, pack);
+            String otherPack = stored.values().stream()
+                    .flatMap(a -> a.storedIn().stream())
+                    .filter(k -> !k.equals(pack))
+                    .findFirst()
+                    .orElseThrow();
+            byte[] flipped = original.clone();
+            org.ssisbackup.contracts.ChunkRef chunk = monthEndItem.chunks().get(0);
+            flipped[(int) chunk.offset() + chunk.length() / 2] ^= 0x01;
+            Map<String, byte[]> tampered = new java.util.LinkedHashMap<>();
+            tampered.put("a flipped byte", flipped);
+            tampered.put("a truncated pack", java.util.Arrays.copyOf(original, (int) chunk.offset() + 10));
+            tampered.put("another pack under its name", read(store, otherPack));
+            for (Map.Entry<String, byte[]> t : tampered.entrySet()) {
+                store.objects().put(pack, t.getValue());
+                Files.deleteIfExists(monthEnd);
+                JsonNode refused = restoreAndWait("{\"restorePointId\":\"" + pointId
+                        + "\",\"include\":[\"**/MonthEnd.dtsx\"],\"scope\":[\"FILESYSTEM\"]}");
+                assertThat(refused.get("state").asString()).as(t.getKey()).isNotEqualTo("SUCCEEDED");
+                assertThat(refused.get("agents")
+                                .get(0)
+                                .get("result")
+                                .get("failed")
+                                .toString())
+                        .as(t.getKey())
+                        .contains("MonthEnd.dtsx");
+                assertThat(monthEnd).as(t.getKey() + ": nothing written").doesNotExist();
+                // Verification finds it too.
+                JsonNode verified = catalogAdminPost("/api/v1/admin/verification?share=1");
+                assertThat(verified.get("problems").toString())
+                        .as(t.getKey())
+                        .contains(pack)
+                        .contains("CORRUPT");
+            }
+            store.objects().put(pack, original);
+
+            // A manifest replaced by an older one (the point's own name, another point's bytes) is refused by name.
+            String secondJob = JSON.readTree(post(
+                                    orchestrator + "/api/v1/backups",
+                                    "{\"hosts\":[\"" + HOST + "\"],\"scope\":[\"FILESYSTEM\"]}")
+                            .body())
+                    .get("jobId")
+                    .asString();
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> !get(orchestrator + "/api/v1/backups/" + secondJob)
+                            .get("finishedAt")
+                            .isNull());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(catalog + "/api/v1/restore-points?host=" + HOST)
+                                    .get("items")
+                                    .size()
+                            == 2);
+            String second = get(catalog + "/api/v1/restore-points?host=" + HOST)
+                    .get("items")
+                    .valueStream()
+                    .map(i -> i.get("id").asString())
+                    .filter(id -> !id.equals(pointId.toString()))
+                    .findFirst()
+                    .orElseThrow();
+            store.objects()
+                    .put(
+                            ObjectKeys.encryptedManifest(HOST, UUID.fromString(second), AgentKind.FILESYSTEM),
+                            read(store, ObjectKeys.encryptedManifest(HOST, pointId, AgentKind.FILESYSTEM)));
+            Files.deleteIfExists(monthEnd);
+            JsonNode rolledBack = restoreAndWait("{\"restorePointId\":\"" + second
+                    + "\",\"include\":[\"**/MonthEnd.dtsx\"],\"scope\":[\"FILESYSTEM\"]}");
+            assertThat(rolledBack.get("state").asString()).isEqualTo("FAILED");
+            assertThat(rolledBack
+                            .get("agents")
+                            .get(0)
+                            .get("result")
+                            .get("failed")
+                            .toString())
+                    .contains("does not authenticate");
+            assertThat(monthEnd).doesNotExist();
 
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
@@ -245,6 +354,36 @@ class WholeFlowIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("jvm_memory_used_bytes");
+        }
+    }
+
+    /** Starts a restore and waits for its end. */
+    private static JsonNode restoreAndWait(String body) throws Exception {
+        HttpResponse<String> r = post(orchestrator + "/api/v1/restores", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = JSON.readTree(r.body()).get("restoreId").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(orchestrator + "/api/v1/restores/" + id)
+                        .get("finishedAt")
+                        .isNull());
+        return get(orchestrator + "/api/v1/restores/" + id);
+    }
+
+    private static JsonNode catalogAdminPost(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(catalog + path))
+                        .header("X-API-Key", SystemStack.CATALOG_ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static byte[] read(BlobStore store, String key) throws Exception {
+        try (java.io.InputStream in = store.objects().get(key)) {
+            return in.readAllBytes();
         }
     }
 
