@@ -66,6 +66,15 @@ public final class Envelope {
         return new UUID(b.getLong(), b.getLong());
     }
 
+    /** The key id in an envelope's first {@link #HEADER} bytes (read on their own, without the rest). */
+    public static UUID keyIdOfHeader(byte[] header) {
+        if (header.length < HEADER) {
+            throw new TamperedObjectException("an envelope header is " + HEADER + " bytes");
+        }
+        byte[] padded = java.util.Arrays.copyOf(header, OVERHEAD);
+        return keyIdOf(padded, 0, padded.length);
+    }
+
     public static ObjectKind kindOf(byte[] sealed, int off, int len) {
         checkHeader(sealed, off, len);
         return ObjectKind.of(sealed[off + 5] & 0xFF);

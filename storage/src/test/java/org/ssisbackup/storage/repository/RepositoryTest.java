@@ -202,6 +202,49 @@ class RepositoryTest {
     }
 
     @Test
+    void aDataKeyIsRetiredOnlyOnceNothingIsWrittenWithIt() throws Exception {
+        Repository.Session s = repo.session();
+        s.store(dtsx(100, "old"));
+        UUID oldKey = s.finish().keyId();
+        s.writeManifest(new org.ssisbackup.contracts.Manifest(
+                1,
+                "sql01",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                org.ssisbackup.contracts.AgentKind.FILESYSTEM,
+                org.ssisbackup.contracts.Outcome.SUCCEEDED,
+                java.time.Instant.now(),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                "sql01"));
+        ScopeKeyring.rotate(bucket, "sql01", kek);
+        KeyOperations.ScopeDescription d = KeyOperations.describe(bucket, "sql01", kek);
+        assertThat(d.dataKeys())
+                .filteredOn(k -> k.id().equals(oldKey))
+                .singleElement()
+                .satisfies(k -> {
+                    assertThat(k.active()).isFalse();
+                    assertThat(k.objects()).isEqualTo(3); // its pack, the job's index, the manifest
+                });
+        assertThatThrownBy(() -> KeyOperations.retire(bucket, "sql01", kek, oldKey))
+                .hasMessageContaining("still reads 3 objects");
+        // Retention deleted them all: now it goes, and the scope still opens.
+        for (String prefix : List.of("packs/", "index/", "manifests/")) {
+            bucket.list(prefix).forEach(bucket::delete);
+        }
+        KeyOperations.retire(bucket, "sql01", kek, oldKey);
+        assertThat(ScopeKeyring.open(bucket, "sql01", kek).dataKeys()).doesNotContainKey(oldKey);
+        // The last copy a key file opens is never removed; escrow copies may be.
+        assertThatThrownBy(() -> KeyOperations.removeCopy(bucket, "sql01", kek.objectName()))
+                .hasMessageContaining("the last one");
+        KeyOperations.removeCopy(bucket, "sql01", new WrappingKey.Recipient(catalog.getPublic()).objectName());
+        assertThat(ScopeKeyring.wrappings(bucket, "sql01")).containsExactly(kek.objectName());
+    }
+
+    @Test
     void aWrongKeyAndAMissingKeyFailClearly() {
         WrappingKey.Secret wrong = new WrappingKey.Secret(bytes(32, 2));
         assertThatThrownBy(() -> ScopeKeyring.open(bucket, "sql01", wrong))
