@@ -321,7 +321,17 @@ class FsAgentIT {
                     null,
                     null));
             Path third = Files.createTempDirectory("restore-corrupt");
-            RestoreFinished bad = restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false);
+            // Anyone who can write to the bucket (every agent host can) may put a plaintext manifest there: it is
+            // never read for a point the catalog recorded as encrypted.
+            RestoreFinished forgedRead =
+                    restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false);
+            assertThat(forgedRead.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(forgedRead.failed())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.reason()).contains("encrypted manifest"));
+            // Even where a format 1 manifest is expected, its items are checked: a corrupt chunk is not written, a
+            // path with '..' is refused.
+            RestoreFinished bad = restore(probe, forged, List.of(), third.toString(), OverwritePolicy.ALWAYS, false, 1);
             assertThat(bad.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(bad.written()).isEmpty();
             assertThat(bad.failed())
@@ -341,6 +351,36 @@ class FsAgentIT {
         }
     }
 
+    @Test
+    void aFormatOnePointWrittenBeforeTheUpgradeStillRestores() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            store.ensureBucket();
+            byte[] old = "<DTS:Executable>written by version 0.1, stored whole in plaintext</DTS:Executable>"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            BlobStore.StoredBlob blob = store.storeBytes(old);
+            Path target = Files.createTempDirectory("restore-format-1");
+            String path = target.resolve("Legacy.dtsx").toString();
+            UUID point = UUID.randomUUID();
+            store.putManifest(new org.ssisbackup.contracts.Manifest(
+                    1,
+                    "sql01",
+                    UUID.randomUUID(),
+                    point,
+                    AgentKind.FILESYSTEM,
+                    Outcome.SUCCEEDED,
+                    java.time.Instant.now(),
+                    List.of(new Artifact(
+                            path, ArtifactKind.FS_PACKAGE, blob.size(), blob.sha256(), blob.key(), Map.of())),
+                    List.of(),
+                    List.of(),
+                    null,
+                    null));
+            RestoreFinished r = restore(probe, point, List.of(), null, OverwritePolicy.NEVER, false, 1);
+            assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(Files.readAllBytes(Path.of(path))).isEqualTo(old);
+        }
+    }
+
     private static RestoreFinished restore(
             TopicProbe probe,
             UUID point,
@@ -348,6 +388,19 @@ class FsAgentIT {
             String target,
             OverwritePolicy overwrite,
             boolean dryRun)
+            throws Exception {
+        return restore(probe, point, include, target, overwrite, dryRun, 2);
+    }
+
+    /** A restore whose command says the point's manifest is of {@code manifestFormat} (as the catalog recorded it). */
+    private static RestoreFinished restore(
+            TopicProbe probe,
+            UUID point,
+            List<String> include,
+            String target,
+            OverwritePolicy overwrite,
+            boolean dryRun,
+            int manifestFormat)
             throws Exception {
         UUID job = UUID.randomUUID();
         probe.send(
@@ -359,7 +412,8 @@ class FsAgentIT {
                         "sql01",
                         point,
                         new org.ssisbackup.contracts.RestoreOptions(
-                                null, include, target, overwrite, dryRun, null, null))),
+                                null, include, target, overwrite, dryRun, null, null),
+                        manifestFormat)),
                 Map.of());
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> events(probe).stream()

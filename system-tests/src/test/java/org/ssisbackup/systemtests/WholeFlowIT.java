@@ -297,6 +297,42 @@ class WholeFlowIT {
                     .contains("does not authenticate");
             assertThat(monthEnd).doesNotExist();
 
+            // A point written before the upgrade (format 1: a plaintext manifest and a whole blob) is still restored:
+            // the catalog learns it from its manifest (rebuild), records it as format 1, and the orchestrator tells the
+            // agent so; only then does the agent read a plaintext manifest.
+            byte[] legacyBytes = "<DTS:Executable>captured by version 0.1</DTS:Executable>".getBytes(UTF_8);
+            BlobStore.StoredBlob legacyBlob = store.storeBytes(legacyBytes);
+            Path legacy = hostRoot.resolve("ETL/Packages/Legacy.dtsx");
+            UUID legacyPoint = UUID.randomUUID();
+            store.putManifest(new Manifest(
+                    1,
+                    HOST,
+                    UUID.randomUUID(),
+                    legacyPoint,
+                    AgentKind.FILESYSTEM,
+                    org.ssisbackup.contracts.Outcome.SUCCEEDED,
+                    java.time.Instant.parse("2026-11-01T02:00:00Z"),
+                    List.of(new Artifact(
+                            legacy.toString(),
+                            org.ssisbackup.contracts.ArtifactKind.FS_PACKAGE,
+                            legacyBlob.size(),
+                            legacyBlob.sha256(),
+                            legacyBlob.key(),
+                            Map.of())),
+                    List.of(),
+                    List.of(),
+                    java.util.Set.of(AgentKind.FILESYSTEM),
+                    null));
+            assertThat(catalogAdminPost("/api/v1/admin/rebuild")
+                            .get("restorePointsAdded")
+                            .toString())
+                    .contains(legacyPoint.toString());
+            JsonNode legacyRestore = restoreAndWait("{\"restorePointId\":\"" + legacyPoint + "\"}");
+            assertThat(legacyRestore.get("state").asString())
+                    .as(legacyRestore.toString())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(Files.readAllBytes(legacy)).isEqualTo(legacyBytes);
+
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 2);
             assertThat(probe.seen(Topics.deadLetter(Topics.EVENTS)))

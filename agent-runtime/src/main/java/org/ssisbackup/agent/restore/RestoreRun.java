@@ -127,7 +127,8 @@ public final class RestoreRun {
 
     /**
      * The source host's manifest of this agent's kind: format 2 (encrypted; another scope's is refused for want of its
-     * key, which an admin grants) or, for points written before, format 1.
+     * key, which an admin grants) or, only where the catalog recorded a format 1 manifest for the point (written before
+     * the upgrade), format 1: a plaintext manifest put in the bucket in place of an encrypted one is never read.
      */
     private Manifest manifest(Repository scope, RestoreCommand command) {
         String encrypted =
@@ -139,9 +140,14 @@ public final class RestoreRun {
                 throw new org.ssisbackup.storage.crypto.MissingKeyException(
                         e.getMessage() + ": the point was written in"
                                 + " another key scope than this host's (" + repository.scope()
-                                + "); an admin grants this host that"
-                                + " scope's key with 'ssis-backup keys grant'");
+                                + "); an admin gives this host that scope's key with 'ssis-backup keys add --scope"
+                                + " <scope> --new-key-file <this host's key file>'");
             }
+        }
+        if (command.manifestFormat() != 1) {
+            throw new org.ssisbackup.storage.crypto.TamperedObjectException(encrypted
+                    + ": the encrypted manifest of this restore point is not in the bucket (a plaintext manifest is"
+                    + " read only for points the catalog recorded as format 1)");
         }
         return store.readManifest(
                 ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));

@@ -13,7 +13,24 @@ import org.ssisbackup.orchestrator.OrchestratorProperties;
 @Component
 public class CatalogClient {
     /** The parts of a restore point a restore needs. */
-    public record RestorePointSummary(UUID id, String hostId, String status, List<ArtifactSummary> artifacts) {}
+    public record RestorePointSummary(
+            UUID id, String hostId, String status, List<ManifestSummary> manifests, List<ArtifactSummary> artifacts) {
+        public RestorePointSummary {
+            manifests = manifests == null ? List.of() : manifests;
+            artifacts = artifacts == null ? List.of() : artifacts;
+        }
+
+        /** The format of an agent's manifest as the catalog recorded it (2 unless it recorded a format 1 one). */
+        public int manifestFormat(String agent) {
+            return manifests.stream()
+                    .filter(m -> agent.equals(m.agent()))
+                    .map(ManifestSummary::format)
+                    .findFirst()
+                    .orElse(2);
+        }
+    }
+
+    public record ManifestSummary(String agent, int format) {}
 
     public record ArtifactSummary(String agent, String logicalPath) {}
 

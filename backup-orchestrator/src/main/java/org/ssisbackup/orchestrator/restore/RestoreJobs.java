@@ -41,7 +41,17 @@ public class RestoreJobs {
 
     /** What to restore: a checked restore point, where, through which agents, and how. */
     public record RestoreSpec(
-            UUID restorePointId, String sourceHost, String targetHost, Set<AgentKind> agents, RestoreOptions options) {}
+            UUID restorePointId,
+            String sourceHost,
+            String targetHost,
+            Set<AgentKind> agents,
+            RestoreOptions options,
+            java.util.Map<AgentKind, Integer> manifestFormats) {
+
+        public RestoreSpec {
+            manifestFormats = manifestFormats == null ? java.util.Map.of() : java.util.Map.copyOf(manifestFormats);
+        }
+    }
 
     public UUID start(RestoreSpec spec) {
         UUID id = UUID.randomUUID();
@@ -53,7 +63,8 @@ public class RestoreJobs {
                         agent,
                         spec.sourceHost(),
                         spec.restorePointId(),
-                        spec.options()));
+                        spec.options(),
+                        spec.manifestFormats().getOrDefault(agent, 2)));
                 repository.update(id, agent, JobState.DISPATCHED, EnumSet.of(JobState.PENDING), null);
             } catch (RuntimeException e) {
                 log.warn("restore {}: cannot dispatch to {} {}: {}", id, spec.targetHost(), agent, e.toString());

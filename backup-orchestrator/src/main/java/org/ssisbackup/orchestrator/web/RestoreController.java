@@ -104,7 +104,10 @@ class RestoreController {
         if (agents.isEmpty()) {
             throw new IllegalArgumentException("the restore point holds nothing in that scope");
         }
-        UUID id = restores.start(new RestoreJobs.RestoreSpec(point.id(), point.hostId(), target, agents, options));
+        java.util.Map<AgentKind, Integer> formats = new java.util.EnumMap<>(AgentKind.class);
+        agents.forEach(a -> formats.put(a, point.manifestFormat(a.name())));
+        UUID id = restores.start(
+                new RestoreJobs.RestoreSpec(point.id(), point.hostId(), target, agents, options, formats));
         return ResponseEntity.accepted().body(new RestoreAccepted(id, point.hostId(), target, agents));
     }
 

@@ -68,7 +68,11 @@ public class CatalogQueries {
             Instant recordedAt,
             String policy,
             boolean damaged,
+            List<ManifestView> manifests,
             List<ArtifactView> artifacts) {}
+
+    /** An agent's manifest of a point: its key and format (1: plain JSON, written before format 2; 2: encrypted). */
+    public record ManifestView(String agent, String key, int format) {}
 
     /** One page; {@code nextCursor} is null on the last one. */
     public record Page<T>(List<T> items, String nextCursor) {}
@@ -126,8 +130,21 @@ public class CatalogQueries {
                             s.recordedAt(),
                             s.policy(),
                             s.damaged(),
+                            manifests(id),
                             artifacts(id));
                 });
+    }
+
+    public List<ManifestView> manifests(UUID restorePoint) {
+        return jdbc.sql("""
+                SELECT agent, manifest_key FROM agent_result WHERE restore_point_id = ? AND manifest_key IS NOT NULL
+                ORDER BY agent""")
+                .param(restorePoint)
+                .query((rs, n) -> {
+                    String key = rs.getString("manifest_key");
+                    return new ManifestView(rs.getString("agent"), key, key.endsWith(".m2") ? 2 : 1);
+                })
+                .list();
     }
 
     public List<ArtifactView> artifacts(UUID restorePoint) {
