@@ -34,16 +34,4 @@ public class CatalogApplication {
         return new BlobStore(S3ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket())
                 .countingRequests(registry));
     }
-
-    /**
-     * Reads format 2 (and format 1) objects of every scope the escrow key opens. A missing key, or one that opens none
-     * of the bucket's scopes, stops the catalog here with the reason.
-     */
-    @org.springframework.context.annotation.Bean
-    org.ssisbackup.storage.repository.RepositoryReader repositoryReader(CatalogProperties properties, BlobStore store) {
-        org.ssisbackup.storage.repository.WrappingKey.Holder key =
-                org.ssisbackup.catalog.keys.EscrowKey.load(properties.repository());
-        org.ssisbackup.catalog.keys.EscrowKey.check(key, store.objects());
-        return new org.ssisbackup.storage.repository.RepositoryReader(store.objects(), key);
-    }
 }

@@ -39,6 +39,7 @@ final class SystemStack implements AutoCloseable {
     final MsdbStandIn msdb;
     final Path hostRoot;
     final Path keyFiles;
+    private final List<String> jvmOptions;
     final Path logs;
     final ServiceProcess orchestratorProcess;
     final ServiceProcess catalogProcess;
@@ -51,16 +52,28 @@ final class SystemStack implements AutoCloseable {
 
     /** @param extra settings for every service (each takes only its own) */
     SystemStack(Map<String, String> extra) throws Exception {
+        this(extra, null, null, null);
+    }
+
+    /**
+     * @param host       the SSIS host's file system (its MsDtsSrvr.ini.xml where the sample's is); null: the sample host
+     * @param s3Dir      where s3proxy keeps the bucket; null: in memory
+     * @param jvmOptions the services' JVM options; null: the tests' small ones (see {@link ServiceProcess})
+     */
+    SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions) throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
         kafka.afterPropertiesSet();
-        s3 = EmbeddedS3.startInMemory("system-access", "system-secret-key");
+        s3 = s3Dir == null
+                ? EmbeddedS3.startInMemory("system-access", "system-secret-key")
+                : EmbeddedS3.startOnDisk(s3Dir, 0, "system-access", "system-secret-key");
+        this.jvmOptions = jvmOptions;
         postgres = EmbeddedPostgresServer.start();
         MsdbModel model = new MsdbModel();
         DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
         msdb = new MsdbStandIn(model)
                 .addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin")
                 .start(0);
-        hostRoot = SampleHost.copyHostTo(Files.createTempDirectory("host"));
+        hostRoot = host != null ? host : SampleHost.copyHostTo(Files.createTempDirectory("host"));
         logs = Files.createDirectories(Path.of(System.getProperty("ssisbackup.logs", "target/service-logs"))
                 .resolve(Long.toString(System.currentTimeMillis())));
 
@@ -113,7 +126,7 @@ final class SystemStack implements AutoCloseable {
         repositoryKeys(md, kek);
 
         // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
-        catalogProcess = ServiceProcess.start("catalog-service", "catalog-service", cat, logs);
+        catalogProcess = start("catalog-service", cat).call();
         catalog = catalogProcess.url();
         orch.put("ssisbackup.orchestrator.catalog-url", catalog);
         ExecutorService starting = Executors.newFixedThreadPool(3);
@@ -133,7 +146,9 @@ final class SystemStack implements AutoCloseable {
     }
 
     private Callable<ServiceProcess> start(String module, Map<String, String> settings) {
-        return () -> ServiceProcess.start(module, module, settings, logs);
+        return () -> jvmOptions == null
+                ? ServiceProcess.start(module, module, settings, logs)
+                : ServiceProcess.start(module, module, settings, logs, jvmOptions);
     }
 
     private static void repositoryKeys(Map<String, String> agent, Path kek) {
