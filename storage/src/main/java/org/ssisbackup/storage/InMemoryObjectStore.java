@@ -103,6 +103,24 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        return objects.putIfAbsent(key, new Stored(bytes.clone(), Instant.now(), etag(bytes), null, false)) == null;
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] bytes, String etag) {
+        boolean[] replaced = {false};
+        objects.computeIfPresent(key, (k, old) -> {
+            if (!old.etag().equals(etag)) {
+                return old;
+            }
+            replaced[0] = true;
+            return new Stored(bytes.clone(), Instant.now(), etag(bytes), old.retainUntil(), old.legalHold());
+        });
+        return replaced[0];
+    }
+
+    @Override
     public InputStream get(String key) {
         Stored s = objects.get(key);
         if (s == null) {

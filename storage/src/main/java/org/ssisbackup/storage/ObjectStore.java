@@ -29,6 +29,18 @@ public interface ObjectStore {
         put(key, new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 
+    /**
+     * Writes an object only if no object has that key (S3's conditional write, {@code If-None-Match: *}): true when
+     * written, false when one was there already. Two writers racing for a key: exactly one wins.
+     */
+    boolean putIfAbsent(String key, byte[] bytes);
+
+    /**
+     * Replaces an object only while its ETag is still {@code etag} ({@code If-Match}): false when someone replaced it in
+     * between (a read-modify-write that lost a race writes nothing).
+     */
+    boolean putIfMatch(String key, byte[] bytes, String etag);
+
     /** Opens an object; a missing one is a {@link StoreException} for which {@link StoreException#notFound()} holds. */
     InputStream get(String key);
 

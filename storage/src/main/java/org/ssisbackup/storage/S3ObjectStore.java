@@ -162,6 +162,38 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        return conditionalPut(key, bytes, "If-None-Match", "*");
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] bytes, String etag) {
+        String quoted = etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+        return conditionalPut(key, bytes, "If-Match", quoted);
+    }
+
+    private boolean conditionalPut(String key, byte[] bytes, String header, String value) {
+        try {
+            call(
+                    Operation.PUT,
+                    "cannot upload " + key,
+                    () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                    new java.io.ByteArrayInputStream(bytes), (long) bytes.length, -1L)
+                            .contentType("application/octet-stream")
+                            .headers(java.util.Map.of(header, value))
+                            .build()));
+            return true;
+        } catch (StoreException e) {
+            if ("PreconditionFailed".equals(e.code())
+                    || "ConditionalRequestConflict".equals(e.code())
+                    || (e.notFound() && header.equals("If-Match"))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public InputStream get(String key) {
         return call(
                 Operation.GET,

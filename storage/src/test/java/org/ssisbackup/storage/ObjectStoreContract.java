@@ -55,6 +55,32 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void aConditionalWriteWinsOnlyWhereNothingIsYet() throws Exception {
+        assertThat(store.putIfAbsent("keys/s/keyring", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(store.putIfAbsent("keys/s/keyring", "second".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isFalse();
+        try (var in = store.get("keys/s/keyring")) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("first");
+        }
+    }
+
+    @Test
+    void aReplacementTiedToAnEtagLosesToAWriteInBetween() throws Exception {
+        store.put("keys/s/ring", bytes("v1"));
+        String v1 = store.stat("keys/s/ring").orElseThrow().etag();
+        assertThat(store.putIfMatch("keys/s/ring", bytes("v2"), v1)).isTrue();
+        assertThat(store.putIfMatch("keys/s/ring", bytes("v3"), v1))
+                .as("v1 is gone")
+                .isFalse();
+        try (var in = store.get("keys/s/ring")) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("v2");
+        }
+    }
+
+    @Test
     void aMissingObjectIsNotFoundNotAnOutage() {
         assertThat(store.stat(prefix + "nothing")).isEmpty();
         assertThatThrownBy(() -> store.get(prefix + "nothing").readAllBytes())

@@ -52,8 +52,11 @@ public final class RepositoryBenchmark {
         out.add("|---|---|---|---|---|---|");
 
         // The services with the JVM options an operator gives them (the tests' small C1-only ones would understate).
-        try (SystemStack stack =
-                new SystemStack(Map.of(), host.root, work.resolve("s3"), List.of("-Xmx512m", "-XX:+UseG1GC"))) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC"));
+        if (System.getProperty("bench.profile") != null) { // one flight recording per service, in the work folder
+            jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("{service}.jfr") + ",settings=profile");
+        }
+        try (SystemStack stack = new SystemStack(Map.of(), host.root, work.resolve("s3"), jvm)) {
             Api api = new Api(stack);
             ObjectStore ours = api.bucket("ssis-backups");
             Tools tools = new Tools(stack.s3.endpoint(), stack.s3.accessKey(), stack.s3.secretKey(), work);

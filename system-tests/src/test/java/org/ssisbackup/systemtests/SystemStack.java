@@ -58,7 +58,8 @@ final class SystemStack implements AutoCloseable {
     /**
      * @param host       the SSIS host's file system (its MsDtsSrvr.ini.xml where the sample's is); null: the sample host
      * @param s3Dir      where s3proxy keeps the bucket; null: in memory
-     * @param jvmOptions the services' JVM options; null: the tests' small ones (see {@link ServiceProcess})
+     * @param jvmOptions the services' JVM options ({@code {service}} stands for the service's name); null: the tests'
+     *                   small ones (see {@link ServiceProcess})
      */
     SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions) throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
@@ -148,7 +149,14 @@ final class SystemStack implements AutoCloseable {
     private Callable<ServiceProcess> start(String module, Map<String, String> settings) {
         return () -> jvmOptions == null
                 ? ServiceProcess.start(module, module, settings, logs)
-                : ServiceProcess.start(module, module, settings, logs, jvmOptions);
+                : ServiceProcess.start(
+                        module,
+                        module,
+                        settings,
+                        logs,
+                        jvmOptions.stream()
+                                .map(o -> o.replace("{service}", module))
+                                .toList());
     }
 
     private static void repositoryKeys(Map<String, String> agent, Path kek) {

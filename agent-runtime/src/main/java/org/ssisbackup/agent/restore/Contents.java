@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.CorruptBlobException;
+import org.ssisbackup.storage.repository.PackCache;
 import org.ssisbackup.storage.repository.Repository;
 
 /**
@@ -21,6 +22,11 @@ public interface Contents {
     void download(Artifact item, Path target) throws IOException;
 
     static Contents of(Repository repository, BlobStore formatOne) {
+        return of(repository, formatOne, null);
+    }
+
+    /** The same, reading format 2 chunks from the packs {@code packs} fetched for this restore (null: by range). */
+    static Contents of(Repository repository, BlobStore formatOne, PackCache packs) {
         return (item, target) -> {
             if (!item.chunked()) {
                 formatOne.download(item.sha256(), target);
@@ -28,7 +34,7 @@ public interface Contents {
             }
             String sha;
             try (OutputStream out = Files.newOutputStream(target)) {
-                sha = repository.restore(item.chunks(), out);
+                sha = repository.restore(item.chunks(), out, packs);
             }
             if (!sha.equals(item.sha256())) {
                 throw new CorruptBlobException(item.logicalPath() + ": the chunks' bytes hash to " + sha + ", not to "

@@ -1,5 +1,7 @@
 package org.ssisbackup.agent.restore;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -24,6 +26,7 @@ import org.ssisbackup.contracts.RestoreCommand;
 import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.storage.BlobStore;
+import org.ssisbackup.storage.repository.PackCache;
 import org.ssisbackup.storage.repository.Repository;
 
 /**
@@ -32,6 +35,8 @@ import org.ssisbackup.storage.repository.Repository;
  */
 public final class RestoreRun {
     private static final Logger log = LoggerFactory.getLogger(RestoreRun.class);
+    /** Where a restore's packs are fetched to (the service account's temporary folder). */
+    private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
 
     private final AgentIdentity identity;
     private final AgentRepository repository;
@@ -50,6 +55,10 @@ public final class RestoreRun {
         this.store = formatOne;
         this.publisher = publisher;
         this.handlers = List.copyOf(handlers);
+        int swept = PackCache.sweepLeftovers(TEMP);
+        if (swept > 0) {
+            log.info("removed {} folders of packs left by restores that did not end", swept);
+        }
     }
 
     /** How a restore ended, for the agent's metrics: what it reported and the bytes it really wrote. */
@@ -60,6 +69,7 @@ public final class RestoreRun {
         Instant started = Instant.now();
         UUID jobId = command.meta().jobId();
         RestoreContext ctx = null;
+        PackCache packs = null;
         try {
             publisher.accept(new JobAccepted(
                     MessageMeta.create(jobId, identity.hostId()),
@@ -69,6 +79,10 @@ public final class RestoreRun {
             Repository scope = repository.get();
             Manifest manifest = manifest(scope, command);
             ctx = new RestoreContext(command, manifest, Contents.of(scope, store));
+            packs = fetchPacks(scope, manifest, ctx);
+            if (packs != null) {
+                ctx = new RestoreContext(command, manifest, Contents.of(scope, store, packs));
+            }
             Set<ArtifactKind> handled = EnumSet.noneOf(ArtifactKind.class);
             for (RestoreHandler handler : handlers) {
                 handled.addAll(handler.kinds());
@@ -107,9 +121,15 @@ public final class RestoreRun {
                         List.of(),
                         List.of(new AgentError("(restore)", BackupRun.reason(e))));
                 report(failed);
+                if (packs != null) {
+                    packs.close();
+                }
                 return new RestoreReport(failed, 0, Duration.between(started, Instant.now()));
             }
             ctx.failed("(restore)", BackupRun.reason(e));
+        }
+        if (packs != null) {
+            packs.close();
         }
         RestoreFinished finished = new RestoreFinished(
                 MessageMeta.create(jobId, identity.hostId()),
@@ -123,6 +143,22 @@ public final class RestoreRun {
                 ctx.failedItems());
         report(finished);
         return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
+    }
+
+    /**
+     * The packs the selected items' chunks are in, fetched whole before the handlers run (null for a dry run or
+     * nothing of format 2 to write).
+     */
+    private PackCache fetchPacks(Repository scope, Manifest manifest, RestoreContext ctx)
+            throws IOException, InterruptedException {
+        if (ctx.dryRun()) {
+            return null;
+        }
+        List<org.ssisbackup.contracts.ChunkRef> chunks = manifest.artifacts().stream()
+                .filter(a -> a.chunked() && ctx.selects(a))
+                .flatMap(a -> a.chunks().stream())
+                .toList();
+        return chunks.isEmpty() ? null : PackCache.fetch(store.objects(), scope.scope(), chunks, TEMP);
     }
 
     /**

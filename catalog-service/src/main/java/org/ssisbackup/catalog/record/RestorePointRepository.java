@@ -42,21 +42,24 @@ public class RestorePointRepository {
      */
     void insertArtifacts(UUID restorePointId, AgentKind agent, List<Artifact> artifacts) {
         Map<String, StoredObjectRow> objects = new LinkedHashMap<>();
-        for (Artifact a : artifacts) {
-            jdbc.sql("""
-                    INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata, objects)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?) ON CONFLICT DO NOTHING""")
-                    .params(
-                            restorePointId,
-                            agent.name(),
-                            a.logicalPath(),
-                            a.kind().name(),
-                            a.size(),
-                            a.sha256(),
-                            a.objectKey(),
-                            MessageCodec.encodeToString(a.metadata()),
-                            a.objects() == null ? null : a.objects().toArray(String[]::new))
-                    .update();
+        int n = artifacts.size();
+        String[] paths = new String[n];
+        String[] kinds = new String[n];
+        Long[] sizes = new Long[n];
+        String[] shas = new String[n];
+        String[] keys = new String[n];
+        String[] metadata = new String[n];
+        String[] packs = new String[n];
+        for (int i = 0; i < n; i++) {
+            Artifact a = artifacts.get(i);
+            paths[i] = a.logicalPath();
+            kinds[i] = a.kind().name();
+            sizes[i] = a.size();
+            shas[i] = a.sha256();
+            keys[i] = a.objectKey();
+            metadata[i] = MessageCodec.encodeToString(a.metadata());
+            // Object keys never hold a line break (ObjectKeys makes them): one text per artifact, split in SQL.
+            packs[i] = a.objects() == null ? null : String.join("\n", a.objects());
             if (a.objects() == null) { // format 1: the item whole under its SHA-256
                 objects.putIfAbsent(a.sha256(), new StoredObjectRow(ObjectKeys.blob(a.sha256()), a.size()));
             } else {
@@ -65,6 +68,15 @@ public class RestorePointRepository {
                 }
             }
         }
+        // One statement per batch: an agent's batch of hundreds of items is one round trip, not hundreds.
+        jdbc.sql("""
+                INSERT INTO artifact (restore_point_id, agent, logical_path, kind, size, sha256, object_key, metadata, objects)
+                SELECT ?, ?, u.path, u.kind, u.size, u.sha, u.key, CAST(u.meta AS jsonb), string_to_array(u.packs, E'\\n')
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS char(64)[]),
+                            CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS u(path, kind, size, sha, key, meta, packs)
+                ON CONFLICT DO NOTHING""")
+                .params(restorePointId, agent.name(), paths, kinds, sizes, shas, keys, metadata, packs)
+                .update();
         if (objects.isEmpty()) {
             return;
         }

@@ -325,9 +325,20 @@ public final class Repository implements AutoCloseable {
      * before a byte of it is written. Returns the plain SHA-256 of all of it.
      */
     public String restore(List<ChunkRef> chunks, OutputStream out) throws IOException {
+        return restore(chunks, out, null);
+    }
+
+    /** The same, reading chunks from the packs {@code cache} fetched for this restore (null: ranged reads). */
+    public String restore(List<ChunkRef> chunks, OutputStream out, PackCache cache) throws IOException {
         MessageDigest sha = sha256();
         for (ChunkRef c : chunks) {
-            byte[] plain = readBlob(c);
+            byte[] plain;
+            if (cache == null) {
+                plain = readBlob(c);
+            } else {
+                byte[] sealed = cache.read(c);
+                plain = openBlob(c.blob(), sealed, 0, sealed.length, c.size(), ObjectKeys.pack(keys.scope(), c.pack()));
+            }
             sha.update(plain);
             out.write(plain);
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.storage.ObjectInfo;
 import org.ssisbackup.storage.ObjectStore;
 import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.storage.crypto.Envelope;
@@ -32,6 +33,9 @@ import org.ssisbackup.storage.crypto.TamperedObjectException;
  */
 public final class ScopeKeyring {
     static final String KEYRING = "keyring";
+    /** How long an agent waits for the copies of a keyring another agent has just written. */
+    static final java.time.Duration CREATION_WAIT = java.time.Duration.ofSeconds(30);
+
     private static final byte[] PASSPHRASE_MAGIC = "SSBP".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -93,7 +97,7 @@ public final class ScopeKeyring {
             @JsonProperty("created") Instant created) {}
 
     /** An open scope: its keys and its master key (to rewrite the keyring). */
-    record Opened(ScopeKeys keys, Master master) {}
+    record Opened(ScopeKeys keys, Master master, String etag) {}
 
     private ScopeKeyring() {}
 
@@ -135,7 +139,17 @@ public final class ScopeKeyring {
             throw new MissingKeyException("scope " + scope + " has no keys in bucket " + store.bucket() + " yet");
         }
         Master master = unwrap(store, scope, with);
-        return new Opened(readKeyring(store, scope, master), master);
+        String key = ObjectKeys.keys(scope, KEYRING);
+        String etag = store.stat(key)
+                .map(ObjectInfo::etag)
+                .orElseThrow(() -> new MissingKeyException("scope " + scope + " has no keyring"));
+        byte[] sealed;
+        try (InputStream in = store.get(key, etag)) {
+            sealed = in.readAllBytes();
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+        return new Opened(readKeyring(sealed, scope, master), master, etag);
     }
 
     /**
@@ -143,27 +157,74 @@ public final class ScopeKeyring {
      * Refused when the scope has keys already.
      */
     public static ScopeKeys create(ObjectStore store, String scope, WrappingKey with, List<WrappingKey> recipients) {
-        if (exists(store, scope)) {
+        ScopeKeys keys = tryCreate(store, scope, with, recipients);
+        if (keys == null) {
             throw new IllegalStateException("scope " + scope + " has keys already; open it, or add a key to it");
         }
+        return keys;
+    }
+
+    /**
+     * Opens the scope, or creates its keys when it has none (an agent's first start). The two agents of a host start
+     * together and may both find no keys: the keyring is written with a conditional write, so exactly one creates the
+     * scope; the other opens what it created once its copies are there.
+     */
+    public static ScopeKeys openOrCreate(
+            ObjectStore store, String scope, WrappingKey with, List<WrappingKey> recipients) {
+        if (!exists(store, scope)) {
+            ScopeKeys created = tryCreate(store, scope, with, recipients);
+            if (created != null) {
+                return created;
+            }
+        }
+        return openJustCreated(store, scope, with);
+    }
+
+    /**
+     * The keyring first, conditionally (the commit point: whoever writes it owns the master key), then its copies. A
+     * loser writes nothing: a copy it wrote would replace the winner's under the same name. Null when another process
+     * created the scope first.
+     */
+    private static ScopeKeys tryCreate(
+            ObjectStore store, String scope, WrappingKey with, List<WrappingKey> recipients) {
         Master master = new Master(UUID.randomUUID(), random(32));
         UUID first = UUID.randomUUID();
         Map<UUID, ScopeKeys.DataKey> data = new LinkedHashMap<>();
         data.put(first, new ScopeKeys.DataKey(first, random(32), Instant.now()));
         ScopeKeys keys = new ScopeKeys(scope, random(32), data, first);
-        // Wrapped copies first: a keyring that nobody can open must never be the only thing written.
+        if (!store.putIfAbsent(ObjectKeys.keys(scope, KEYRING), sealKeyring(scope, master, keys))) {
+            return null;
+        }
         wrap(store, scope, with, master);
         for (WrappingKey r : recipients) {
             wrap(store, scope, r, master);
         }
-        writeKeyring(store, scope, master, keys);
         return keys;
     }
 
-    /** Opens the scope, or creates its keys when it has none (an agent's first start). */
-    public static ScopeKeys openOrCreate(
-            ObjectStore store, String scope, WrappingKey with, List<WrappingKey> recipients) {
-        return exists(store, scope) ? open(store, scope, with) : create(store, scope, with, recipients);
+    /** Opens a scope whose keyring another process may have written a moment ago (its copies follow within ms). */
+    private static ScopeKeys openJustCreated(ObjectStore store, String scope, WrappingKey with) {
+        Instant deadline = Instant.now().plus(CREATION_WAIT);
+        while (true) {
+            try {
+                return open(store, scope, with);
+            } catch (MissingKeyException e) {
+                Instant written = store.stat(ObjectKeys.keys(scope, KEYRING))
+                        .map(ObjectInfo::lastModified)
+                        .orElse(null);
+                boolean justCreated =
+                        written != null && written.isAfter(Instant.now().minus(CREATION_WAIT.multipliedBy(2)));
+                if (!justCreated || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Adds a new data key and makes it the one new writes use; older keys keep reading what they wrote. */
@@ -173,7 +234,7 @@ public final class ScopeKeyring {
         UUID next = UUID.randomUUID();
         data.put(next, new ScopeKeys.DataKey(next, random(32), Instant.now()));
         ScopeKeys rotated = new ScopeKeys(scope, o.keys().idKey(), data, next);
-        writeKeyring(store, scope, o.master(), rotated);
+        writeKeyring(store, scope, o, rotated);
         return rotated;
     }
 
@@ -191,7 +252,7 @@ public final class ScopeKeyring {
         data.remove(keyId);
         ScopeKeys retired =
                 new ScopeKeys(scope, o.keys().idKey(), data, o.keys().activeKeyId());
-        writeKeyring(store, scope, o.master(), retired);
+        writeKeyring(store, scope, o, retired);
         return retired;
     }
 
@@ -288,10 +349,10 @@ public final class ScopeKeyring {
         return Envelope.open(wrapped, 29, wrapped.length - 29, ObjectKind.KEYRING_PASSPHRASE, key, id -> derived);
     }
 
-    private static ScopeKeys readKeyring(ObjectStore store, String scope, Master master) {
+    private static ScopeKeys readKeyring(byte[] sealed, String scope, Master master) {
         String key = ObjectKeys.keys(scope, KEYRING);
-        byte[] plain = Envelope.open(
-                readAll(store, key), ObjectKind.KEYRING, key, id -> id.equals(master.id()) ? master.key() : null);
+        byte[] plain =
+                Envelope.open(sealed, ObjectKind.KEYRING, key, id -> id.equals(master.id()) ? master.key() : null);
         Document d = MessageCodec.decodeDocument(plain, Document.class);
         if (d.format() != 2 || !scope.equals(d.scope())) {
             throw new TamperedObjectException(
@@ -304,14 +365,25 @@ public final class ScopeKeyring {
         return new ScopeKeys(scope, Base64.getDecoder().decode(d.idKey()), data, d.active());
     }
 
-    private static void writeKeyring(ObjectStore store, String scope, Master master, ScopeKeys keys) {
+    /**
+     * Replaces the keyring only if it is still the one read: two rotations at once must not lose a data key that an
+     * agent may already write with.
+     */
+    private static void writeKeyring(ObjectStore store, String scope, Opened read, ScopeKeys keys) {
+        if (!store.putIfMatch(ObjectKeys.keys(scope, KEYRING), sealKeyring(scope, read.master(), keys), read.etag())) {
+            throw new IllegalStateException("the keyring of scope " + scope
+                    + " changed while this change was made: nothing written; run it again");
+        }
+    }
+
+    private static byte[] sealKeyring(String scope, Master master, ScopeKeys keys) {
         List<DataKeyDocument> data = keys.dataKeys().values().stream()
                 .map(k -> new DataKeyDocument(k.id(), Base64.getEncoder().encodeToString(k.key()), k.created()))
                 .toList();
         Document d = new Document(
                 2, scope, Base64.getEncoder().encodeToString(keys.idKey()), data, keys.activeKeyId(), Instant.now());
         String key = ObjectKeys.keys(scope, KEYRING);
-        store.put(key, Envelope.seal(ObjectKind.KEYRING, master.id(), master.key(), key, MessageCodec.encode(d)));
+        return Envelope.seal(ObjectKind.KEYRING, master.id(), master.key(), key, MessageCodec.encode(d));
     }
 
     static byte[] readAll(ObjectStore store, String key) {

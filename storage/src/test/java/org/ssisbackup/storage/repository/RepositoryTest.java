@@ -202,6 +202,91 @@ class RepositoryTest {
     }
 
     @Test
+    void aRestoreFetchesEachPackOnceAndLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Repository.Session s = repo.session();
+        List<Repository.StoredContent> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            items.add(s.store(dtsx(8 + i, "v" + i)));
+        }
+        s.finish();
+        List<org.ssisbackup.contracts.ChunkRef> all =
+                items.stream().flatMap(c -> c.chunks().stream()).toList();
+        try (PackCache cache = PackCache.fetch(bucket, "sql01", all, tmp)) {
+            for (Repository.StoredContent c : items) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                assertThat(repo.restore(c.chunks(), out, cache)).isEqualTo(c.sha256());
+            }
+            // Fetched whole, the pack is read locally: a pack cut off in the bucket now does not matter ...
+            String pack = items.get(0).packs().get(0);
+            bucket.put(pack, new byte[10]);
+            assertThat(repo.restore(items.get(0).chunks(), new ByteArrayOutputStream(), cache))
+                    .isEqualTo(items.get(0).sha256());
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(tmp)) {
+            assertThat(left).as("nothing left behind").isEmpty();
+        }
+        // ... and a pack cut off before the restore fetched it fails by name.
+        try (PackCache cache = PackCache.fetch(bucket, "sql01", all, tmp)) {
+            assertThatThrownBy(() -> repo.restore(items.get(0).chunks(), new ByteArrayOutputStream(), cache))
+                    .isInstanceOf(org.ssisbackup.storage.StoreException.class);
+        }
+    }
+
+    @Test
+    void theTwoAgentsOfAHostStartingTogetherCreateOneScope() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 40; i++) {
+                String scope = "race" + i;
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Callable<ScopeKeys> agent = () -> {
+                    go.await();
+                    return ScopeKeyring.openOrCreate(
+                            bucket, scope, kek, List.of(new WrappingKey.Recipient(catalog.getPublic())));
+                };
+                var fs = pool.submit(agent);
+                var msdb = pool.submit(agent);
+                go.countDown();
+                UUID a = fs.get().activeKeyId();
+                assertThat(msdb.get().activeKeyId()).isEqualTo(a);
+                assertThat(ScopeKeyring.open(bucket, scope, kek).activeKeyId()).isEqualTo(a);
+                assertThat(ScopeKeyring.open(
+                                        bucket,
+                                        scope,
+                                        new WrappingKey.Holder(catalog.getPrivate(), catalog.getPublic()))
+                                .activeKeyId())
+                        .isEqualTo(a);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoRotationsAtOnceNeverLoseADataKey() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<ScopeKeys>> rotations = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                rotations.add(pool.submit(() -> ScopeKeyring.rotate(bucket, "sql01", kek)));
+            }
+            java.util.Set<UUID> made = new java.util.HashSet<>();
+            for (var r : rotations) {
+                try {
+                    made.add(r.get().activeKeyId());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).hasMessageContaining("changed while this change was made");
+                }
+            }
+            assertThat(made).isNotEmpty();
+            assertThat(ScopeKeyring.open(bucket, "sql01", kek).dataKeys()).containsKeys(made.toArray(UUID[]::new));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aDataKeyIsRetiredOnlyOnceNothingIsWrittenWithIt() throws Exception {
         Repository.Session s = repo.session();
         s.store(dtsx(100, "old"));
