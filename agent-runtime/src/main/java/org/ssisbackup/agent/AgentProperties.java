@@ -24,7 +24,7 @@ public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, 
         ObjectKeys.requireValidHostId(hostId);
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
-        repository = repository == null ? new Repository(null, null, null, null, null, null, null) : repository;
+        repository = repository == null ? new Repository(null, null, null, null, null, null, null, null) : repository;
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {
@@ -46,6 +46,9 @@ public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, 
      * @param recoveryPublicKey the offline recovery key's public key: a new scope's keys are wrapped to it too
      * @param packTrust         how long a pack seen in the bucket is trusted to still be there (default 6 h; keep it
      *                          shorter than the catalog's grace period)
+     * @param selfTestRounds    rounds of the repository's self-test at start (32 MiB each, at most 10 s; default 6;
+     *                          0 turns it off): a round trip that stops the agent if the JVM's cryptography is broken,
+     *                          and that compiles the storage path before the first backup needs it
      */
     public record Repository(
             Path keyFile,
@@ -54,10 +57,12 @@ public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, 
             String scope,
             String catalogPublicKey,
             String recoveryPublicKey,
-            Duration packTrust) {
+            Duration packTrust,
+            Integer selfTestRounds) {
 
         public Repository {
             packTrust = packTrust == null ? Duration.ofHours(6) : packTrust;
+            selfTestRounds = selfTestRounds == null ? 6 : selfTestRounds;
         }
 
         /** The key that opens this host's scope; the agent refuses to start without one. */

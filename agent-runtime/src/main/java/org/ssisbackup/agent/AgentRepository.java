@@ -1,5 +1,6 @@
 package org.ssisbackup.agent;
 
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,6 +8,7 @@ import org.ssisbackup.storage.ObjectStore;
 import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.storage.repository.Repository;
 import org.ssisbackup.storage.repository.ScopeKeyring;
+import org.ssisbackup.storage.repository.SelfTest;
 import org.ssisbackup.storage.repository.WrappingKey;
 
 /**
@@ -30,6 +32,14 @@ public final class AgentRepository implements AutoCloseable {
         this.key = settings.wrappingKey();
         this.recipients = settings.recipients();
         this.settings = settings;
+        if (settings.selfTestRounds() > 0) {
+            SelfTest.Result r = SelfTest.run(settings.selfTestRounds(), Duration.ofSeconds(10));
+            log.info(
+                    "repository self-test passed: {} rounds of {} bytes stored and read back in {} ms",
+                    r.rounds(),
+                    r.bytesPerRound(),
+                    r.took().toMillis());
+        }
         try {
             open();
         } catch (StoreException e) {

@@ -51,7 +51,8 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
             "ssisbackup.agent.host-id=sql01",
             "server.port=0",
             "ssisbackup.agent.repository.key=" + TestKeys.KEK,
-            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC
+            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC,
+            "ssisbackup.agent.repository.self-test-rounds=1"
         })
 @EmbeddedKafka(partitions = 1)
 class FsAgentIT {

@@ -49,7 +49,8 @@ import org.ssisbackup.testkit.msdb.MsdbStandIn;
             "ssisbackup.msdb.username=ssis_backup",
             "ssisbackup.msdb.query-timeout=5s",
             "ssisbackup.agent.repository.key=" + TestKeys.KEK,
-            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC
+            "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC,
+            "ssisbackup.agent.repository.self-test-rounds=1"
         })
 @EmbeddedKafka(partitions = 1)
 class MsdbAgentIT {

@@ -62,7 +62,7 @@ final class MsdbTestAgent {
                         store.objects(),
                         HOST,
                         new AgentProperties.Repository(
-                                null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null)),
+                                null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null, 0)),
                 store,
                 events,
                 capture,

@@ -2,13 +2,15 @@ package org.ssisbackup.ssis;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
+import java.util.Map;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * What the agents read inside a .dtsx: its protection level and its configurations, from either the 2012+
@@ -55,67 +57,140 @@ public final class PackageXml {
         }
     }
 
+    /**
+     * Reads a package in one streaming pass (StAX): no DOM is built of the task XML that is most of a package's bytes
+     * (building it was half of a first backup's time). The whole package is read: a package malformed anywhere, even
+     * cut off at its end, is reported as malformed.
+     */
     public static PackageInfo read(InputStream in) throws IOException {
-        Document doc;
+        XMLStreamReader x;
         try {
-            doc = SecureXml.newDocumentBuilder().parse(in);
-        } catch (SAXException e) {
+            x = SecureXml.newStreamReader(in);
+        } catch (XMLStreamException e) {
             throw new IOException("malformed package XML: " + e.getMessage(), e);
         }
-        Element root = doc.getDocumentElement();
-        if (!"Executable".equals(root.getLocalName()) || !DTS.equals(root.getNamespaceURI())) {
-            throw new IOException("not an SSIS package: root element is " + root.getNodeName());
-        }
-        int level = parseInt(property(root, "ProtectionLevel"), -1);
-        List<Configuration> configs = new ArrayList<>();
-        NodeList nodes = root.getElementsByTagNameNS(DTS, "Configuration");
-        for (int i = 0; i < nodes.getLength(); i++) {
-            Element c = (Element) nodes.item(i);
-            int type = parseInt(property(c, "ConfigurationType"), -1);
-            String string = property(c, "ConfigurationString");
-            if (type >= 0 && string != null) {
-                configs.add(new Configuration(type, string, property(c, "ObjectName")));
+        try {
+            return read(x);
+        } catch (XMLStreamException e) {
+            throw new IOException("malformed package XML: " + e.getMessage(), e);
+        } finally {
+            try {
+                x.close();
+            } catch (XMLStreamException e) {
+                // closing a reader that already failed
             }
         }
-        List<ConnectionTarget> connections = new ArrayList<>();
-        NodeList managers = root.getElementsByTagNameNS(DTS, "ConnectionManager");
-        for (int i = 0; i < managers.getLength(); i++) {
-            Element m = (Element) managers.item(i);
-            String name = property(m, "ObjectName");
-            if (name == null) {
-                continue; // the inner ObjectData element: read through its outer manager
-            }
-            String connectionString = null;
-            NodeList inner = m.getElementsByTagNameNS(DTS, "ConnectionManager");
-            for (int k = 0; k < inner.getLength() && connectionString == null; k++) {
-                connectionString = property((Element) inner.item(k), "ConnectionString");
-            }
-            if (connectionString == null) {
-                connectionString = property(m, "ConnectionString");
-            }
-            if (connectionString != null) {
-                connections.add(new ConnectionTarget(
-                        name,
-                        connectionPart(connectionString, "data source", "server"),
-                        connectionPart(connectionString, "initial catalog", "database")));
-            }
-        }
-        return new PackageInfo(level, List.copyOf(configs), List.copyOf(connections));
     }
 
-    /** A property of an element: its DTS: attribute, or a direct DTS:Property child with that DTS:Name. */
-    private static String property(Element e, String name) {
-        if (e.hasAttributeNS(DTS, name)) {
-            return e.getAttributeNS(DTS, name);
+    /** An open element the reader tracks: the root, a configuration, a connection manager or a property. */
+    private static final class Frame {
+        final String kind; // Executable (root), Configuration, ConnectionManager, Property, or null (anything else)
+        final Map<String, String> properties = new HashMap<>();
+        String propertyName; // for a DTS:Property
+        StringBuilder text;
+        String innerConnectionString; // for an outer connection manager: the first inner one's
+
+        Frame(String kind) {
+            this.kind = kind;
         }
-        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element child
-                    && "Property".equals(child.getLocalName())
-                    && name.equals(child.getAttributeNS(DTS, "Name"))) {
-                return child.getTextContent().trim();
+
+        String property(String name) {
+            return properties.get(name);
+        }
+    }
+
+    private static PackageInfo read(XMLStreamReader x) throws XMLStreamException, IOException {
+        Deque<Frame> open = new ArrayDeque<>();
+        int level = -1;
+        boolean rootSeen = false;
+        List<Configuration> configs = new ArrayList<>();
+        List<ConnectionTarget> connections = new ArrayList<>();
+        while (x.hasNext()) {
+            int event = x.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                boolean dts = DTS.equals(x.getNamespaceURI());
+                String local = x.getLocalName();
+
+                if (!rootSeen) {
+                    rootSeen = true;
+                    if (!dts || !"Executable".equals(local)) {
+                        throw new IOException("not an SSIS package: root element is " + x.getName());
+                    }
+                }
+                String kind = dts && open.isEmpty()
+                        ? "Executable"
+                        : dts
+                                        && ("Configuration".equals(local)
+                                                || "ConnectionManager".equals(local)
+                                                || "Property".equals(local))
+                                ? local
+                                : null;
+                Frame f = new Frame(kind);
+                if (kind != null) {
+                    for (int i = 0; i < x.getAttributeCount(); i++) {
+                        if (DTS.equals(x.getAttributeNamespace(i))) {
+                            f.properties.put(x.getAttributeLocalName(i), x.getAttributeValue(i));
+                        }
+                    }
+                    if ("Property".equals(kind)) {
+                        f.propertyName = f.property("Name");
+                        f.text = new StringBuilder();
+                    }
+                }
+                open.push(f);
+            } else if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA) {
+                Frame f = open.peek();
+                if (f != null && f.text != null && f.text.length() < 64 * 1024) {
+                    f.text.append(x.getText());
+                }
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                Frame f = open.pop();
+                Frame parent = open.peek();
+                if ("Property".equals(f.kind)) {
+                    // A direct DTS:Property child names a property of its element (the 2005/2008 form), unless the
+                    // element has that property as an attribute already.
+                    if (parent != null && parent.kind != null && f.propertyName != null) {
+                        parent.properties.putIfAbsent(
+                                f.propertyName, f.text.toString().trim());
+                    }
+                } else if ("Configuration".equals(f.kind)) {
+                    int type = parseInt(f.property("ConfigurationType"), -1);
+                    String string = f.property("ConfigurationString");
+                    if (type >= 0 && string != null) {
+                        configs.add(new Configuration(type, string, f.property("ObjectName")));
+                    }
+                } else if ("ConnectionManager".equals(f.kind)) {
+                    String name = f.property("ObjectName");
+                    if (name == null) { // the inner ObjectData element: its string belongs to its outer manager
+                        String cs = f.property("ConnectionString");
+                        for (Frame outer : open) { // nearest first
+                            if ("ConnectionManager".equals(outer.kind)) {
+                                if (outer.innerConnectionString == null && cs != null) {
+                                    outer.innerConnectionString = cs;
+                                }
+                                break;
+                            }
+                        }
+                    } else {
+                        String cs = f.innerConnectionString != null
+                                ? f.innerConnectionString
+                                : f.property("ConnectionString");
+                        if (cs != null) {
+                            connections.add(new ConnectionTarget(
+                                    name,
+                                    connectionPart(cs, "data source", "server"),
+                                    connectionPart(cs, "initial catalog", "database")));
+                        }
+                    }
+                } else if ("Executable".equals(f.kind)) {
+                    level = parseInt(f.property("ProtectionLevel"), -1);
+                }
             }
         }
-        return null;
+        if (!rootSeen) {
+            throw new IOException("malformed package XML: no root element");
+        }
+        return new PackageInfo(level, List.copyOf(configs), List.copyOf(connections));
     }
 
     /** One value of an OLE DB / ADO.NET connection string, by any of its key names; null when absent. */

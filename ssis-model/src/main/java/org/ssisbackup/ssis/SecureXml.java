@@ -27,5 +27,26 @@ public final class SecureXml {
         }
     }
 
+    /**
+     * A streaming (StAX) reader with the same refusals: a DOCTYPE is an error, no entity is resolved. For packages,
+     * whose few facts the agents need are spread through megabytes of XML that a DOM would build in full.
+     */
+    public static javax.xml.stream.XMLStreamReader newStreamReader(java.io.InputStream in)
+            throws javax.xml.stream.XMLStreamException {
+        return STREAMS.createXMLStreamReader(in);
+    }
+
+    /** Configured once (finding the implementation is a service lookup); creating readers from it is thread-safe. */
+    private static final javax.xml.stream.XMLInputFactory STREAMS = streams();
+
+    private static javax.xml.stream.XMLInputFactory streams() {
+        javax.xml.stream.XMLInputFactory f = javax.xml.stream.XMLInputFactory.newFactory();
+        f.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
     private SecureXml() {}
 }

@@ -150,6 +150,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    // Uploads carry a CRC32 checksum the server verifies: the JDK computes it with a CPU instruction, where the SDK's
+    // default (CRC32C, in Java) was a tenth of an upload's CPU time.
     @Override
     public void put(String key, InputStream in, long size) {
         call(
@@ -158,6 +160,7 @@ public final class S3ObjectStore implements ObjectStore {
                 () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
                                 in, size, size > PART_SIZE ? PART_SIZE : -1L)
                         .contentType("application/octet-stream")
+                        .checksum(io.minio.Checksum.Algorithm.CRC32)
                         .build()));
     }
 
@@ -180,6 +183,7 @@ public final class S3ObjectStore implements ObjectStore {
                     () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
                                     new java.io.ByteArrayInputStream(bytes), (long) bytes.length, -1L)
                             .contentType("application/octet-stream")
+                            .checksum(io.minio.Checksum.Algorithm.CRC32)
                             .headers(java.util.Map.of(header, value))
                             .build()));
             return true;

@@ -44,8 +44,11 @@ public final class RepositoryBenchmark {
         int packages = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int largeMiB = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("repo-bench");
-        GeneratedHost host = GeneratedHost.generate(work.resolve("host"), packages, largeMiB, 42);
-        System.out.printf(Locale.ROOT, "generated host: %d files, %.1f MiB%n", host.files, host.bytes / 1048576.0);
+        Path root = work.resolve("host");
+        // What the host holds when the agents are installed: their first backup runs on a JVM that has just started.
+        GeneratedHost installed = GeneratedHost.generate(root, packages, largeMiB, 99);
+        System.out.printf(
+                Locale.ROOT, "generated host: %d files, %.1f MiB%n", installed.files, installed.bytes / 1048576.0);
         List<String> out = new ArrayList<>();
         out.add("| step | this system | restic " + version("restic", "version") + " | rclone "
                 + version("rclone", "version") + " | system / restic | system / rclone |");
@@ -56,15 +59,25 @@ public final class RepositoryBenchmark {
         if (System.getProperty("bench.profile") != null) { // one flight recording per service, in the work folder
             jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("{service}.jfr") + ",settings=profile");
         }
-        try (SystemStack stack = new SystemStack(Map.of(), host.root, work.resolve("s3"), jvm)) {
+        try (SystemStack stack = new SystemStack(Map.of(), root, work.resolve("s3"), jvm)) {
             Api api = new Api(stack);
             ObjectStore ours = api.bucket("ssis-backups");
             Tools tools = new Tools(stack.s3.endpoint(), stack.s3.accessKey(), stack.s3.secretKey(), work);
             tools.init();
 
-            double[] first = {api.backupSeconds(), tools.resticBackup(host.root), tools.rcloneSync(host.root)};
-            long[] firstBytes = {bytes(ours), bytes(api.bucket("restic")), bytes(api.bucket("rclone"))};
+            double[] cold = {api.backupSeconds(), tools.resticBackup(root), tools.rcloneSync(root)};
             int firstObjects = ours.list("").size();
+            // Then every file of the host is new (another generation of it): a first backup of data nothing has seen,
+            // by services that have been running, as every backup after the first day is.
+            deleteTree(root);
+            GeneratedHost host = GeneratedHost.generate(root, packages, largeMiB, 42);
+            long[] before = {bytes(ours), bytes(api.bucket("restic")), bytes(api.bucket("rclone"))};
+            double[] first = {api.backupSeconds(), tools.resticBackup(host.root), tools.rcloneSync(host.root)};
+            long[] firstBytes = {
+                bytes(ours) - before[0],
+                bytes(api.bucket("restic")) - before[1],
+                bytes(api.bucket("rclone")) - before[2]
+            };
             double[] unchanged = {api.backupSeconds(), tools.resticBackup(host.root), tools.rcloneSync(host.root)};
 
             Random r = new Random(7);
@@ -93,8 +106,9 @@ public final class RepositoryBenchmark {
             if (restoredFiles != host.files) {
                 throw new IllegalStateException("the restore wrote " + restoredFiles + " files of " + host.files);
             }
-            out.add(row("first backup, seconds", first, "%.1f"));
-            out.add(row("first backup, MiB stored", mib(firstBytes), "%.1f"));
+            out.add(row("first backup, services just started (cold JVM), seconds", cold, "%.1f"));
+            out.add(row("first backup of new data, services running, seconds", first, "%.1f"));
+            out.add(row("first backup of new data, MiB stored", mib(firstBytes), "%.1f"));
             out.add(row("unchanged re-backup, seconds", unchanged, "%.1f"));
             out.add(row("after 5 % of packages change one value: backup, seconds", afterEdit, "%.1f"));
             out.add(row("after 5 % of packages change one value: MiB added", mib(editBytes), "%.2f"));
@@ -103,7 +117,7 @@ public final class RepositoryBenchmark {
             out.add(String.format(
                     Locale.ROOT,
                     "Host: %d files, %.1f MiB (%d packages with as many configuration files, 8 scripts, a %d MiB binary);"
-                            + " this system's objects after the first backup: %d.",
+                            + " this system's objects after its first backup: %d.",
                     host.files,
                     host.bytes / 1048576.0,
                     packages,
@@ -169,6 +183,14 @@ public final class RepositoryBenchmark {
             total += bucket.stat(key).orElseThrow().size();
         }
         return total;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static long bytes(ObjectStore store) {

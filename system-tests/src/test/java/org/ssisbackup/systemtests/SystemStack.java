@@ -117,6 +117,7 @@ final class SystemStack implements AutoCloseable {
         fs.put("ssisbackup.fs.drive-roots.C", hostRoot.toString());
         s3Props.forEach((k, v) -> fs.put("ssisbackup.agent.s3." + k, v));
         repositoryKeys(fs, kek);
+        selfTest(fs);
 
         Map<String, String> md = new HashMap<>(common);
         md.put("ssisbackup.agent.host-id", HOST);
@@ -125,6 +126,7 @@ final class SystemStack implements AutoCloseable {
         md.put("ssisbackup.msdb.password", MSDB_PASSWORD);
         s3Props.forEach((k, v) -> md.put("ssisbackup.agent.s3." + k, v));
         repositoryKeys(md, kek);
+        selfTest(md);
 
         // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
         catalogProcess = start("catalog-service", cat).call();
@@ -157,6 +159,13 @@ final class SystemStack implements AutoCloseable {
                         jvmOptions.stream()
                                 .map(o -> o.replace("{service}", module))
                                 .toList());
+    }
+
+    /** Tests run the agents' self-test once (C1 only: warming the JIT up buys them nothing); a benchmark in full. */
+    private void selfTest(Map<String, String> agent) {
+        if (jvmOptions == null) {
+            agent.put("ssisbackup.agent.repository.self-test-rounds", "1");
+        }
     }
 
     private static void repositoryKeys(Map<String, String> agent, Path kek) {

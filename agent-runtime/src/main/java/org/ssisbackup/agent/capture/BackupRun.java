@@ -60,6 +60,7 @@ public final class BackupRun {
         String manifestKey = null;
         Outcome outcome;
         Repository.Stats stats = null;
+        log.info("{} job {} on {}: started", identity.kind(), jobId, hostId);
         try {
             publisher.accept(new JobAccepted(
                     MessageMeta.create(jobId, hostId),

@@ -70,6 +70,7 @@ public final class RestoreRun {
         UUID jobId = command.meta().jobId();
         RestoreContext ctx = null;
         PackCache packs = null;
+        log.info("{} restore {} of point {}: started", identity.kind(), jobId, command.restorePointId());
         try {
             publisher.accept(new JobAccepted(
                     MessageMeta.create(jobId, identity.hostId()),
@@ -81,6 +82,7 @@ public final class RestoreRun {
             ctx = new RestoreContext(command, manifest, Contents.of(scope, store));
             packs = fetchPacks(scope, manifest, ctx);
             if (packs != null) {
+                log.info("{} restore {}: packs fetched", identity.kind(), jobId);
                 ctx = new RestoreContext(command, manifest, Contents.of(scope, store, packs));
             }
             Set<ArtifactKind> handled = EnumSet.noneOf(ArtifactKind.class);
@@ -142,6 +144,13 @@ public final class RestoreRun {
                 ctx.refusedItems(),
                 ctx.failedItems());
         report(finished);
+        log.info(
+                "{} restore {}: {} ({} written, {} failed)",
+                identity.kind(),
+                jobId,
+                finished.outcome(),
+                finished.written().size(),
+                finished.failed().size());
         return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
     }
 

@@ -88,7 +88,7 @@ class FileSystemCaptureIT {
         return new AgentRepository(
                 objects,
                 "cap-host",
-                new AgentProperties.Repository(null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null));
+                new AgentProperties.Repository(null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null, 0));
     }
 
     private BackupReport backup(BlobStore target, FileSystemCapture capture) {

@@ -35,6 +35,16 @@ class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        return to.putIfAbsent(key, bytes);
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] bytes, String etag) {
+        return to.putIfMatch(key, bytes, etag);
+    }
+
+    @Override
     public InputStream get(String key) {
         return to.get(key);
     }

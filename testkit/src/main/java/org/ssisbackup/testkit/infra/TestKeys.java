@@ -16,14 +16,5 @@ public final class TestKeys {
 
     public static final String RECOVERY_PUBLIC = "MCowBQYDK2VuAyEAVoaadUj84QLi/gc4fDne7fFZwffzMPNt4KYJ+/UVzTg=";
 
-    /** The agent settings that give an agent these keys, as Spring properties. */
-    public static String[] agentProperties() {
-        return new String[] {
-            "ssisbackup.agent.repository.key=" + KEK,
-            "ssisbackup.agent.repository.catalog-public-key=" + CATALOG_PUBLIC,
-            "ssisbackup.agent.repository.recovery-public-key=" + RECOVERY_PUBLIC
-        };
-    }
-
     private TestKeys() {}
 }
