@@ -110,7 +110,10 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public boolean putIfMatch(String key, byte[] bytes, String etag) {
         boolean[] replaced = {false};
+        // A skip-list map may apply the function more than once (it retries a lost compare-and-set): only the last
+        // application's answer counts.
         objects.computeIfPresent(key, (k, old) -> {
+            replaced[0] = false;
             if (!old.etag().equals(etag)) {
                 return old;
             }
@@ -144,10 +147,13 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public InputStream get(String key, String etag) {
         Stored s = objects.get(key);
-        if (s != null && !s.etag().equals(etag)) {
+        if (s == null) {
+            throw new StoreException("cannot read " + key + ": NoSuchKey", "NoSuchKey", null);
+        }
+        if (!s.etag().equals(etag)) {
             throw new StoreException("cannot read " + key + ": PreconditionFailed", "PreconditionFailed", null);
         }
-        return get(key);
+        return new ByteArrayInputStream(s.bytes()); // the version checked, not one written since
     }
 
     @Override

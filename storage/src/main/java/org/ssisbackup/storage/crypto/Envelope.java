@@ -33,6 +33,18 @@ public final class Envelope {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /*
+     * Measured on JDK 17 and 25 (x86 with AES-NI, VAES and VPCLMULQDQ): AES-GCM over a heap array of a megabyte in one
+     * call runs at about 50 MB/s however warm the JVM is, while the same call on direct buffers runs at 1-2.8 GB/s
+     * once compiled (the intrinsic is taken only on that path). Chunks and their envelopes are at most a little over
+     * a megabyte, so each thread keeps two direct buffers of that size; larger objects (a big manifest) take the heap
+     * path, which is slow but rare.
+     */
+    private static final int DIRECT_LIMIT = (2 << 20) + OVERHEAD;
+
+    private static final ThreadLocal<ByteBuffer[]> DIRECT = ThreadLocal.withInitial(
+            () -> new ByteBuffer[] {ByteBuffer.allocateDirect(DIRECT_LIMIT), ByteBuffer.allocateDirect(DIRECT_LIMIT)});
+
     /** Encrypts {@code plaintext} under {@code key} (known by {@code keyId}), bound to {@code context}. */
     public static byte[] seal(ObjectKind kind, UUID keyId, byte[] key, String context, byte[] plaintext) {
         return seal(kind, keyId, key, context, plaintext, 0, plaintext.length);
@@ -52,7 +64,15 @@ public final class Envelope {
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(out, 0, HEADER);
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            c.doFinal(plaintext, off, len, out, HEADER);
+            if (len + OVERHEAD <= DIRECT_LIMIT) {
+                ByteBuffer[] d = DIRECT.get();
+                ByteBuffer in = d[0].clear().put(plaintext, off, len).flip();
+                ByteBuffer res = d[1].clear();
+                c.doFinal(in, res);
+                res.flip().get(out, HEADER, len + TAG);
+            } else {
+                c.doFinal(plaintext, off, len, out, HEADER);
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available: " + e, e);
         }
@@ -108,6 +128,16 @@ public final class Envelope {
                     new GCMParameterSpec(128, Arrays.copyOfRange(sealed, off + HEADER - 12, off + HEADER)));
             c.updateAAD(sealed, off, HEADER);
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            if (len <= DIRECT_LIMIT) {
+                ByteBuffer[] d = DIRECT.get();
+                ByteBuffer in =
+                        d[0].clear().put(sealed, off + HEADER, len - HEADER).flip();
+                ByteBuffer res = d[1].clear();
+                c.doFinal(in, res);
+                byte[] plain = new byte[res.flip().remaining()];
+                res.get(plain);
+                return plain;
+            }
             return c.doFinal(sealed, off + HEADER, len - HEADER);
         } catch (AEADBadTagException e) {
             throw new TamperedObjectException(
