@@ -6,4 +6,5 @@ RUN useradd --system --uid 10001 ssisbackup
 COPY target/${SERVICE}-*-exec.jar /opt/ssis-backup/service.jar
 USER 10001
 ENV BIND_ADDRESS=0.0.0.0
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/ssis-backup/service.jar"]
+# Out of heap: end (and be restarted by compose) rather than run on with a dead consumer thread.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ssis-backup/service.jar"]

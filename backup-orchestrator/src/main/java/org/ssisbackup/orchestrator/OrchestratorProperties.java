@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryDelay   how long after a failed job its failed hosts are tried again (policies with maxRetries)
  * @param agentTimeouts per agent kind, instead of {@code agentTimeout} (a native msdb backup may take longer than files)
  * @param catalogApiKey the key ({@code X-API-Key}) the catalog's queries take, when it has one (its read or admin key)
+ * @param maxHostsPerJob at most this many hosts in one backup request (default 10,000)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(
@@ -22,8 +23,10 @@ public record OrchestratorProperties(
         Integer maxConcurrentHosts,
         Duration retryDelay,
         java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts,
-        String catalogApiKey) {
+        String catalogApiKey,
+        Integer maxHostsPerJob) {
     public OrchestratorProperties {
+        maxHostsPerJob = maxHostsPerJob == null || maxHostsPerJob < 1 ? 10_000 : maxHostsPerJob;
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
         maxConcurrentHosts = maxConcurrentHosts == null || maxConcurrentHosts < 1 ? 200 : maxConcurrentHosts;

@@ -28,6 +28,7 @@ import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.testkit.infra.TestDatabases;
 import org.ssisbackup.testkit.kafka.TopicProbe;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fleet registry on a real broker and PostgreSQL: hosts appear from their agents' heartbeats, turn DEGRADED and
@@ -232,5 +233,67 @@ class FleetRegistryIT {
                         .toList())
                 .singleElement()
                 .satisfies(l -> assertThat(l).endsWith("+Inf"));
+    }
+
+    /**
+     * The probe of issue 12 (items 1, 2, 10): a request for 100,000 hosts, a body of megabytes, a typo in a host id, a
+     * NUL in a query parameter and an unbounded page are each refused with a 4xx that says why, and a job of many
+     * hosts is read a page of its parts at a time.
+     */
+    @Test
+    void requestsAreBoundedAndUnknownHostsRefused() throws Exception {
+        StringBuilder many = new StringBuilder("{\"hosts\":[");
+        for (int i = 0; i < 10_001; i++) {
+            many.append(i == 0 ? "" : ",").append("\"h").append(i).append('"');
+        }
+        HttpResponse<String> tooMany =
+                http("POST", "/api/v1/backups", many.append("]}").toString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("at most 10000 hosts");
+
+        String huge = "{\"hosts\":[\"" + "x".repeat(1_100_000) + "\"]}";
+        HttpResponse<String> tooLarge = http("POST", "/api/v1/backups", huge);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("over 1048576 bytes");
+
+        fleet.setLabels("known-1", Map.of());
+        fleet.setLabels("known-2", Map.of());
+        HttpResponse<String> typo =
+                http("POST", "/api/v1/backups", "{\"hosts\":[\"known-1\",\"knwon-2\"],\"scope\":[\"FILESYSTEM\"]}");
+        assertThat(typo.statusCode()).isEqualTo(422);
+        assertThat(typo.body()).contains("1 host(s) the fleet does not know: knwon-2", "allowUnknownHosts");
+        assertThat(http(
+                                "POST",
+                                "/api/v1/restores",
+                                "{\"restorePointId\":\"" + UUID.randomUUID() + "\",\"targetHost\":\"knwon-2\"}")
+                        .body())
+                .contains("target host: 1 host(s) the fleet does not know: knwon-2");
+
+        HttpResponse<String> job = http(
+                "POST",
+                "/api/v1/backups",
+                "{\"hosts\":[\"known-1\",\"known-2\",\"not-yet-seen\"],\"scope\":[\"FILESYSTEM\",\"MSDB\"],"
+                        + "\"allowUnknownHosts\":true}");
+        assertThat(job.statusCode()).isEqualTo(202);
+        String jobId =
+                JsonMapper.builder().build().readTree(job.body()).get("jobId").asString();
+        var page = JsonMapper.builder()
+                .build()
+                .readTree(http("GET", "/api/v1/backups/" + jobId + "?agentOffset=2&agentLimit=3", null)
+                        .body());
+        assertThat(page.get("agentCount").asLong()).isEqualTo(6);
+        assertThat(page.get("agentOffset").asInt()).isEqualTo(2);
+        assertThat(page.get("agents")).hasSize(3);
+        assertThat(page.get("agents").get(0).get("hostId").asString()).isEqualTo("known-2");
+        assertThat(http("GET", "/api/v1/backups/" + jobId + "?agentLimit=100000", null)
+                        .statusCode())
+                .isEqualTo(400);
+
+        HttpResponse<String> nul = http("GET", "/api/v1/backups?host=a%00b", null);
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(nul.body()).contains("control character").doesNotContain("SELECT");
+        assertThat(http("GET", "/api/v1/backups?limit=1000000", null).statusCode())
+                .isEqualTo(400);
+        assertThat(http("GET", "/api/v1/backups?limit=5", null).statusCode()).isEqualTo(200);
     }
 }

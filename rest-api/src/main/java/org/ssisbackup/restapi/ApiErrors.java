@@ -21,6 +21,22 @@ public class ApiErrors {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    /** A body that is not the request's JSON, or one over the size bound (413). */
+    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestBounds.BodyTooLargeException tooLarge) {
+                return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+            }
+        }
+        String why = e.getMostSpecificCause().getMessage();
+        why = why == null ? "" : why.lines().findFirst().orElse("");
+        if (why.length() > 200) {
+            why = why.substring(0, 200) + "...";
+        }
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the body is not a valid request: " + why);
+    }
+
     @ExceptionHandler(DataAccessException.class)
     ProblemDetail database(DataAccessException e) {
         log.error("database failure answering a request", e);

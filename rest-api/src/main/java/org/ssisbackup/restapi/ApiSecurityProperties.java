@@ -15,9 +15,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                    {@code ssis.admin} work too
  * @param publicPaths GET paths anyone may read besides health, info and the Prometheus endpoint (a static status page,
  *                    the OpenAPI description)
+ * @param maxRequestBytes   the largest request body taken (default 1 MiB); larger ones get 413
+ * @param maxParameterChars the longest query parameter value taken (default 4096)
  */
 @ConfigurationProperties("ssisbackup.security")
-public record ApiSecurityProperties(List<ApiKey> apiKeys, String rolesClaim, List<String> publicPaths) {
+public record ApiSecurityProperties(
+        List<ApiKey> apiKeys,
+        String rolesClaim,
+        List<String> publicPaths,
+        Long maxRequestBytes,
+        Integer maxParameterChars) {
 
     public ApiSecurityProperties {
         apiKeys = apiKeys == null
@@ -25,6 +32,8 @@ public record ApiSecurityProperties(List<ApiKey> apiKeys, String rolesClaim, Lis
                 : apiKeys.stream().filter(ApiKey::isSet).toList();
         rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? "roles" : rolesClaim;
         publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
+        maxRequestBytes = maxRequestBytes == null || maxRequestBytes < 1 ? 1024L * 1024 : maxRequestBytes;
+        maxParameterChars = maxParameterChars == null || maxParameterChars < 1 ? 4096 : maxParameterChars;
     }
 
     public record ApiKey(String name, String key, String keySha256, String role) {

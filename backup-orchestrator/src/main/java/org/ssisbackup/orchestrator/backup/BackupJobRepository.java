@@ -313,15 +313,23 @@ public class BackupJobRepository {
                 .list();
     }
 
-    /** The parts of several jobs in one query (a page of jobs costs two queries, not one per job). */
-    public Map<UUID, List<AgentRecord>> parts(List<UUID> jobIds) {
+    /**
+     * A page of the parts of several jobs in one query (a page of jobs costs three queries, not one per job): per job,
+     * its parts by host and agent from {@code offset}, at most {@code limit}. A fleet-wide job has two parts per host;
+     * nothing reads them all at once.
+     */
+    public Map<UUID, List<AgentRecord>> parts(List<UUID> jobIds, int offset, int limit) {
         Map<UUID, List<AgentRecord>> out = new LinkedHashMap<>();
         jobIds.forEach(id -> out.put(id, new ArrayList<>()));
         if (jobIds.isEmpty()) {
             return out;
         }
-        jdbc.sql("SELECT * FROM job_agent WHERE job_id = ANY(?) ORDER BY job_id, host_id, agent")
-                .param(jobIds.toArray(UUID[]::new))
+        jdbc.sql("""
+                SELECT * FROM (
+                    SELECT a.*, row_number() OVER (PARTITION BY job_id ORDER BY host_id, agent) AS n
+                    FROM job_agent a WHERE job_id = ANY(?)) p
+                WHERE n > ? AND n <= ? ORDER BY job_id, n""")
+                .params(jobIds.toArray(UUID[]::new), offset, (long) offset + limit)
                 .query((rs, n) -> new AgentRecord(
                         rs.getObject("job_id", UUID.class),
                         rs.getString("host_id"),
@@ -336,6 +344,24 @@ public class BackupJobRepository {
                         rs.getTimestamp("updated_at").toInstant()))
                 .list()
                 .forEach(a -> out.get(a.jobId()).add(a));
+        return out;
+    }
+
+    /** Per job, how many parts it has in each state. */
+    public Map<UUID, Map<JobState, Long>> stateCounts(List<UUID> jobIds) {
+        Map<UUID, Map<JobState, Long>> out = new LinkedHashMap<>();
+        jobIds.forEach(id -> out.put(id, new java.util.EnumMap<>(JobState.class)));
+        if (jobIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("SELECT job_id, state, count(*) AS n FROM job_agent WHERE job_id = ANY(?) GROUP BY job_id, state")
+                .param(jobIds.toArray(UUID[]::new))
+                .query((rs, n) -> {
+                    out.get(rs.getObject("job_id", UUID.class))
+                            .put(JobState.valueOf(rs.getString("state")), rs.getLong("n"));
+                    return null;
+                })
+                .list();
         return out;
     }
 

@@ -85,6 +85,14 @@ public class FleetRegistry {
                 .findFirst();
     }
 
+    /**
+     * Of these ids, those the fleet does not know: no agent of theirs has sent a heartbeat and no admin has labelled
+     * them (labelling a host registers it before its agents are installed).
+     */
+    public List<String> unknownHosts(java.util.Collection<String> hostIds) {
+        return repository.unknown(hostIds);
+    }
+
     /** The ids of the hosts a selector picks (any state): what a policy or a request by label backs up. */
     public List<String> hostIds(LabelSelector selector) {
         return hosts(selector, null).stream().map(HostView::hostId).toList();

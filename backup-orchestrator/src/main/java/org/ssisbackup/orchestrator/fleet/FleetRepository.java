@@ -66,6 +66,19 @@ class FleetRepository {
                 .update();
     }
 
+    /** Of these ids, the ones the fleet has no host for, in the order given. */
+    List<String> unknown(java.util.Collection<String> hostIds) {
+        if (hostIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT x.id FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS x(id, n)
+                WHERE NOT EXISTS (SELECT 1 FROM host h WHERE h.host_id = x.id) ORDER BY x.n""")
+                .param(hostIds.toArray(String[]::new))
+                .query(String.class)
+                .list();
+    }
+
     List<HostRow> hosts() {
         return jdbc.sql("SELECT * FROM host ORDER BY host_id")
                 .query((rs, n) -> new HostRow(

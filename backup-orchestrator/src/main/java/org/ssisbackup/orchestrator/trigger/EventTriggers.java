@@ -74,7 +74,7 @@ public class EventTriggers {
             if (e.subject() == null) {
                 throw reject(e, "event has no subject; for type '" + e.type() + "' the subject names the host");
             }
-            if (fleet.host(e.subject()).isEmpty()) {
+            if (!fleet.unknownHosts(List.of(e.subject())).isEmpty()) { // one lookup, not the whole fleet per event
                 throw reject(
                         e, "unknown host '" + e.subject() + "': no agent of it was ever heard and it has no labels");
             }

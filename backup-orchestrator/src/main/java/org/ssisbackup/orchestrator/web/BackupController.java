@@ -23,6 +23,7 @@ import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.orchestrator.OrchestratorProperties;
 import org.ssisbackup.orchestrator.backup.BackupJobRepository;
 import org.ssisbackup.orchestrator.backup.BackupJobs;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
@@ -39,19 +40,31 @@ class BackupController {
     private final BackupJobRepository repository;
     private final FleetRegistry fleet;
     private final PolicyRepository policies;
+    private final int maxHosts;
 
-    BackupController(BackupJobs jobs, BackupJobRepository repository, FleetRegistry fleet, PolicyRepository policies) {
+    BackupController(
+            BackupJobs jobs,
+            BackupJobRepository repository,
+            FleetRegistry fleet,
+            PolicyRepository policies,
+            OrchestratorProperties properties) {
         this.jobs = jobs;
         this.repository = repository;
         this.fleet = fleet;
         this.policies = policies;
+        this.maxHosts = properties.maxHostsPerJob();
     }
+
+    /** At most this many parts of a job in one answer (a part is one agent of one host). */
+    static final int MAX_AGENTS_PER_PAGE = 5_000;
 
     /**
      * Hosts by id, or by a label selector over the fleet ({@code env=prod,team=bi}), or both; with a {@code policy}, its
-     * scope, limits and retention (and its selector when no hosts are named): "run this policy now".
+     * scope, limits and retention (and its selector when no hosts are named): "run this policy now". Hosts named by id
+     * must be known to the fleet (a heartbeat, or labels an admin set) unless {@code allowUnknownHosts} says otherwise.
      */
-    record BackupRequest(List<String> hosts, String selector, List<String> scope, String policy) {}
+    record BackupRequest(
+            List<String> hosts, String selector, List<String> scope, String policy, Boolean allowUnknownHosts) {}
 
     /** One agent's part of a job. */
     record AgentView(
@@ -66,6 +79,10 @@ class BackupController {
             List<AgentError> warnings,
             Instant updatedAt) {}
 
+    /**
+     * A job; {@code agentCount} and {@code agentStates} cover every part, {@code agents} is one page of them (from
+     * {@code agentOffset}, by host and agent).
+     */
     record JobView(
             UUID jobId,
             JobState state,
@@ -73,6 +90,9 @@ class BackupController {
             Set<BackupScope> scope,
             Instant createdAt,
             Instant finishedAt,
+            long agentCount,
+            Map<JobState, Long> agentStates,
+            int agentOffset,
             List<AgentView> agents) {}
 
     @PostMapping
@@ -86,7 +106,20 @@ class BackupController {
                     .orElseThrow(() -> new ResponseStatusException(
                             HttpStatus.UNPROCESSABLE_CONTENT, "no policy " + request.policy()));
         }
+        Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
+        if (request.scope() == null || request.scope().isEmpty()) {
+            scope.addAll(policy != null ? policy.scopes() : BackupScope.DEFAULT);
+        }
+        for (String s : request.scope() == null ? List.<String>of() : request.scope()) {
+            scope.add(BackupScope.parse(s));
+        }
         boolean byId = request.hosts() != null && !request.hosts().isEmpty();
+        if (byId && request.hosts().size() > maxHosts) {
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST,
+                    "at most " + maxHosts + " hosts in one backup, not "
+                            + request.hosts().size() + " (ssisbackup.orchestrator.max-hosts-per-job)");
+        }
         String selector = request.selector() != null && !request.selector().isBlank()
                 ? request.selector()
                 : !byId && policy != null ? policy.selector() : null;
@@ -102,18 +135,25 @@ class BackupController {
                         HttpStatus.UNPROCESSABLE_CONTENT, "selector '" + selector + "' matches no host of the fleet");
             }
         }
+        List<String> named = new ArrayList<>();
         for (String h : byId ? request.hosts() : List.<String>of()) {
-            if (!ObjectKeys.isValidHostId(h)) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "invalid host id: " + h);
+            if (h == null || !ObjectKeys.isValidHostId(h)) {
+                throw new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST, "invalid host id: " + (h == null ? "null" : printable(h)));
             }
-            hosts.add(h);
+            named.add(h);
         }
-        Set<BackupScope> scope = EnumSet.noneOf(BackupScope.class);
-        if (request.scope() == null || request.scope().isEmpty()) {
-            scope.addAll(policy != null ? policy.scopes() : BackupScope.DEFAULT);
+        if (!named.isEmpty() && !Boolean.TRUE.equals(request.allowUnknownHosts())) {
+            List<String> unknown = fleet.unknownHosts(new LinkedHashSet<>(named));
+            if (!unknown.isEmpty()) {
+                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, unknownHosts(unknown));
+            }
         }
-        for (String s : request.scope() == null ? List.<String>of() : request.scope()) {
-            scope.add(BackupScope.parse(s));
+        hosts.addAll(named);
+        if (hosts.size() > maxHosts) {
+            throw new ResponseStatusException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "the request picks " + hosts.size() + " hosts; at most " + maxHosts + " in one backup");
         }
         return ResponseEntity.accepted()
                 .body(jobs.start(new ArrayList<>(hosts), scope, "rest", policy == null ? null : policy.id()));
@@ -128,26 +168,57 @@ class BackupController {
         return one(jobId);
     }
 
+    /** The list of unknown hosts in a refusal: the first 20 by name, and how many. */
+    static String unknownHosts(List<String> unknown) {
+        String shown = String.join(", ", unknown.subList(0, Math.min(20, unknown.size())));
+        return unknown.size() + " host(s) the fleet does not know: " + shown + (unknown.size() > 20 ? ", ..." : "")
+                + ". A host is known once its agents have sent a heartbeat or an admin has set its labels; to back"
+                + " up hosts not seen yet, send \"allowUnknownHosts\": true";
+    }
+
+    static String printable(String s) {
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     @GetMapping("/{jobId}")
-    JobView one(@PathVariable UUID jobId) {
+    JobView one(
+            @PathVariable UUID jobId,
+            @RequestParam(defaultValue = "0") int agentOffset,
+            @RequestParam(defaultValue = "1000") int agentLimit) {
         return repository
                 .find(jobId)
-                .map(j -> views(List.of(j)).get(0))
+                .map(j -> views(List.of(j), agentOffset, agentLimit).get(0))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job " + jobId));
+    }
+
+    JobView one(UUID jobId) {
+        return one(jobId, 0, 1000);
     }
 
     @GetMapping
     List<JobView> list(
             @RequestParam(required = false) String host,
             @RequestParam(required = false) String state,
-            @RequestParam(defaultValue = "50") int limit) {
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(defaultValue = "100") int agentLimit) {
+        if (limit < 1 || limit > 500) {
+            throw new IllegalArgumentException("limit must be 1-500, not " + limit);
+        }
+        if (host != null && !ObjectKeys.isValidHostId(host)) {
+            throw new IllegalArgumentException("invalid host id: " + printable(host));
+        }
         JobState wanted = state == null || state.isBlank() ? null : Enums.parse(JobState.class, "state", state);
-        return views(repository.list(host, wanted, Math.max(1, Math.min(limit, 500))));
+        return views(repository.list(host, wanted, limit), 0, Math.min(agentLimit, 1000));
     }
 
-    private List<JobView> views(List<BackupJobRepository.JobRecord> jobs) {
-        Map<UUID, List<BackupJobRepository.AgentRecord>> parts = repository.parts(
-                jobs.stream().map(BackupJobRepository.JobRecord::id).toList());
+    private List<JobView> views(List<BackupJobRepository.JobRecord> jobs, int offset, int limit) {
+        if (offset < 0 || limit < 0 || limit > MAX_AGENTS_PER_PAGE) {
+            throw new IllegalArgumentException("agentOffset must be 0 or more and agentLimit 0-" + MAX_AGENTS_PER_PAGE);
+        }
+        List<UUID> ids = jobs.stream().map(BackupJobRepository.JobRecord::id).toList();
+        Map<UUID, List<BackupJobRepository.AgentRecord>> parts = repository.parts(ids, offset, limit);
+        Map<UUID, Map<JobState, Long>> counts = repository.stateCounts(ids);
         return jobs.stream()
                 .map(j -> new JobView(
                         j.id(),
@@ -156,6 +227,11 @@ class BackupController {
                         j.scope(),
                         j.createdAt(),
                         j.finishedAt(),
+                        counts.get(j.id()).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum(),
+                        counts.get(j.id()),
+                        offset,
                         parts.get(j.id()).stream()
                                 .map(a -> new AgentView(
                                         a.hostId(),

@@ -34,17 +34,27 @@ class RestoreController {
     private final RestoreJobs restores;
     private final RestoreJobRepository repository;
     private final CatalogClient catalog;
+    private final org.ssisbackup.orchestrator.fleet.FleetRegistry fleet;
 
-    RestoreController(RestoreJobs restores, RestoreJobRepository repository, CatalogClient catalog) {
+    RestoreController(
+            RestoreJobs restores,
+            RestoreJobRepository repository,
+            CatalogClient catalog,
+            org.ssisbackup.orchestrator.fleet.FleetRegistry fleet) {
         this.restores = restores;
         this.repository = repository;
         this.catalog = catalog;
+        this.fleet = fleet;
     }
 
-    /** Which point, onto which host (default: its own), and the options, flat in the same JSON object. */
+    /**
+     * Which point, onto which host (default: its own; another must be known to the fleet unless
+     * {@code allowUnknownHosts}), and the options, flat in the same JSON object.
+     */
     record RestoreRequest(
             UUID restorePointId,
             String targetHost,
+            Boolean allowUnknownHosts,
             @JsonUnwrapped RestoreOptions options) {}
 
     record RestoreAccepted(UUID restoreId, String sourceHost, String targetHost, Set<AgentKind> agents) {}
@@ -83,7 +93,14 @@ class RestoreController {
         }
         RestoreOptions options = r.options() == null ? RestoreOptions.defaults() : r.options();
         if (r.targetHost() != null && !ObjectKeys.isValidHostId(r.targetHost())) {
-            throw new IllegalArgumentException("invalid target host: " + r.targetHost());
+            throw new IllegalArgumentException("invalid target host: " + BackupController.printable(r.targetHost()));
+        }
+        if (r.targetHost() != null
+                && !Boolean.TRUE.equals(r.allowUnknownHosts())
+                && !fleet.unknownHosts(List.of(r.targetHost())).isEmpty()) {
+            throw new ResponseStatusException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "target host: " + BackupController.unknownHosts(List.of(r.targetHost())));
         }
         CatalogClient.RestorePointSummary point;
         try {
