@@ -112,6 +112,38 @@ class RestorePointRecordingIT {
         assertThat(StoredPoints.status(jdbc, point2)).isEqualTo("FAILED");
     }
 
+    /**
+     * Issue 12, item 4: an agent that ran a finished command again after a restart sent the point's events a second
+     * time with other artifacts; the catalog listed 2,013 artifacts on a point whose count was 15. A recorded point
+     * does not change, and an agent whose part has ended adds nothing more.
+     */
+    @Test
+    void aRecordedPointNeverChangesAndAFinishedAgentAddsNothing() {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
+        recorder.on(finished(job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 1, List.of()));
+        recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/late-1.dtsx", "C:/late-2.dtsx"));
+        recorder.on(stored(job, point, AgentKind.MSDB, "\\ETL\\Load"));
+        recorder.on(finished(job, point, AgentKind.MSDB, Outcome.SUCCEEDED, 1, List.of()));
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("COMPLETE");
+
+        // The replay: the same point again, with more artifacts and another outcome.
+        recorder.on(stored(job, point, AgentKind.MSDB, "\\ETL\\Other", "\\ETL\\Third"));
+        recorder.on(finished(job, point, AgentKind.MSDB, Outcome.FAILED, 3, List.of(new AgentError("x", "y"))));
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("COMPLETE");
+        assertThat(jdbc.sql("SELECT count(*) FROM artifact WHERE restore_point_id = ?")
+                        .param(point)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+        assertThat(jdbc.sql("SELECT artifact_count FROM restore_point WHERE id = ?")
+                        .param(point)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
     private String reasons(UUID point) {
         return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?")
                 .param(point)

@@ -66,7 +66,9 @@ public class CatalogRebuild {
     /**
      * What a rebuild did.
      *
-     * @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back */
+     * @param restorePointsExpired points whose manifests are still in the bucket but that retention expired: not brought back
+     * @param restorePointsInFlight points whose job's events are being recorded (a job still running): left to the events
+     */
     public record Report(
             int manifestsRead,
             int agentResultsAdded,
@@ -74,7 +76,8 @@ public class CatalogRebuild {
             List<NewPoint> restorePointsAdded,
             int restorePointsAlreadyKnown,
             int restorePointsExpired,
-            List<Unreadable> unreadable) {}
+            List<Unreadable> unreadable,
+            List<UUID> restorePointsInFlight) {}
 
     /** Holds the lock retention holds ({@link MaintenanceLock.Busy} while either runs): never brings back what it deletes. */
     public Report rebuild() {
@@ -112,10 +115,17 @@ public class CatalogRebuild {
         List<NewPoint> added = new ArrayList<>();
         int known = 0;
         int expired = 0;
+        List<UUID> inFlight = new ArrayList<>();
         for (Map.Entry<UUID, List<Manifest>> e : byPoint.entrySet()) {
             UUID point = e.getKey();
             if (points.pointExists(point)) {
                 known++;
+                continue;
+            }
+            if (points.inFlight(point)) {
+                // Its job's events are arriving (one agent finished, the other still runs): a rebuild now would close
+                // the point PARTIAL for want of the other's manifest. The events close it.
+                inFlight.add(point);
                 continue;
             }
             if (retention.wasExpired(point)) {
@@ -198,7 +208,7 @@ public class CatalogRebuild {
                 added.size(),
                 known,
                 unreadable.size());
-        return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable);
+        return new Report(read, agentResultsAdded, artifactsAdded, added, known, expired, unreadable, inFlight);
     }
 
     /** Whether an object is in the bucket (its size recorded when the catalog lacked it); null if unknown. */

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,13 +45,43 @@ public class RestorePointRecorder {
         this.store = store;
     }
 
+    /**
+     * A recorded restore point never changes, and an agent's part of it is closed by its result: events for either
+     * (an agent that ran a command again after a restart, a forged or replayed message) are counted and dropped, so
+     * a point's artifacts are always the ones its count was checked against.
+     */
     @Transactional
     public void on(AgentEvent event) {
+        UUID point = event instanceof ArtifactsStored a
+                ? a.restorePointId()
+                : event instanceof AgentJobFinished f ? f.restorePointId() : null;
+        AgentKind agent =
+                event instanceof ArtifactsStored a ? a.agent() : event instanceof AgentJobFinished f ? f.agent() : null;
+        if (point != null && repository.pointExists(point)) {
+            ignored(event, point, "recorded");
+            return;
+        }
+        if (point != null && repository.hasAgentResult(point, agent)) {
+            ignored(event, point, "agent_finished");
+            return;
+        }
         if (event instanceof ArtifactsStored stored) {
             repository.insertArtifacts(stored.restorePointId(), stored.agent(), stored.artifacts());
         } else if (event instanceof AgentJobFinished finished) {
             recordFinished(finished);
         }
+    }
+
+    private void ignored(AgentEvent event, UUID point, String reason) {
+        log.warn(
+                "{} of host {} for restore point {} ignored: {}",
+                event.getClass().getSimpleName(),
+                event.meta().hostId(),
+                point,
+                reason.equals("recorded")
+                        ? "the point is recorded and does not change"
+                        : "this agent's part of the point has ended");
+        registry.counter("ssis.catalog.events.ignored", "reason", reason).increment();
     }
 
     private void recordFinished(AgentJobFinished f) {

@@ -152,6 +152,16 @@ public class RestorePointRepository {
                 .list();
     }
 
+    /** Whether events of a point's job have been recorded (an artifact or an agent's result) though the point is not. */
+    public boolean inFlight(UUID restorePointId) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM agent_result WHERE restore_point_id = ?)
+                            OR EXISTS (SELECT 1 FROM artifact WHERE restore_point_id = ?)""")
+                .params(restorePointId, restorePointId)
+                .query(Boolean.class)
+                .single();
+    }
+
     public boolean hasAgentResult(UUID restorePointId, AgentKind agent) {
         return jdbc.sql("SELECT count(*) FROM agent_result WHERE restore_point_id = ? AND agent = ?")
                         .params(restorePointId, agent.name())
