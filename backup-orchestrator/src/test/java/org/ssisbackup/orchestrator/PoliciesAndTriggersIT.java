@@ -205,6 +205,16 @@ class PoliciesAndTriggersIT {
             agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], binary("e2", DEPLOYED, "deploy-h1"));
             agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], binary("e3", DEPLOYED, "deploy-h1"));
             agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], binary("e3", DEPLOYED, "deploy-h1"));
+            // Issue 12, item 9: binary mode without a content-type header is a valid CloudEvent too.
+            Map<String, String> noContentType = new java.util.HashMap<>(binary("e4", DEPLOYED, "deploy-h1"));
+            noContentType.remove("content-type");
+            agents.send(Topics.TRIGGERS, "deploy-h1", new byte[0], noContentType);
+            // ... and a dead letter whose contentType header is raw bytes is still counted.
+            agents.send(
+                    Topics.deadLetter(Topics.COMMANDS),
+                    "deploy-h1",
+                    "{}".getBytes(StandardCharsets.UTF_8),
+                    Map.of("contentType", "not/a\u0000type"));
             // A mapping with a selector: one event, every host of the team.
             agents.send(Topics.TRIGGERS, "release", structured("r1", "com.example.team-release", null), Map.of());
             // Rejected: unknown host, unknown type, a type whose policy does not exist, not a CloudEvent at all.
@@ -235,6 +245,13 @@ class PoliciesAndTriggersIT {
                     .contains("outcome=\"coalesced\",type=\"" + DEPLOYED + "\"}")
                     .contains("outcome=\"duplicate\"")
                     .contains("outcome=\"rejected\"");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> http("GET", "/actuator/prometheus", null)
+                            .body()
+                            .lines()
+                            .anyMatch(l -> l.startsWith("ssis_orchestrator_dead_letters_total")
+                                    && l.contains("topic=\"" + Topics.deadLetter(Topics.COMMANDS) + "\"")
+                                    && !l.endsWith(" 0.0")));
         }
     }
 

@@ -15,16 +15,25 @@ import tools.jackson.databind.json.JsonMapper;
 public record CloudEvent(String id, String source, String type, String subject) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The prefixes binary-mode attributes arrive with: {@code ce_} is the Kafka binding's; Spring Cloud Function
+     * rewrites them to {@code ce-} (the HTTP binding's) when a message has no content type, which is how a valid event
+     * without {@code content-type} was refused for "no ce_specversion header".
+     */
+    private static final java.util.List<String> PREFIXES = java.util.List.of("ce_", "ce-", "ce.");
+
     public static CloudEvent from(Message<byte[]> message) {
         Map<String, Object> headers = message.getHeaders();
-        if (headers.containsKey("ce_specversion")) {
-            return validated(
-                    text(headers.get("ce_specversion")),
-                    text(headers.get("ce_id")),
-                    text(headers.get("ce_source")),
-                    text(headers.get("ce_type")),
-                    text(headers.get("ce_subject")),
-                    "binary");
+        for (String p : PREFIXES) {
+            if (headers.containsKey(p + "specversion")) {
+                return validated(
+                        text(headers.get(p + "specversion")),
+                        text(headers.get(p + "id")),
+                        text(headers.get(p + "source")),
+                        text(headers.get(p + "type")),
+                        text(headers.get(p + "subject")),
+                        "binary");
+            }
         }
         byte[] body = message.getPayload();
         if (body == null || body.length == 0) {
