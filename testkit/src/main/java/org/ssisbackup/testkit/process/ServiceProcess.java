@@ -56,7 +56,12 @@ public final class ServiceProcess implements AutoCloseable {
                 name,
                 settings,
                 logDir,
-                List.of("-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+                List.of(
+                        "-Xmx384m",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xss512k"));
     }
 
     /** The same with the JVM options an operator would give (a benchmark measures the product as it runs). */
