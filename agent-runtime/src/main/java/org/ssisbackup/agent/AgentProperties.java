@@ -16,15 +16,28 @@ import org.ssisbackup.storage.repository.WrappingKey;
  * @param heartbeatInterval how often the agent tells the orchestrator it is alive (default 30 s)
  * @param s3                where packs, indexes and manifests go
  * @param repository        the keys the agent writes and reads with
+ * @param stateDir          where the agent keeps its job journal (each agent in a folder of its kind below it);
+ *                          default {@code %ProgramData%\ssis-backup} on Windows, {@code ~/.ssis-backup} elsewhere
  */
 @ConfigurationProperties("ssisbackup.agent")
-public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, Repository repository) {
+public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, Repository repository, Path stateDir) {
 
     public AgentProperties {
         ObjectKeys.requireValidHostId(hostId);
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         repository = repository == null ? new Repository(null, null, null, null, null, null, null, null) : repository;
+        if (stateDir == null || stateDir.toString().isBlank()) {
+            String programData = System.getenv("ProgramData");
+            stateDir = programData != null && !programData.isBlank()
+                    ? Path.of(programData, "ssis-backup")
+                    : Path.of(System.getProperty("user.home"), ".ssis-backup");
+        }
+    }
+
+    /** The folder of one agent's state: its host and kind below {@link #stateDir()}. */
+    public Path stateDirOf(String agentLabel) {
+        return stateDir.resolve(hostId).resolve(agentLabel);
     }
 
     public record S3(String endpoint, String accessKey, String secretKey, String bucket) {

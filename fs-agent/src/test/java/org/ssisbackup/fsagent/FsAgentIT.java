@@ -70,6 +70,8 @@ class FsAgentIT {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
+        // The agent's job journal, its own for this test run.
+        r.add("ssisbackup.agent.state-dir", () -> org.ssisbackup.testkit.infra.TestDirs.temp("agent-state"));
         r.add(
                 "ssisbackup.fs.service-config",
                 () -> HOST.resolve(SampleHost.SERVICE_CONFIG).toString());

@@ -73,6 +73,8 @@ class MsdbAgentIT {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
+        // The agent's job journal, its own for this test run.
+        r.add("ssisbackup.agent.state-dir", () -> org.ssisbackup.testkit.infra.TestDirs.temp("agent-state"));
         r.add("ssisbackup.msdb.jdbc-url", MSDB::jdbcUrl);
         r.add("ssisbackup.msdb.password", () -> PASSWORD);
         r.add("ssisbackup.agent.s3.endpoint", S3::endpoint);

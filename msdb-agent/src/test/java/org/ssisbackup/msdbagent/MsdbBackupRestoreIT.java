@@ -196,6 +196,18 @@ class MsdbBackupRestoreIT {
         assertThat(dry.written()).containsExactly("\\" + top + "\\Staging\\Big");
         assertThat(dry.skipped()).extracting(AgentError::path).containsExactly("\\" + top + "\\Small");
         assertThat(msdb.row("Big", sub)).isEmpty();
+        // Issue 12, item 5: a restore of another scope of the point (SSISDB, the native backup) writes no msdb package.
+        for (BackupScope other : List.of(BackupScope.SSISDB, BackupScope.MSDB_NATIVE)) {
+            RestoreFinished scoped = admin().runRestore(new RestoreCommand(
+                            MessageMeta.create(UUID.randomUUID(), "msdb-it"),
+                            AgentKind.MSDB,
+                            "msdb-it",
+                            point,
+                            new RestoreOptions(Set.of(other), null, null, OverwritePolicy.ALWAYS, false, null, false)))
+                    .finished();
+            assertThat(scoped.written()).as(other.name()).isEmpty();
+            assertThat(msdb.row("Big", sub)).as(other.name()).isEmpty();
+        }
 
         RestoreFinished done = admin().runRestore(
                         restoreCommand(point, List.of("\\" + top + "\\**"), null, OverwritePolicy.NEVER, false, false))

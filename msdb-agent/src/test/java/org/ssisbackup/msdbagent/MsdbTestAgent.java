@@ -70,7 +70,16 @@ final class MsdbTestAgent {
                         new MsdbRestoreHandler(connector, metrics),
                         new SsisdbProjectRestoreHandler(connector, metrics),
                         new ManualRestoreAdvice()),
-                new AgentMetrics(registry, HOST, "msdb"));
+                new AgentMetrics(registry, HOST, "msdb"),
+                new org.ssisbackup.agent.command.JobJournal(stateDir()));
+    }
+
+    private static java.nio.file.Path stateDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("msdb-agent-state");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private MsdbTestAgent() {}

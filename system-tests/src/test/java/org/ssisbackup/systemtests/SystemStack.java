@@ -111,6 +111,7 @@ final class SystemStack implements AutoCloseable {
 
         Map<String, String> fs = new HashMap<>(common);
         fs.put("ssisbackup.agent.host-id", HOST);
+        fs.put("ssisbackup.agent.state-dir", org.ssisbackup.testkit.infra.TestDirs.temp("agent-state"));
         fs.put(
                 "ssisbackup.fs.service-config",
                 hostRoot.resolve(SampleHost.SERVICE_CONFIG).toString());
@@ -121,6 +122,7 @@ final class SystemStack implements AutoCloseable {
 
         Map<String, String> md = new HashMap<>(common);
         md.put("ssisbackup.agent.host-id", HOST);
+        md.put("ssisbackup.agent.state-dir", fs.get("ssisbackup.agent.state-dir"));
         md.put("ssisbackup.msdb.jdbc-url", msdb.jdbcUrl());
         md.put("ssisbackup.msdb.username", "ssis_backup");
         md.put("ssisbackup.msdb.password", MSDB_PASSWORD);

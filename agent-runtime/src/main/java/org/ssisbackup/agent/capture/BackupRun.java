@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssisbackup.agent.AgentIdentity;
 import org.ssisbackup.agent.AgentRepository;
+import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.BackupCommand;
@@ -38,6 +39,37 @@ public final class BackupRun {
         this.store = store;
         this.publisher = publisher;
         this.capture = capture;
+    }
+
+    /**
+     * Reports a job this agent took but cannot finish (it was interrupted by a restart) as FAILED, with the reason;
+     * false when the report could not be sent.
+     */
+    public boolean abandoned(BackupCommand command, String reason) {
+        try {
+            publisher.accept(new AgentJobFinished(
+                    MessageMeta.create(command.meta().jobId(), identity.hostId()),
+                    identity.kind(),
+                    command.restorePointId(),
+                    command.agents(),
+                    Outcome.FAILED,
+                    0,
+                    0,
+                    0,
+                    null,
+                    List.of(new AgentError("(job)", reason)),
+                    List.of(),
+                    command.policy(),
+                    List.of()));
+            return true;
+        } catch (RuntimeException e) {
+            log.error(
+                    "{} job {}: cannot report it: {}",
+                    identity.kind(),
+                    command.meta().jobId(),
+                    e.toString());
+            return false;
+        }
     }
 
     /** Runs one job to its end and reports it; never throws. */

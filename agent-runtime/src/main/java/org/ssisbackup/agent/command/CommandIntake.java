@@ -27,7 +27,9 @@ import org.ssisbackup.storage.BlobStore;
 
 /**
  * Takes commands off the commands topic: only this host's, only this agent kind's, each job once, and runs them one
- * at a time off the consumer thread (a long capture never stalls the Kafka consumer).
+ * at a time off the consumer thread (a long capture never stalls the Kafka consumer). Every command is in the
+ * {@link JobJournal} before its offset is committed: a crash or restart loses none, runs none twice, and ends a job it
+ * interrupted with "agent restarted" instead of leaving it open.
  */
 public final class CommandIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandIntake.class);
@@ -37,6 +39,7 @@ public final class CommandIntake implements AutoCloseable {
     private final BackupRun backups;
     private final RestoreRun restores;
     private final JobListener listener;
+    private final JobJournal journal;
     private final Map<UUID, Boolean> seenJobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
@@ -53,8 +56,10 @@ public final class CommandIntake implements AutoCloseable {
             Consumer<VersionedMessage> publisher,
             Capture capture,
             List<RestoreHandler> restoreHandlers,
-            JobListener listener) {
+            JobListener listener,
+            JobJournal journal) {
         this.identity = identity;
+        this.journal = journal;
         this.backups = new BackupRun(identity, repository, publisher, capture);
         this.restores = new RestoreRun(identity, repository, formatOne, publisher, restoreHandlers);
         this.listener = listener;
@@ -63,6 +68,59 @@ public final class CommandIntake implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * What the last run of this agent left: queued commands run again, in the order they came; a job that was
+     * running is reported FAILED with "agent restarted" (what it wrote stays; the point cannot be COMPLETE), so that
+     * the orchestrator closes it now instead of after its timeout, and the host's other agent stops waiting for it.
+     * Called once the application is ready (its event bindings can send).
+     */
+    public void recover() {
+        for (JobJournal.Pending p : journal.pending()) {
+            AgentCommand command;
+            try {
+                command = MessageCodec.decodeCommand(p.command());
+            } catch (RuntimeException e) {
+                log.warn("job {}: its journalled command cannot be read ({}); dropped", p.jobId(), e.getMessage());
+                journal.finished(p.jobId());
+                continue;
+            }
+            seenJobs.put(p.jobId(), Boolean.TRUE);
+            if (p.running()) {
+                String reason = "agent restarted while the job ran; it did not finish";
+                log.warn("{} job {}: {}", identity.kind(), p.jobId(), reason);
+                boolean reported = command instanceof BackupCommand b
+                        ? backups.abandoned(b, reason)
+                        : command instanceof RestoreCommand r && restores.abandoned(r, reason);
+                if (reported) {
+                    journal.finished(p.jobId());
+                } // else: still in the journal, reported at the next start
+
+            } else {
+                log.info("{} job {}: queued before the agent stopped; runs now", identity.kind(), p.jobId());
+                jobs.execute(journalled(p.jobId(), job(command)));
+            }
+        }
+    }
+
+    private Runnable job(AgentCommand command) {
+        if (command instanceof BackupCommand backup) {
+            return () -> runBackup(backup);
+        }
+        RestoreCommand restore = (RestoreCommand) command;
+        return () -> runRestore(restore);
+    }
+
+    private Runnable journalled(UUID jobId, Runnable job) {
+        return () -> {
+            journal.started(jobId);
+            try {
+                job.run();
+            } finally {
+                journal.finished(jobId);
+            }
+        };
     }
 
     /**
@@ -75,22 +133,21 @@ public final class CommandIntake implements AutoCloseable {
         if (!identity.hostId().equals(command.meta().hostId())) {
             return false;
         }
-        if (command instanceof BackupCommand backup && backup.agent() == identity.kind()) {
-            return queueOnce(backup.meta().jobId(), () -> runBackup(backup));
-        }
-        if (command instanceof RestoreCommand restore && restore.agent() == identity.kind()) {
-            return queueOnce(restore.meta().jobId(), () -> runRestore(restore));
-        }
-        return false;
+        boolean mine = (command instanceof BackupCommand backup && backup.agent() == identity.kind())
+                || (command instanceof RestoreCommand restore && restore.agent() == identity.kind());
+        return mine && queueOnce(command.meta().jobId(), body, job(command));
     }
 
-    /** At-least-once delivery: a redelivered command of a job already taken is ignored. */
-    private boolean queueOnce(UUID jobId, Runnable job) {
-        if (seenJobs.putIfAbsent(jobId, Boolean.TRUE) != null) {
+    /**
+     * At-least-once delivery: a redelivered command of a job already taken (in this run, or done in an earlier one)
+     * is ignored. The command is on disk before this returns, and so before its offset is committed.
+     */
+    private boolean queueOnce(UUID jobId, byte[] body, Runnable job) {
+        if (seenJobs.putIfAbsent(jobId, Boolean.TRUE) != null || !journal.admit(jobId, body)) {
             log.info("job {} already taken; ignoring the redelivered command", jobId);
             return false;
         }
-        jobs.execute(job);
+        jobs.execute(journalled(jobId, job));
         return true;
     }
 

@@ -198,15 +198,31 @@ public final class RestoreRun {
                 ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
     }
 
-    private void report(RestoreFinished finished) {
+    /** Reports a restore this agent took but cannot finish (it was interrupted by a restart) as FAILED. */
+    public boolean abandoned(RestoreCommand command, String reason) {
+        return report(new RestoreFinished(
+                MessageMeta.create(command.meta().jobId(), identity.hostId()),
+                identity.kind(),
+                command.restorePointId(),
+                Outcome.FAILED,
+                command.options().isDryRun(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(new AgentError("(restore)", reason))));
+    }
+
+    private boolean report(RestoreFinished finished) {
         try {
             publisher.accept(finished);
+            return true;
         } catch (RuntimeException e) {
             log.error(
                     "{} restore {}: cannot report its end: {}",
                     identity.kind(),
                     finished.meta().jobId(),
                     e.toString());
+            return false;
         }
     }
 }

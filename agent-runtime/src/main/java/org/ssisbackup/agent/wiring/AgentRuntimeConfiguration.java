@@ -54,7 +54,8 @@ public class AgentRuntimeConfiguration {
             StreamBridge bridge,
             Capture capture,
             List<RestoreHandler> restoreHandlers,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            AgentProperties properties) {
         return new CommandIntake(
                 identity,
                 repository,
@@ -62,7 +63,15 @@ public class AgentRuntimeConfiguration {
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
                 capture,
                 restoreHandlers,
-                new AgentMetrics(registry, identity.hostId(), identity.label()));
+                new AgentMetrics(registry, identity.hostId(), identity.label()),
+                new org.ssisbackup.agent.command.JobJournal(properties.stateDirOf(identity.label())));
+    }
+
+    /** What the last run of the agent left in its journal is handled once the event bindings can send. */
+    @Bean
+    org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent>
+            journalRecovery(CommandIntake intake) {
+        return event -> intake.recover();
     }
 
     /** The commands topic: every host's commands arrive; the intake keeps this host's, of this agent's kind. */

@@ -1,0 +1,183 @@
+package org.ssisbackup.systemtests;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ssisbackup.contracts.AgentCommand;
+import org.ssisbackup.contracts.AgentEvent;
+import org.ssisbackup.contracts.AgentKind;
+import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.JobAccepted;
+import org.ssisbackup.contracts.MessageCodec;
+import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.testkit.kafka.TopicProbe;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Faults injected into the running product (issue 12, items 3 and 4): the four services as processes on real parts,
+ * a generated host large enough that a backup takes seconds. Per fault, the final states, and that nothing is lost
+ * or wrongly recorded:
+ *
+ * <ul>
+ *   <li>{@code kill -9} of the fs-agent in the middle of a backup, then its restart: the job ends within seconds with
+ *       "agent restarted" (not after the agent timeout), the msdb half is recorded, the point is not COMPLETE;
+ *   <li>a finished job's command delivered again after the agent restarted (a replay): nothing runs, the point stays
+ *       as recorded.
+ * </ul>
+ */
+class FaultInjectionIT {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static SystemStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        GeneratedHost host = GeneratedHost.generate(Files.createTempDirectory("fault-host"), 150, 48, 12);
+        stack = new SystemStack(Map.of(), host.root, null, null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aKilledAgentsJobEndsWithAgentRestartedAndItsPointIsNotComplete() throws Exception {
+        String jobId = backup("[\"FILESYSTEM\",\"MSDB\"]");
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> agentState(jobId, "FILESYSTEM").equals("RUNNING"));
+        stack.fsAgentProcess.kill();
+        stack.fsAgentProcess.restart();
+        stack.fsAgentProcess.awaitHealthy(Duration.ofMinutes(2));
+
+        JsonNode job = awaitFinished(jobId, Duration.ofSeconds(90));
+        JsonNode fs = agent(job, "FILESYSTEM");
+        assertThat(fs.get("state").asString()).as(job.toString()).isEqualTo("FAILED");
+        assertThat(fs.get("errors").toString()).contains("agent restarted");
+        assertThat(agent(job, "MSDB").get("state").asString()).isEqualTo("SUCCEEDED");
+
+        String point = fs.get("restorePointId").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> catalogStatus(point) != null);
+        assertThat(catalogStatus(point)).isEqualTo("PARTIAL");
+        assertThat(get(stack.catalog + "/api/v1/restore-points/" + point).toString())
+                .contains("agent restarted")
+                .contains("MSDB_PACKAGE");
+    }
+
+    @Test
+    void aFinishedJobsCommandReplayedAfterARestartRunsNothing() throws Exception {
+        try (TopicProbe probe = new TopicProbe(stack.kafka.getBrokersAsString(), Topics.COMMANDS, Topics.EVENTS)) {
+            String jobId = backup("[\"FILESYSTEM\"]");
+            JsonNode job = awaitFinished(jobId, Duration.ofMinutes(2));
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            String point = agent(job, "FILESYSTEM").get("restorePointId").asString();
+            await().atMost(Duration.ofSeconds(30)).until(() -> catalogStatus(point) != null);
+            JsonNode recorded = get(stack.catalog + "/api/v1/restore-points/" + point);
+
+            TopicProbe.Seen command = probe.seen(Topics.COMMANDS, s -> {
+                        AgentCommand c = MessageCodec.decodeCommand(s.value());
+                        return c instanceof BackupCommand b
+                                && b.agent() == AgentKind.FILESYSTEM
+                                && b.meta().jobId().toString().equals(jobId);
+                    })
+                    .get(0);
+            stack.fsAgentProcess.restart(); // its memory of the job is gone; its journal is not
+            stack.fsAgentProcess.awaitHealthy(Duration.ofMinutes(2));
+            probe.send(Topics.COMMANDS, command.key(), command.value(), command.headers());
+
+            // A replay would show as a second JobAccepted of the job; none comes, and the point does not change.
+            await().during(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> accepted(probe, jobId) == 1);
+            assertThat(get(stack.catalog + "/api/v1/restore-points/" + point)).isEqualTo(recorded);
+        }
+    }
+
+    private static long accepted(TopicProbe probe, String jobId) {
+        return probe.seen(Topics.EVENTS, s -> {
+                    AgentEvent e = MessageCodec.decodeEvent(s.value());
+                    return e instanceof JobAccepted a
+                            && a.agent() == AgentKind.FILESYSTEM
+                            && a.meta().jobId().toString().equals(jobId);
+                })
+                .size();
+    }
+
+    private static String backup(String scope) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/backups"))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", SystemStack.API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"hosts\":[\"" + SystemStack.HOST + "\"],\"scope\":" + scope + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return JSON.readTree(r.body()).get("jobId").asString();
+    }
+
+    private static JsonNode awaitFinished(String jobId, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(stack.orchestrator + "/api/v1/backups/" + jobId)
+                        .get("finishedAt")
+                        .isNull());
+        return get(stack.orchestrator + "/api/v1/backups/" + jobId);
+    }
+
+    private static String agentState(String jobId, String agent) {
+        return agent(get(stack.orchestrator + "/api/v1/backups/" + jobId), agent)
+                .get("state")
+                .asString();
+    }
+
+    private static JsonNode agent(JsonNode job, String agent) {
+        for (JsonNode a : job.get("agents")) {
+            if (a.get("agent").asString().equals(agent)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + agent + " part in " + job);
+    }
+
+    private static String catalogStatus(String point) {
+        HttpResponse<String> r = send(stack.catalog + "/api/v1/restore-points/" + point, SystemStack.VIEWER_KEY);
+        return r.statusCode() == 404
+                ? null
+                : JSON.readTree(r.body()).get("status").asString();
+    }
+
+    private static JsonNode get(String url) {
+        String key = url.startsWith(stack.catalog) ? SystemStack.VIEWER_KEY : SystemStack.API_KEY;
+        HttpResponse<String> r = send(url, key);
+        assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static HttpResponse<String> send(String url, String key) {
+        try {
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("X-API-Key", key)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(url + ": " + e, e);
+        }
+    }
+}
