@@ -49,6 +49,10 @@ class FsAgentConfiguration {
 
     @Bean
     FileRestoreHandler fileRestoreHandler(FsAgentProperties properties, BlobStore store) {
-        return new FileRestoreHandler(new HostPaths(properties.driveRoots()), properties.uploadParallelism());
+        HostPaths hostPaths = new HostPaths(properties.driveRoots());
+        return new FileRestoreHandler(
+                hostPaths,
+                properties.uploadParallelism(),
+                new org.ssisbackup.fsagent.restore.InPlaceRoots(properties, hostPaths));
     }
 }

@@ -351,7 +351,59 @@ class FsAgentIT {
                     io.minio.PutObjectArgs.builder().bucket("it-bucket").object(monthEndArtifact.objectKey()).stream(
                                     new java.io.ByteArrayInputStream(pack), (long) pack.length, -1L)
                             .build());
+
+            // Issue 12, item 6. In place, only where this agent captures: a manifest naming a path outside its
+            // package folders (a cron folder) or a UNC share is refused, and nothing is created for it.
+            Path outside = Files.createTempDirectory("not-captured").resolve("cron.d");
+            UUID stray = UUID.randomUUID();
+            store.putManifest(new org.ssisbackup.contracts.Manifest(
+                    1,
+                    "sql01",
+                    UUID.randomUUID(),
+                    stray,
+                    AgentKind.FILESYSTEM,
+                    Outcome.SUCCEEDED,
+                    java.time.Instant.now(),
+                    List.of(
+                            withPath(monthEndArtifact, outside.resolve("evil").toString(), ArtifactKind.FS_FILE),
+                            withPath(monthEndArtifact, "\\\\files01\\share\\evil.dtsx", ArtifactKind.FS_PACKAGE)),
+                    List.of(),
+                    List.of(),
+                    null,
+                    null));
+            RestoreFinished strayRead = restore(probe, stray, List.of(), null, OverwritePolicy.ALWAYS, false, 1);
+            assertThat(strayRead.written()).isEmpty();
+            assertThat(strayRead.refused())
+                    .extracting(org.ssisbackup.contracts.AgentError::reason)
+                    .anySatisfy(reason -> assertThat(reason).contains("only under the folders this agent captures"))
+                    .anySatisfy(reason -> assertThat(reason).contains("not mapped on this agent"));
+            assertThat(Files.exists(outside)).isFalse();
+
+            // Under a target path, a symbolic link inside it that leads out is refused before any folder is made.
+            Path fourth = Files.createTempDirectory("restore-link");
+            Path away = Files.createTempDirectory("link-target");
+            // The first folder under the target is the item's drive (or, off Windows, its first folder).
+            String first = warehouse
+                    .toString()
+                    .replace('\\', '/')
+                    .replaceFirst("^([A-Za-z]):/", "$1/")
+                    .replaceFirst("^/+", "")
+                    .replaceFirst("/.*$", "");
+            Files.createSymbolicLink(fourth.resolve(first), away);
+            RestoreFinished linked =
+                    restore(probe, point, List.of("**/*.dtsConfig"), fourth.toString(), OverwritePolicy.ALWAYS, false);
+            assertThat(linked.written()).isEmpty();
+            assertThat(linked.refused())
+                    .isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.reason()).contains("symbolic link"));
+            try (java.util.stream.Stream<Path> made = Files.list(away)) {
+                assertThat(made).as("nothing created through the link").isEmpty();
+            }
         }
+    }
+
+    private static Artifact withPath(Artifact a, String path, ArtifactKind kind) {
+        return new Artifact(path, kind, a.size(), a.sha256(), a.objectKey(), Map.of());
     }
 
     @Test
@@ -361,7 +413,8 @@ class FsAgentIT {
             byte[] old = "<DTS:Executable>written by version 0.1, stored whole in plaintext</DTS:Executable>"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             BlobStore.StoredBlob blob = store.storeBytes(old);
-            Path target = Files.createTempDirectory("restore-format-1");
+            // In a package folder the agent captures: in place, only those take files.
+            Path target = HOST.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Legacy");
             String path = target.resolve("Legacy.dtsx").toString();
             UUID point = UUID.randomUUID();
             store.putManifest(new org.ssisbackup.contracts.Manifest(

@@ -39,6 +39,9 @@ public final class HostPaths {
             }
             return Optional.of(root.resolve(m.group(2).replace('\\', '/')).normalize());
         }
+        if (p.startsWith("\\\\") || p.startsWith("//")) {
+            return Optional.empty(); // a UNC path (\\server\share\...) has no place here: never under "/"
+        }
         String posix = p.replace('\\', '/');
         Path path = Path.of(posix);
         return Optional.of((path.isAbsolute() ? path : base.resolve(path)).normalize());

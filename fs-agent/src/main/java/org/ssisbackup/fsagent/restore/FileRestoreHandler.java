@@ -32,10 +32,12 @@ import org.ssisbackup.storage.StoreException;
 public final class FileRestoreHandler implements RestoreHandler {
     private final HostPaths hostPaths;
     private final int parallelism;
+    private final InPlaceRoots inPlace;
 
-    public FileRestoreHandler(HostPaths hostPaths, int parallelism) {
+    public FileRestoreHandler(HostPaths hostPaths, int parallelism, InPlaceRoots inPlace) {
         this.hostPaths = hostPaths;
         this.parallelism = parallelism;
+        this.inPlace = inPlace;
     }
 
     @Override
@@ -66,7 +68,12 @@ public final class FileRestoreHandler implements RestoreHandler {
                 }
                 Optional<Path> dest = destination(a.logicalPath(), logical, root);
                 if (dest.isEmpty()) {
-                    ctx.refused(a.logicalPath(), "its drive is not mapped on this agent");
+                    ctx.refused(a.logicalPath(), "its drive or share is not mapped on this agent");
+                    continue;
+                }
+                Optional<String> outside = root == null ? inPlace.refusal(a.kind(), dest.get()) : Optional.empty();
+                if (outside.isPresent()) {
+                    ctx.refused(a.logicalPath(), outside.get());
                     continue;
                 }
                 work.add(pool.submit(() -> restoreOne(a, dest.get(), root, ctx)));
@@ -96,6 +103,13 @@ public final class FileRestoreHandler implements RestoreHandler {
                 return;
             }
             if (!ctx.dryRun()) {
+                // Checked before anything is created: the deepest folder that exists already must resolve (links
+                // followed) inside the target root; only then are the missing ones made.
+                if (root != null
+                        && !existingAncestor(target.getParent()).toRealPath().startsWith(root.toRealPath())) {
+                    ctx.refused(a.logicalPath(), "a symbolic link would take it out of " + root);
+                    return;
+                }
                 Files.createDirectories(target.getParent());
                 if (root != null && !target.getParent().toRealPath().startsWith(root.toRealPath())) {
                     ctx.refused(a.logicalPath(), "a symbolic link would take it out of " + root);
@@ -107,6 +121,14 @@ public final class FileRestoreHandler implements RestoreHandler {
         } catch (IOException | StoreException e) {
             ctx.failed(target.toString(), e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private static Path existingAncestor(Path p) {
+        Path at = p;
+        while (at != null && !Files.exists(at)) {
+            at = at.getParent();
+        }
+        return at == null ? p.getRoot() : at;
     }
 
     /** Why a manifest path may not be restored, if it may not. */

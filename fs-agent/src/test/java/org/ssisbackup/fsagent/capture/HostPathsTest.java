@@ -17,4 +17,14 @@ class HostPathsTest {
         assertThat(paths.resolve("E:\\nowhere", binn)).isEmpty();
         assertThat(paths.resolve("/opt/ssis", binn)).contains(Path.of("/opt/ssis"));
     }
+
+    @Test
+    void aUncPathIsNeverPlacedUnderTheRootOffWindows() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("windows"));
+        HostPaths paths = new HostPaths(Map.of());
+        assertThat(paths.resolve("\\\\files01\\ssis\\x.dtsConfig", Path.of("/srv")))
+                .isEmpty();
+        assertThat(paths.resolve("//files01/ssis/x.dtsConfig", Path.of("/srv"))).isEmpty();
+    }
 }
