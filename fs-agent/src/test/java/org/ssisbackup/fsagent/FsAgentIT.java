@@ -145,7 +145,9 @@ class FsAgentIT {
             assertThat(done.manifestKey()).endsWith(".m2");
             assertThat(manifest.scope()).isEqualTo("sql01");
             for (Artifact a : manifest.artifacts()) {
-                Path source = Path.of(a.logicalPath());
+                // Items are recorded with the host's paths (C:\...), not where this agent found the drive.
+                assertThat(a.logicalPath()).startsWith("C:\\");
+                Path source = local(a.logicalPath());
                 assertThat(a.sha256()).isEqualTo(Sha256.of(source).hex());
                 assertThat(reader().bytes("sql01", a)).as(a.logicalPath()).isEqualTo(Files.readAllBytes(source));
             }
@@ -213,7 +215,7 @@ class FsAgentIT {
                     .flatMap(e -> ((ArtifactsStored) e).artifacts().stream())
                     .toList();
             assertThat(artifacts)
-                    .filteredOn(a -> a.logicalPath().equals(extra.toString()))
+                    .filteredOn(a -> a.logicalPath().equals(hostPath(extra)))
                     .singleElement()
                     .satisfies(a -> assertThat(a.metadata()).containsEntry("referencedBy", "\\ETL\\Nightly"));
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("does not exist"));
@@ -284,7 +286,7 @@ class FsAgentIT {
 
             // A corrupt blob is never written; a manifest path with '..' is refused.
             Artifact monthEndArtifact = reader().manifest(finished(probe, job).manifestKey()).artifacts().stream()
-                    .filter(a -> a.logicalPath().equals(monthEnd.toString()))
+                    .filter(a -> a.logicalPath().equals(hostPath(monthEnd)))
                     .findFirst()
                     .orElseThrow();
             io.minio.MinioClient raw = io.minio.MinioClient.builder()
@@ -383,8 +385,7 @@ class FsAgentIT {
             Path fourth = Files.createTempDirectory("restore-link");
             Path away = Files.createTempDirectory("link-target");
             // The first folder under the target is the item's drive (or, off Windows, its first folder).
-            String first = warehouse
-                    .toString()
+            String first = hostPath(warehouse)
                     .replace('\\', '/')
                     .replaceFirst("^([A-Za-z]):/", "$1/")
                     .replaceFirst("^/+", "")
@@ -400,6 +401,15 @@ class FsAgentIT {
                 assertThat(made).as("nothing created through the link").isEmpty();
             }
         }
+    }
+
+    /** A file of the sample host as the host names it: drive C is mapped to {@link #HOST}. */
+    static String hostPath(Path local) {
+        return "C:\\" + HOST.relativize(local).toString().replace('/', '\\');
+    }
+
+    static Path local(String hostPath) {
+        return HOST.resolve(hostPath.substring(3).replace('\\', '/'));
     }
 
     private static Artifact withPath(Artifact a, String path, ArtifactKind kind) {

@@ -147,9 +147,10 @@ class WholeFlowIT {
             files.add(hostRoot.resolve("ETL/Config/Warehouse.dtsConfig"));
             List<byte[]> sources = new ArrayList<>();
             for (Path f : files) {
-                JsonNode a = byPath.get(f.toString());
-                assertThat(a).as("restore point lists %s", f).isNotNull();
-                assertThat(reader.bytes(HOST, stored.get(f.toString()))).isEqualTo(Files.readAllBytes(f));
+                // Recorded with the host's own path (C:\...), not where the agent found drive C.
+                JsonNode a = byPath.get(hostPath(f));
+                assertThat(a).as("restore point lists %s", hostPath(f)).isNotNull();
+                assertThat(reader.bytes(HOST, stored.get(hostPath(f)))).isEqualTo(Files.readAllBytes(f));
                 sources.add(Files.readAllBytes(f));
             }
             // Every msdb package, byte for byte.
@@ -218,7 +219,7 @@ class WholeFlowIT {
 
             // A pack tampered with in the bucket is refused at restore with a named error, and nothing is written:
             // a flipped byte, a truncated pack, another pack's bytes under its name.
-            Artifact monthEndItem = stored.get(monthEnd.toString());
+            Artifact monthEndItem = stored.get(hostPath(monthEnd));
             String pack = monthEndItem.storedIn().get(0);
             byte[] original = read(store, pack);
             String otherPack = stored.values().stream()
@@ -421,6 +422,11 @@ class WholeFlowIT {
         try (java.io.InputStream in = store.objects().get(key)) {
             return in.readAllBytes();
         }
+    }
+
+    /** A file of the sample host as the host names it: drive C is mapped to the host's folder. */
+    static String hostPath(Path local) {
+        return "C:\\" + hostRoot.relativize(local).toString().replace('/', '\\');
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {

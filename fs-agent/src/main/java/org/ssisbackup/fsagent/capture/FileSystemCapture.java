@@ -246,7 +246,7 @@ public final class FileSystemCapture implements Capture {
                 metadata.put("relativePath", root.relativize(file).toString());
             }
             metadata.put("lastModified", attrs.lastModifiedTime().toInstant().toString());
-            Artifact artifact = content.artifact(file.toString(), kind, metadata);
+            Artifact artifact = content.artifact(hostPaths.hostPathOf(file), kind, metadata);
             ctx.stored(artifact, content.anythingNew());
             return Optional.of(artifact);
         } catch (IOException | StoreException e) {

@@ -24,6 +24,33 @@ public final class HostPaths {
         driveRoots.forEach((k, v) -> this.driveRoots.put(k.replace(":", "").toUpperCase(Locale.ROOT), v));
     }
 
+    /**
+     * The path a file has on the SSIS host, as recorded in restore points: itself on Windows; elsewhere a file under a
+     * mapped drive root goes back to its drive ({@code /srv/c/ETL/x.dtsConfig} to {@code C:\ETL\x.dtsConfig}), so a
+     * point names the host's paths whichever machine the agent ran on and restores on another mapped differently.
+     * A file under no mapped root keeps its own path.
+     */
+    public String hostPathOf(Path local) {
+        Path file = local.toAbsolutePath().normalize();
+        if (WINDOWS) {
+            return file.toString();
+        }
+        String best = null;
+        int bestDepth = -1;
+        for (Map.Entry<String, Path> e : driveRoots.entrySet()) {
+            Path root = e.getValue().toAbsolutePath().normalize();
+            if (file.startsWith(root) && root.getNameCount() > bestDepth) {
+                bestDepth = root.getNameCount();
+                StringBuilder b = new StringBuilder(e.getKey()).append(":");
+                for (Path part : root.relativize(file)) {
+                    b.append('\\').append(part);
+                }
+                best = b.length() == 2 ? b.append('\\').toString() : b.toString();
+            }
+        }
+        return best != null ? best : file.toString();
+    }
+
     /** Resolves {@code written} against {@code base} when relative; empty when a drive has no mapping here. */
     public Optional<Path> resolve(String written, Path base) {
         String p = written.trim();

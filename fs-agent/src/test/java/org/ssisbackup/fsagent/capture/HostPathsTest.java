@@ -19,6 +19,20 @@ class HostPathsTest {
     }
 
     @Test
+    void filesUnderAMappedDriveAreRecordedWithTheHostsPath() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("windows"));
+        HostPaths paths = new HostPaths(Map.of("C", Path.of("/srv/host"), "d:", Path.of("/srv/host/d-drive")));
+        assertThat(paths.hostPathOf(Path.of("/srv/host/ETL/Config/x.dtsConfig")))
+                .isEqualTo("C:\\ETL\\Config\\x.dtsConfig");
+        assertThat(paths.hostPathOf(Path.of("/srv/host/d-drive/SSIS/y.dtsx"))).isEqualTo("D:\\SSIS\\y.dtsx");
+        assertThat(paths.hostPathOf(Path.of("/opt/other/z.dtsx"))).isEqualTo("/opt/other/z.dtsx");
+        // and back again
+        assertThat(paths.resolve(paths.hostPathOf(Path.of("/srv/host/ETL/x.dtsx")), Path.of("/")))
+                .contains(Path.of("/srv/host/ETL/x.dtsx"));
+    }
+
+    @Test
     void aUncPathIsNeverPlacedUnderTheRootOffWindows() {
         org.junit.jupiter.api.Assumptions.assumeFalse(
                 System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("windows"));
