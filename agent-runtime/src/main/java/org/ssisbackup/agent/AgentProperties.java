@@ -18,20 +18,46 @@ import org.ssisbackup.storage.repository.WrappingKey;
  * @param repository        the keys the agent writes and reads with
  * @param stateDir          where the agent keeps its job journal (each agent in a folder of its kind below it);
  *                          default {@code %ProgramData%\ssis-backup} on Windows, {@code ~/.ssis-backup} elsewhere
+ * @param orchestratorPublicKey the orchestrator's command signing public key (Ed25519, base64 X.509): the agent acts
+ *                          only on commands it signed
+ * @param commandMaxAge     a signed command older than this is refused (default 7 days: longer than an agent host is
+ *                          normally down, shorter than Kafka keeps commands)
  */
 @ConfigurationProperties("ssisbackup.agent")
-public record AgentProperties(String hostId, Duration heartbeatInterval, S3 s3, Repository repository, Path stateDir) {
+public record AgentProperties(
+        String hostId,
+        Duration heartbeatInterval,
+        S3 s3,
+        Repository repository,
+        Path stateDir,
+        String orchestratorPublicKey,
+        Duration commandMaxAge) {
 
     public AgentProperties {
         ObjectKeys.requireValidHostId(hostId);
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         repository = repository == null ? new Repository(null, null, null, null, null, null, null, null) : repository;
+        commandMaxAge = commandMaxAge == null ? Duration.ofDays(7) : commandMaxAge;
         if (stateDir == null || stateDir.toString().isBlank()) {
             String programData = System.getenv("ProgramData");
             stateDir = programData != null && !programData.isBlank()
                     ? Path.of(programData, "ssis-backup")
                     : Path.of(System.getProperty("user.home"), ".ssis-backup");
+        }
+    }
+
+    /** The key commands must be signed with; a missing or malformed one stops the agent at start with what to set. */
+    public java.security.PublicKey commandKey() {
+        if (orchestratorPublicKey == null || orchestratorPublicKey.isBlank()) {
+            throw new IllegalStateException("ORCHESTRATOR_PUBLIC_KEY is not set: the agent acts only on commands the"
+                    + " orchestrator signed; give it the public key 'ssis-backup keys new-signing' printed (or"
+                    + " 'ssis-backup keys public-key --signing-key-file orchestrator-signing.key')");
+        }
+        try {
+            return org.ssisbackup.platform.messaging.CommandSignature.publicKey(orchestratorPublicKey);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("ORCHESTRATOR_PUBLIC_KEY is not an Ed25519 public key (base64 X.509)");
         }
     }
 

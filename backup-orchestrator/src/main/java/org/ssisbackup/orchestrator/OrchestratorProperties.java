@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param agentTimeouts per agent kind, instead of {@code agentTimeout} (a native msdb backup may take longer than files)
  * @param catalogApiKey the key ({@code X-API-Key}) the catalog's queries take, when it has one (its read or admin key)
  * @param maxHostsPerJob at most this many hosts in one backup request (default 10,000)
+ * @param signingKeyFile the file holding the Ed25519 key commands are signed with (base64 PKCS#8)
+ * @param signingKey     or that key itself (from an environment variable)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(
@@ -24,7 +26,9 @@ public record OrchestratorProperties(
         Duration retryDelay,
         java.util.Map<org.ssisbackup.contracts.AgentKind, Duration> agentTimeouts,
         String catalogApiKey,
-        Integer maxHostsPerJob) {
+        Integer maxHostsPerJob,
+        java.nio.file.Path signingKeyFile,
+        String signingKey) {
     public OrchestratorProperties {
         maxHostsPerJob = maxHostsPerJob == null || maxHostsPerJob < 1 ? 10_000 : maxHostsPerJob;
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
@@ -39,7 +43,34 @@ public record OrchestratorProperties(
     public String toString() {
         return "OrchestratorProperties[agentTimeout=" + agentTimeout + ", catalogUrl=" + catalogUrl + ", missedBeats="
                 + missedBeats + ", maxConcurrentHosts=" + maxConcurrentHosts + ", retryDelay=" + retryDelay
-                + ", agentTimeouts=" + agentTimeouts + "]";
+                + ", agentTimeouts=" + agentTimeouts + ", signingKeyFile=" + signingKeyFile + "]"; // never the key
+    }
+
+    /**
+     * The key commands are signed with; a missing or unreadable one stops the orchestrator at start with what to set.
+     */
+    public java.security.PrivateKey commandSigningKey() {
+        String text = signingKey;
+        if ((text == null || text.isBlank())
+                && signingKeyFile != null
+                && !signingKeyFile.toString().isBlank()) {
+            try {
+                text = java.nio.file.Files.readString(signingKeyFile);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read the command signing key " + signingKeyFile
+                        + " (ORCHESTRATOR_SIGNING_KEY_FILE): " + e.getMessage());
+            }
+        }
+        if (text == null || text.isBlank()) {
+            throw new IllegalStateException("no command signing key: set ORCHESTRATOR_SIGNING_KEY_FILE (make one with"
+                    + " 'ssis-backup keys new-signing --private-out orchestrator-signing.key' and give the agents the"
+                    + " public key it prints as ORCHESTRATOR_PUBLIC_KEY)");
+        }
+        try {
+            return org.ssisbackup.platform.messaging.CommandSignature.privateKey(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the command signing key is not an Ed25519 private key (base64 PKCS#8)");
+        }
     }
 
     /** How long an agent of this kind may take over its part of a job, from when its command is sent. */

@@ -98,6 +98,16 @@ class KeysCommandIT {
                         .out()
                         .trim())
                 .isEqualTo(recoveryPublic);
+        // The orchestrator's command signing pair: the public half printed, and printed again from the file.
+        Path signing = recovery.resolveSibling("orchestrator-signing.key");
+        String signingPublic = run("keys", "new-signing", "--private-out", signing.toString())
+                .out()
+                .trim();
+        assertThat(run("keys", "public-key", "--signing-key-file", signing.toString())
+                        .out()
+                        .trim())
+                .isEqualTo(signingPublic)
+                .startsWith("MCowBQYDK2Vw");
 
         Run init = run(bucket(
                 "keys", "init", "--scope", "sql01", "--key-file", kek.toString(), "--recipient", recoveryPublic));

@@ -52,7 +52,8 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
             "server.port=0",
             "ssisbackup.agent.repository.key=" + TestKeys.KEK,
             "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC,
-            "ssisbackup.agent.repository.self-test-rounds=1"
+            "ssisbackup.agent.repository.self-test-rounds=1",
+            "ssisbackup.agent.orchestrator-public-key=" + TestKeys.ORCHESTRATOR_SIGNING_PUBLIC
         })
 @EmbeddedKafka(partitions = 1)
 class FsAgentIT {
@@ -104,12 +105,12 @@ class FsAgentIT {
         try (TopicProbe probe =
                 new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS, Topics.deadLetter(Topics.COMMANDS))) {
             // Garbage first: it must go to the dead-letter topic with a reason, and not stop the consumer.
-            probe.send(Topics.COMMANDS, "sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(UTF_8), Map.of());
+            probe.sendSignedCommand("sql01", "{\"type\":\"BackupCommand\",\"meta\":".getBytes(UTF_8), Map.of());
             // Another host's command: ignored.
             UUID otherJob = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql99", command(otherJob, "sql99"), Map.of());
+            probe.sendSignedCommand("sql99", command(otherJob, "sql99"), Map.of());
             UUID job = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", command(job, "sql01"), Map.of());
+            probe.sendSignedCommand("sql01", command(job, "sql01"), Map.of());
 
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
             AgentJobFinished done = finished(probe, job);
@@ -162,9 +163,51 @@ class FsAgentIT {
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).headers().get("x-exception-message")).contains("not a valid AgentCommand");
 
+            // Issue 12, item 7: a command sent with a plain Kafka client, unsigned or signed with another key, or
+            // signed but a week old, is dead-lettered with the reason and never run.
+            UUID unsigned = UUID.randomUUID();
+            probe.send(Topics.COMMANDS, "sql01", command(unsigned, "sql01"), Map.of());
+            UUID otherKey = UUID.randomUUID();
+            byte[] forged = command(otherKey, "sql01");
+            String[] stranger = org.ssisbackup.platform.messaging.CommandSignature.newKeyPair();
+            probe.send(
+                    Topics.COMMANDS,
+                    "sql01",
+                    forged,
+                    Map.of(
+                            org.ssisbackup.platform.messaging.CommandSignature.HEADER,
+                            org.ssisbackup.platform.messaging.CommandSignature.sign(
+                                    org.ssisbackup.platform.messaging.CommandSignature.privateKey(stranger[0]),
+                                    forged)));
+            UUID stale = UUID.randomUUID();
+            probe.sendSignedCommand(
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            new MessageMeta(
+                                    MessageMeta.CURRENT_SCHEMA_VERSION,
+                                    UUID.randomUUID(),
+                                    stale,
+                                    "sql01",
+                                    java.time.Instant.now().minus(Duration.ofDays(8))),
+                            AgentKind.FILESYSTEM,
+                            UUID.randomUUID(),
+                            Set.of(AgentKind.FILESYSTEM),
+                            Set.of(BackupScope.FILESYSTEM))),
+                    Map.of());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> probe.seen(Topics.deadLetter(Topics.COMMANDS)).size() == 4);
+            assertThat(probe.seen(Topics.deadLetter(Topics.COMMANDS)).subList(1, 4))
+                    .extracting(d -> d.headers().get("x-exception-message"))
+                    .anySatisfy(m -> assertThat(m).contains("job " + unsigned + " is not signed by the orchestrator"))
+                    .anySatisfy(m -> assertThat(m).contains("job " + otherKey + " is not signed by the orchestrator"))
+                    .anySatisfy(m -> assertThat(m).contains("job " + stale).contains("outside the PT168H"));
+            assertThat(events(probe))
+                    .noneMatch(e ->
+                            Set.of(unsigned, otherKey, stale).contains(e.meta().jobId()));
+
             // A second backup of the unchanged host uploads nothing but its manifest.
             UUID again = UUID.randomUUID();
-            probe.send(Topics.COMMANDS, "sql01", command(again, "sql01"), Map.of());
+            probe.sendSignedCommand("sql01", command(again, "sql01"), Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, again) != null);
             assertThat(finished(probe, again).bytesUploaded()).isZero();
             assertThat(finished(probe, again).bytesScanned()).isEqualTo(done.bytesScanned());
@@ -180,8 +223,7 @@ class FsAgentIT {
             UUID job = UUID.randomUUID();
             UUID point = UUID.randomUUID();
             Set<AgentKind> both = Set.of(AgentKind.FILESYSTEM, AgentKind.MSDB);
-            probe.send(
-                    Topics.COMMANDS,
+            probe.sendSignedCommand(
                     "sql01",
                     MessageCodec.encode(new BackupCommand(
                             MessageMeta.create(job, "sql01"),
@@ -229,8 +271,7 @@ class FsAgentIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID job = UUID.randomUUID();
             UUID point = UUID.randomUUID();
-            probe.send(
-                    Topics.COMMANDS,
+            probe.sendSignedCommand(
                     "sql01",
                     MessageCodec.encode(new BackupCommand(
                             MessageMeta.create(job, "sql01"),
@@ -469,8 +510,7 @@ class FsAgentIT {
             int manifestFormat)
             throws Exception {
         UUID job = UUID.randomUUID();
-        probe.send(
-                Topics.COMMANDS,
+        probe.sendSignedCommand(
                 "sql01",
                 MessageCodec.encode(new RestoreCommand(
                         MessageMeta.create(job, "sql01"),

@@ -50,7 +50,8 @@ import org.ssisbackup.testkit.msdb.MsdbStandIn;
             "ssisbackup.msdb.query-timeout=5s",
             "ssisbackup.agent.repository.key=" + TestKeys.KEK,
             "ssisbackup.agent.repository.catalog-public-key=" + TestKeys.CATALOG_PUBLIC,
-            "ssisbackup.agent.repository.self-test-rounds=1"
+            "ssisbackup.agent.repository.self-test-rounds=1",
+            "ssisbackup.agent.orchestrator-public-key=" + TestKeys.ORCHESTRATOR_SIGNING_PUBLIC
         })
 @EmbeddedKafka(partitions = 1)
 class MsdbAgentIT {
@@ -179,8 +180,7 @@ class MsdbAgentIT {
         }
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID job = UUID.randomUUID();
-            probe.send(
-                    Topics.COMMANDS,
+            probe.sendSignedCommand(
                     "sql01",
                     MessageCodec.encode(new BackupCommand(
                             MessageMeta.create(job, "sql01"),
@@ -213,8 +213,7 @@ class MsdbAgentIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
             UUID point = UUID.randomUUID();
             UUID job = UUID.randomUUID();
-            probe.send(
-                    Topics.COMMANDS,
+            probe.sendSignedCommand(
                     "sql01",
                     MessageCodec.encode(new BackupCommand(
                             MessageMeta.create(job, "sql01"),
@@ -230,8 +229,7 @@ class MsdbAgentIT {
             MSDB.model().deletePackage("Cleanup", (UUID) cleanup.get("folderid"));
 
             UUID restore = UUID.randomUUID();
-            probe.send(
-                    Topics.COMMANDS,
+            probe.sendSignedCommand(
                     "sql01",
                     MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
                             MessageMeta.create(restore, "sql01"),
@@ -281,8 +279,7 @@ class MsdbAgentIT {
 
     private static UUID send(TopicProbe probe) throws Exception {
         UUID job = UUID.randomUUID();
-        probe.send(
-                Topics.COMMANDS,
+        probe.sendSignedCommand(
                 "sql01",
                 MessageCodec.encode(new BackupCommand(
                         MessageMeta.create(job, "sql01"),

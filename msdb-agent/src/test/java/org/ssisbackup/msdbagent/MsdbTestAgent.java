@@ -71,7 +71,9 @@ final class MsdbTestAgent {
                         new SsisdbProjectRestoreHandler(connector, metrics),
                         new ManualRestoreAdvice()),
                 new AgentMetrics(registry, HOST, "msdb"),
-                new org.ssisbackup.agent.command.JobJournal(stateDir()));
+                new org.ssisbackup.agent.command.JobJournal(stateDir()),
+                org.ssisbackup.platform.messaging.CommandSignature.publicKey(TestKeys.ORCHESTRATOR_SIGNING_PUBLIC),
+                java.time.Duration.ofDays(7));
     }
 
     private static java.nio.file.Path stateDir() {

@@ -95,6 +95,8 @@ final class SystemStack implements AutoCloseable {
         keyFiles = Files.createTempDirectory("keys");
         Path kek = Files.writeString(keyFiles.resolve("repository.key"), TestKeys.KEK + "\n");
         Path escrow = Files.writeString(keyFiles.resolve("catalog-escrow.key"), TestKeys.CATALOG_PRIVATE + "\n");
+        Path signing = Files.writeString(
+                keyFiles.resolve("orchestrator-signing.key"), TestKeys.ORCHESTRATOR_SIGNING_PRIVATE + "\n");
 
         Map<String, String> cat = new HashMap<>(common);
         cat.put("ssisbackup.catalog.repository.escrow-key-file", escrow.toString());
@@ -107,6 +109,7 @@ final class SystemStack implements AutoCloseable {
         orch.put("spring.datasource.url", postgres.createDatabase("orchestrator"));
         orch.put("spring.datasource.username", postgres.user());
         orch.put("ssisbackup.orchestrator.catalog-api-key", VIEWER_KEY);
+        orch.put("ssisbackup.orchestrator.signing-key-file", signing.toString());
         keys(orch, new String[][] {{"system-test", API_KEY, "operator"}, {"system-test-viewer", VIEWER_KEY, "viewer"}});
 
         Map<String, String> fs = new HashMap<>(common);
@@ -174,6 +177,7 @@ final class SystemStack implements AutoCloseable {
         agent.put("ssisbackup.agent.repository.key-file", kek.toString());
         agent.put("ssisbackup.agent.repository.catalog-public-key", TestKeys.CATALOG_PUBLIC);
         agent.put("ssisbackup.agent.repository.recovery-public-key", TestKeys.RECOVERY_PUBLIC);
+        agent.put("ssisbackup.agent.orchestrator-public-key", TestKeys.ORCHESTRATOR_SIGNING_PUBLIC);
     }
 
     private static void keys(Map<String, String> settings, String[][] keys) {

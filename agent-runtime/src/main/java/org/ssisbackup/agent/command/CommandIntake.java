@@ -40,6 +40,8 @@ public final class CommandIntake implements AutoCloseable {
     private final RestoreRun restores;
     private final JobListener listener;
     private final JobJournal journal;
+    private final java.security.PublicKey commandKey;
+    private final java.time.Duration commandMaxAge;
     private final Map<UUID, Boolean> seenJobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
@@ -57,9 +59,13 @@ public final class CommandIntake implements AutoCloseable {
             Capture capture,
             List<RestoreHandler> restoreHandlers,
             JobListener listener,
-            JobJournal journal) {
+            JobJournal journal,
+            java.security.PublicKey commandKey,
+            java.time.Duration commandMaxAge) {
         this.identity = identity;
         this.journal = journal;
+        this.commandKey = commandKey;
+        this.commandMaxAge = commandMaxAge;
         this.backups = new BackupRun(identity, repository, publisher, capture);
         this.restores = new RestoreRun(identity, repository, formatOne, publisher, restoreHandlers);
         this.listener = listener;
@@ -128,14 +134,35 @@ public final class CommandIntake implements AutoCloseable {
      * for a record that can never be handled (the binder dead-letters it); ignores other hosts' and agents' commands.
      * @return whether a job was queued
      */
-    public boolean onCommand(byte[] body) {
+    public boolean onCommand(byte[] body, String signature) {
         AgentCommand command = MessageCodec.decodeCommand(body);
         if (!identity.hostId().equals(command.meta().hostId())) {
             return false;
         }
         boolean mine = (command instanceof BackupCommand backup && backup.agent() == identity.kind())
                 || (command instanceof RestoreCommand restore && restore.agent() == identity.kind());
-        return mine && queueOnce(command.meta().jobId(), body, job(command));
+        if (!mine) {
+            return false;
+        }
+        // Only the orchestrator commands an agent: anyone who can write to the topic could otherwise make it restore
+        // configuration files (with their passwords) to a folder of their choice. Checked for this agent's commands
+        // only, so a forged command is dead-lettered once, not by every agent of the fleet.
+        if (!org.ssisbackup.platform.messaging.CommandSignature.verify(commandKey, body, signature)) {
+            throw new org.ssisbackup.contracts.MalformedMessageException(
+                    command.getClass().getSimpleName() + " of job "
+                            + command.meta().jobId() + " is not signed by the orchestrator: refused");
+        }
+        java.time.Instant sent = command.meta().occurredAt();
+        java.time.Instant now = java.time.Instant.now();
+        if (sent == null
+                || sent.isBefore(now.minus(commandMaxAge))
+                || sent.isAfter(now.plus(java.time.Duration.ofMinutes(10)))) {
+            throw new org.ssisbackup.contracts.MalformedMessageException(
+                    command.getClass().getSimpleName()
+                            + " of job " + command.meta().jobId() + " was sent at " + sent + ", outside the "
+                            + commandMaxAge + " a command is valid: refused");
+        }
+        return queueOnce(command.meta().jobId(), body, job(command));
     }
 
     /**

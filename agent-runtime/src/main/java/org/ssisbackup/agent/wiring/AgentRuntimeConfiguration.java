@@ -64,7 +64,9 @@ public class AgentRuntimeConfiguration {
                 capture,
                 restoreHandlers,
                 new AgentMetrics(registry, identity.hostId(), identity.label()),
-                new org.ssisbackup.agent.command.JobJournal(properties.stateDirOf(identity.label())));
+                new org.ssisbackup.agent.command.JobJournal(properties.stateDirOf(identity.label())),
+                properties.commandKey(),
+                properties.commandMaxAge());
     }
 
     /** What the last run of the agent left in its journal is handled once the event bindings can send. */
@@ -77,7 +79,10 @@ public class AgentRuntimeConfiguration {
     /** The commands topic: every host's commands arrive; the intake keeps this host's, of this agent's kind. */
     @Bean
     Consumer<Message<byte[]>> backupCommands(CommandIntake intake) {
-        return message -> intake.onCommand(message.getPayload());
+        return message -> intake.onCommand(
+                message.getPayload(),
+                org.ssisbackup.platform.messaging.CommandSignature.headerText(
+                        message.getHeaders().get(org.ssisbackup.platform.messaging.CommandSignature.HEADER)));
     }
 
     /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */

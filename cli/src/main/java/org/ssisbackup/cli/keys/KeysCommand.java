@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             KeysCommand.NewSecret.class,
             KeysCommand.NewEscrow.class,
+            KeysCommand.NewSigning.class,
             KeysCommand.PublicKey.class,
             KeysCommand.ListKeys.class,
             KeysCommand.Init.class,
@@ -93,17 +94,49 @@ public final class KeysCommand {
     }
 
     @Command(
-            name = "public-key",
+            name = "new-signing",
             mixinStandardHelpOptions = true,
-            description =
-                    "Prints the public key of an escrow private key file (CATALOG_PUBLIC_KEY, RECOVERY_PUBLIC_KEY).")
-    static final class PublicKey extends Base {
-        @Option(names = "--escrow-key-file", required = true)
-        Path escrowKeyFile;
+            description = "Makes the orchestrator's command signing key pair (Ed25519): writes the private key"
+                    + " (ORCHESTRATOR_SIGNING_KEY_FILE), prints the public key every agent is given"
+                    + " (ORCHESTRATOR_PUBLIC_KEY).")
+    static final class NewSigning extends Base {
+        @Option(names = "--private-out", required = true, description = "the private key file to write")
+        Path privateOut;
 
         @Override
         public Integer call() {
-            WrappingKey.Holder h = KeyMaterial.holder(KeyMaterial.read(escrowKeyFile));
+            String[] pair = org.ssisbackup.platform.messaging.CommandSignature.newKeyPair();
+            KeyFiles.writePrivate(privateOut, pair[0]);
+            out().println(pair[1]);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "public-key",
+            mixinStandardHelpOptions = true,
+            description = "Prints the public key of a private key file: an escrow key (CATALOG_PUBLIC_KEY,"
+                    + " RECOVERY_PUBLIC_KEY) or the command signing key (ORCHESTRATOR_PUBLIC_KEY).")
+    static final class PublicKey extends Base {
+        @ArgGroup(multiplicity = "1")
+        Which which;
+
+        static final class Which {
+            @Option(names = "--escrow-key-file", description = "an escrow private key (catalog, recovery)")
+            Path escrowKeyFile;
+
+            @Option(names = "--signing-key-file", description = "the orchestrator's command signing key")
+            Path signingKeyFile;
+        }
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (which.signingKeyFile != null) {
+                out().println(org.ssisbackup.platform.messaging.CommandSignature.publicKeyOf(
+                        java.nio.file.Files.readString(which.signingKeyFile).strip()));
+                return 0;
+            }
+            WrappingKey.Holder h = KeyMaterial.holder(KeyMaterial.read(which.escrowKeyFile));
             out().println(Base64.getEncoder().encodeToString(h.publicKey().getEncoded()));
             return 0;
         }

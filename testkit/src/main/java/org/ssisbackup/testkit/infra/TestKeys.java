@@ -16,5 +16,21 @@ public final class TestKeys {
 
     public static final String RECOVERY_PUBLIC = "MCowBQYDK2VuAyEAVoaadUj84QLi/gc4fDne7fFZwffzMPNt4KYJ+/UVzTg=";
 
+    /** The orchestrator's command signing key pair (Ed25519, base64 PKCS#8 and X.509). */
+    public static final String ORCHESTRATOR_SIGNING_PRIVATE =
+            "MC4CAQAwBQYDK2VwBCIEIHuc4NBo9KAY7i0EfwoeRsAXIGD4tExKU5CL0JAtXgS0";
+
+    public static final String ORCHESTRATOR_SIGNING_PUBLIC =
+            "MCowBQYDK2VwAyEAUWvWAYpD53HhW6hSHCVsO/pKB637cuMkngF4Tiyg1e4=";
+
+    /** The headers the orchestrator would put on this command: its signature (tests that send commands by hand). */
+    public static java.util.Map<String, String> signedByOrchestrator(byte[] command) {
+        return java.util.Map.of(
+                org.ssisbackup.platform.messaging.CommandSignature.HEADER,
+                org.ssisbackup.platform.messaging.CommandSignature.sign(
+                        org.ssisbackup.platform.messaging.CommandSignature.privateKey(ORCHESTRATOR_SIGNING_PRIVATE),
+                        command));
+    }
+
     private TestKeys() {}
 }

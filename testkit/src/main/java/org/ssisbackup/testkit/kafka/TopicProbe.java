@@ -89,6 +89,13 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     /** Writes one record, waiting for the broker's acknowledgement. */
+    /** Sends a command as the orchestrator would: signed with the test signing key (TestKeys), plus these headers. */
+    public void sendSignedCommand(String key, byte[] value, Map<String, String> headers) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.putAll(org.ssisbackup.testkit.infra.TestKeys.signedByOrchestrator(value));
+        send(org.ssisbackup.contracts.Topics.COMMANDS, key, value, all);
+    }
+
     public void send(String topic, String key, byte[] value, Map<String, String> headers) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
