@@ -277,6 +277,10 @@ public final class RepositoryBenchmark {
                 if (point == null && (state.equals("FAILED") || state.equals("TIMED_OUT"))) {
                     throw new IllegalStateException("backup " + job + " ended " + j);
                 }
+                if (!stack.fsAgentProcess.isAlive()) {
+                    throw new IllegalStateException(
+                            "the fs-agent ended during backup " + job + ":\n" + stack.fsAgentProcess.tail(40));
+                }
                 if (point == null) {
                     Thread.sleep(50);
                 }
