@@ -84,6 +84,52 @@ class BackupJobsIT {
         }
     }
 
+    /**
+     * Issue 12, item 3: an agent that restarted without its job (its state folder lost) or never got the command
+     * says so in its heartbeats (the jobs it holds); its part ends FAILED within two heartbeats, not at the deadline.
+     * A part it lists stays open.
+     */
+    @Test
+    void aPartTheAgentsHeartbeatsStopListingEndsFailedAtOnce() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.COMMANDS)) {
+            BackupJobs.NewJob lost = jobs.start(List.of("hb-h1"), Set.of(BackupScope.MSDB), "test", null);
+            BackupJobs.NewJob held = jobs.start(List.of("hb-h2"), Set.of(BackupScope.MSDB), "test", null);
+            java.util.UUID run = java.util.UUID.randomUUID();
+            Duration interval = Duration.ofMillis(300);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(interval).until(() -> {
+                for (String host : List.of("hb-h1", "hb-h2")) {
+                    probe.send(
+                            Topics.HEARTBEATS,
+                            host,
+                            MessageCodec.encode(new org.ssisbackup.contracts.AgentHeartbeat(
+                                    org.ssisbackup.contracts.MessageMeta.create(run, host),
+                                    AgentKind.MSDB,
+                                    "test",
+                                    Set.of("MSDB"),
+                                    interval,
+                                    null,
+                                    null,
+                                    host.equals("hb-h2") ? Set.of(held.jobId()) : Set.of())),
+                            java.util.Map.of());
+                }
+                return "FAILED".equals(partState(lost.jobId()));
+            });
+            assertThat(jdbc.sql("SELECT errors::text FROM job_agent WHERE job_id = ?")
+                            .param(lost.jobId())
+                            .query(String.class)
+                            .single())
+                    .contains("agent restarted without this job");
+            assertThat(partState(held.jobId())).isIn("DISPATCHED", "RUNNING");
+        }
+    }
+
+    private String partState(java.util.UUID job) {
+        return jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?")
+                .param(job)
+                .query(String.class)
+                .single();
+    }
+
     @Test
     void duplicatesAndOutOfOrderEventsDoNotMoveAStateBackwards() {
         BackupJobs.NewJob job = jobs.start(List.of("h3"), Set.of(BackupScope.FILESYSTEM), "test", null);

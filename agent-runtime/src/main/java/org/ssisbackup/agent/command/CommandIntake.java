@@ -50,6 +50,8 @@ public final class CommandIntake implements AutoCloseable {
     });
     private final ExecutorService jobs;
     private volatile BackupReport lastReport;
+    /** Jobs taken and not yet ended (queued or running): heartbeats list them. */
+    private final java.util.Set<UUID> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public CommandIntake(
             AgentIdentity identity,
@@ -119,14 +121,23 @@ public final class CommandIntake implements AutoCloseable {
     }
 
     private Runnable journalled(UUID jobId, Runnable job) {
+        open.add(jobId);
         return () -> {
             journal.started(jobId);
             try {
                 job.run();
             } finally {
                 journal.finished(jobId);
+                open.remove(jobId);
             }
         };
+    }
+
+    /** The jobs this agent holds now (at most a heartbeat's worth), for heartbeats. */
+    public java.util.Set<UUID> openJobs() {
+        return open.stream()
+                .limit(org.ssisbackup.contracts.AgentHeartbeat.MAX_JOBS)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

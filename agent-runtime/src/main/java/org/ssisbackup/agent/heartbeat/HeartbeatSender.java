@@ -33,7 +33,8 @@ public final class HeartbeatSender implements AutoCloseable {
             AgentIdentity identity,
             Duration interval,
             Consumer<VersionedMessage> publisher,
-            Supplier<BackupReport> lastJob) {
+            Supplier<BackupReport> lastJob,
+            Supplier<Set<UUID>> openJobs) {
         Set<String> capabilities = new TreeSet<>();
         identity.scopes().forEach(s -> capabilities.add(s.name()));
         capabilities.add("RESTORE");
@@ -53,7 +54,8 @@ public final class HeartbeatSender implements AutoCloseable {
                                 capabilities,
                                 interval,
                                 last == null ? null : last.jobId(),
-                                last == null ? null : last.outcome()));
+                                last == null ? null : last.outcome(),
+                                openJobs.get()));
                     } catch (RuntimeException e) {
                         log.warn("{} agent: heartbeat not sent: {}", identity.kind(), e.toString());
                     }

@@ -93,6 +93,7 @@ public class AgentRuntimeConfiguration {
                 identity,
                 properties.heartbeatInterval(),
                 OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING),
-                intake::lastReport);
+                intake::lastReport,
+                intake::openJobs);
     }
 }

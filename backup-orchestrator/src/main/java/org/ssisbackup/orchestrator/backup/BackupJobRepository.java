@@ -239,6 +239,40 @@ public class BackupJobRepository {
                 .toList();
     }
 
+    /**
+     * An agent's heartbeat listed the jobs it holds: its open parts in that list are fine; one left out is marked
+     * missing (only once it was sent more than {@code grace} ago: the command may still be on its way), and one
+     * still missing {@code grace} after that ends FAILED with {@code errors}. Returns the jobs whose part ended.
+     */
+    List<UUID> reconcile(
+            String host, AgentKind agent, java.util.Set<UUID> held, java.time.Duration grace, List<AgentError> errors) {
+        UUID[] ids = held.toArray(UUID[]::new);
+        String open = "host_id = ? AND agent = ? AND state IN ('DISPATCHED','RUNNING')";
+        jdbc.sql("UPDATE job_agent SET missing_since = NULL WHERE " + open
+                        + " AND job_id = ANY(?) AND missing_since IS NOT NULL")
+                .params(host, agent.name(), ids)
+                .update();
+        List<UUID> failed = jdbc.sql(
+                        "UPDATE job_agent SET state = 'FAILED', updated_at = now(), errors = CAST(? AS jsonb)"
+                                + " WHERE " + open
+                                + " AND NOT (job_id = ANY(?)) AND missing_since < now() - CAST(? AS interval)"
+                                + " RETURNING job_id")
+                .params(
+                        MessageCodec.encodeToString(errors),
+                        host,
+                        agent.name(),
+                        ids,
+                        grace.toMillis() + " milliseconds")
+                .query(UUID.class)
+                .list();
+        jdbc.sql(
+                        "UPDATE job_agent SET missing_since = now() WHERE " + open
+                                + " AND NOT (job_id = ANY(?)) AND missing_since IS NULL AND updated_at < now() - CAST(? AS interval)")
+                .params(host, agent.name(), ids, grace.toMillis() + " milliseconds")
+                .update();
+        return failed.stream().distinct().toList();
+    }
+
     /** Which states the job's parts are in: only which occur matters, so thousands of rows reduce to a few. */
     List<JobState> partStates(UUID jobId) {
         return jdbc

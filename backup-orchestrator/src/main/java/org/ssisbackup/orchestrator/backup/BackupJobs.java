@@ -200,6 +200,30 @@ public class BackupJobs {
         }
     }
 
+    /**
+     * An agent's heartbeat says which jobs it holds: a part it was sent and leaves out of two heartbeats in a row
+     * (a heartbeat interval apart) ends FAILED now, not at its deadline hours later: the agent restarted without it
+     * (its state folder lost) or never received the command.
+     */
+    public void heartbeat(org.ssisbackup.contracts.AgentHeartbeat beat) {
+        if (beat.jobs() == null) {
+            return; // an agent too old to say
+        }
+        java.time.Duration grace = beat.interval() == null ? java.time.Duration.ofSeconds(30) : beat.interval();
+        repository
+                .reconcile(
+                        beat.meta().hostId(),
+                        beat.agent(),
+                        beat.jobs(),
+                        grace,
+                        List.of(new AgentError(
+                                "(job)",
+                                "agent restarted without this job (or never received its command): its heartbeats"
+                                        + " stopped listing it")))
+                .forEach(this::refreshJobState);
+        dispatchQueued();
+    }
+
     /** Agents past their deadline are TIMED_OUT: a host that never answers does not keep a job open forever. */
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
     public void timeOutOverdueAgents() {

@@ -49,8 +49,14 @@ class MessageConsumers {
 
     /** ssis.agent.heartbeats: a malformed beat is dead-lettered like any other message. */
     @Bean
-    Consumer<Message<byte[]>> heartbeats(FleetRegistry fleet) {
-        return message -> fleet.on(MessageCodec.decode(message.getPayload(), AgentHeartbeat.class));
+    Consumer<Message<byte[]>> heartbeats(FleetRegistry fleet, BackupJobs backups, RestoreJobs restores) {
+        return message -> {
+            AgentHeartbeat beat = MessageCodec.decode(message.getPayload(), AgentHeartbeat.class);
+            fleet.on(beat);
+            // The jobs the agent says it holds: what it was sent and no longer holds ends now, not at the deadline.
+            backups.heartbeat(beat);
+            restores.heartbeat(beat);
+        };
     }
 
     /** ssis.triggers: a malformed or rejected event throws and is dead-lettered with the reason. */

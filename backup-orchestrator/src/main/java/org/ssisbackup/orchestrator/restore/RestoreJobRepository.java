@@ -67,6 +67,31 @@ public class RestoreJobRepository {
                 .update();
     }
 
+    /** As for backups: parts of a target host's agent that its heartbeats stop listing end FAILED. */
+    List<UUID> reconcile(
+            String host, AgentKind agent, java.util.Set<UUID> held, java.time.Duration grace, String reason) {
+        UUID[] ids = held.toArray(UUID[]::new);
+        String open =
+                "ra.agent = ? AND ra.state IN ('DISPATCHED','RUNNING') AND rj.id = ra.job_id AND rj.target_host = ?";
+        jdbc.sql("UPDATE restore_agent ra SET missing_since = NULL FROM restore_job rj WHERE " + open
+                        + " AND ra.job_id = ANY(?) AND ra.missing_since IS NOT NULL")
+                .params(agent.name(), host, ids)
+                .update();
+        List<UUID> failed = jdbc.sql("UPDATE restore_agent ra SET state = 'FAILED', updated_at = now(),"
+                        + " result = CAST(? AS jsonb) FROM restore_job rj WHERE " + open
+                        + " AND NOT (ra.job_id = ANY(?)) AND ra.missing_since < now() - CAST(? AS interval)"
+                        + " RETURNING ra.job_id")
+                .params(reason, agent.name(), host, ids, grace.toMillis() + " milliseconds")
+                .query(UUID.class)
+                .list();
+        jdbc.sql("UPDATE restore_agent ra SET missing_since = now() FROM restore_job rj WHERE " + open
+                        + " AND NOT (ra.job_id = ANY(?)) AND ra.missing_since IS NULL"
+                        + " AND ra.updated_at < now() - CAST(? AS interval)")
+                .params(agent.name(), host, ids, grace.toMillis() + " milliseconds")
+                .update();
+        return failed.stream().distinct().toList();
+    }
+
     /** Every open part past its deadline becomes TIMED_OUT; returns the restores touched. */
     List<UUID> timeOutOverdueParts() {
         return jdbc

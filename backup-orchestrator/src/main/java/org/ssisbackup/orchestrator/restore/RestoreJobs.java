@@ -98,6 +98,34 @@ public class RestoreJobs {
         refresh(id);
     }
 
+    /** A restore part the target host's agent stops listing in its heartbeats ends FAILED (see BackupJobs). */
+    public void heartbeat(org.ssisbackup.contracts.AgentHeartbeat beat) {
+        if (beat.jobs() == null) {
+            return;
+        }
+        RestoreFinished failed = new RestoreFinished(
+                MessageMeta.create(beat.meta().jobId(), beat.meta().hostId()),
+                beat.agent(),
+                null,
+                Outcome.FAILED,
+                false,
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(new AgentError(
+                        "(restore)",
+                        "agent restarted without this restore (or never received its command): its heartbeats"
+                                + " stopped listing it")));
+        repository
+                .reconcile(
+                        beat.meta().hostId(),
+                        beat.agent(),
+                        beat.jobs(),
+                        beat.interval() == null ? java.time.Duration.ofSeconds(30) : beat.interval(),
+                        org.ssisbackup.contracts.MessageCodec.encodeToString(failed))
+                .forEach(this::refresh);
+    }
+
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
     public void timeOutOverdueAgents() {
         repository.timeOutOverdueParts().forEach(this::refresh);
