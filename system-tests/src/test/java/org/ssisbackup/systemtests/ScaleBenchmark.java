@@ -15,7 +15,7 @@ import org.ssisbackup.testkit.infra.SampleHost;
 
 /**
  * Issue 14's size check: a host of 100,000 small files and one 2 GiB file, backed up through the REST API by the
- * services as processes with the launchers' heap ({@code -Xmx384m}, as {@code ./ssis-backup} and the images run them).
+ * services as processes with a given heap (default {@code -Xmx1g}, what {@code ./ssis-backup} gives the agents).
  * The agent must finish the job (a COMPLETE point) without running out of heap; its GC log says how much it used.
  * Run with {@code bench/scale.sh [files] [large MiB]}; prints a Markdown table row.
  */
@@ -26,6 +26,7 @@ public final class ScaleBenchmark {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int largeMiB = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
         Path work = Path.of(args.length > 2 ? args[2] : "target/bench-scale");
+        String heap = args.length > 3 ? args[3] : "1g";
         Path root = SampleHost.copyHostTo(Files.createDirectories(work.resolve("host")));
         long t0 = System.nanoTime();
         long bytes = generate(root.resolve(GeneratedHost.PACKAGES).resolve("Scale"), files, largeMiB);
@@ -33,42 +34,59 @@ public final class ScaleBenchmark {
                 "generated %d files and a %d MiB file (%.1f MiB) in %.1f s%n",
                 files, largeMiB, bytes / 1048576.0, (System.nanoTime() - t0) / 1e9);
         List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + work.resolve("{service}-gc.log")));
+                "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + work.resolve("{service}-gc.log")));
         try (SystemStack stack = new SystemStack(Map.of(), root, work.resolve("s3"), jvm)) {
             RepositoryBenchmark.Api api = new RepositoryBenchmark.Api(stack);
             double seconds = api.backupSeconds();
             long[] fs = heap(work.resolve("fs-agent-gc.log"));
             long[] catalog = heap(work.resolve("catalog-service-gc.log"));
             String row = String.format(
-                    "| %,d files + %,d MiB | %.1f s | COMPLETE | %d / %d MiB | %d / %d MiB | %s |",
+                    "| %,d files + %,d MiB | %s | %.1f s | COMPLETE | %d / %d / %d of %d MiB, %d full GCs | %d MiB | %s |",
                     files,
                     largeMiB,
+                    heap,
                     seconds,
                     fs[0],
                     fs[1],
-                    catalog[0],
-                    catalog[1],
+                    fs[2],
+                    fs[3],
+                    fs[4],
+                    catalog[2],
                     stack.fsAgentProcess.isAlive() ? "alive" : "DIED");
-            System.out.println("| host | first backup (REST to COMPLETE point) | point | fs-agent heap after GC, max /"
-                    + " heap limit | catalog heap after GC, max / limit | fs-agent after |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println(
+                    "| host | agents' heap | first backup (REST to COMPLETE point) | point | fs-agent heap after"
+                            + " young GCs: median / p90 / max of limit | catalog heap, max after young GCs | fs-agent |");
+            System.out.println("|---|---|---|---|---|---|---|");
             System.out.println(row);
             Files.writeString(work.resolve("scale-benchmark.md"), row + "\n");
         }
     }
 
-    /** The largest heap after a collection, and the heap limit, from a -Xlog:gc file, in MiB. */
+    /**
+     * From a -Xlog:gc file, in MiB: the heap left after young collections (median, 90th percentile, largest), the
+     * heap limit, and how many full collections there were (a heap too small shows as many).
+     */
     static long[] heap(Path gcLog) throws IOException {
-        long after = 0;
+        List<Long> after = new ArrayList<>();
         long limit = 0;
+        long full = 0;
         for (String line : Files.readAllLines(gcLog)) {
             Matcher m = GC.matcher(line);
-            if (m.find()) {
-                after = Math.max(after, Long.parseLong(m.group(2)));
+            if (line.contains("Pause Full")) {
+                full++;
+            }
+            if (m.find() && line.contains("Pause Young")) {
+                after.add(Long.parseLong(m.group(2)));
                 limit = Math.max(limit, Long.parseLong(m.group(3)));
             }
         }
-        return new long[] {after, limit};
+        after.sort(null);
+        if (after.isEmpty()) {
+            return new long[] {0, 0, 0, limit, full};
+        }
+        return new long[] {
+            after.get(after.size() / 2), after.get((int) (after.size() * 0.9)), after.get(after.size() - 1), limit, full
+        };
     }
 
     /** Small text files in folders of 1,000 (1-4 KiB, each different), and one large file of random bytes. */

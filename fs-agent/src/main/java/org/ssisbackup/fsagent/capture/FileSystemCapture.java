@@ -156,26 +156,42 @@ public final class FileSystemCapture implements Capture {
             t.setDaemon(true);
             return t;
         });
+        // At most a few files per thread queued at once: a host of 100,000 files must not hold 100,000 tasks.
+        java.util.concurrent.Semaphore queued = new java.util.concurrent.Semaphore(4 * properties.uploadParallelism());
         try {
             List<Future<?>> work = new ArrayList<>();
             for (Candidate c : candidates) {
+                queued.acquire();
+                work.removeIf(f -> f.isDone() && settled(f, ctx));
                 work.add(pool.submit(() -> {
-                    Optional<Artifact> stored = store(c.file(), c.kind(), c.folderName(), c.root(), Map.of(), ctx);
-                    if (c.kind() == ArtifactKind.FS_PACKAGE && stored.isPresent()) {
-                        configs.readPackage(c.file(), stored.get().sha256(), ctx);
+                    try {
+                        Optional<Artifact> stored = store(c.file(), c.kind(), c.folderName(), c.root(), Map.of(), ctx);
+                        if (c.kind() == ArtifactKind.FS_PACKAGE && stored.isPresent()) {
+                            configs.readPackage(c.file(), stored.get().sha256(), ctx);
+                        }
+                    } finally {
+                        queued.release();
                     }
                 }));
             }
             for (Future<?> f : work) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    ctx.failed("(upload)", "unexpected: " + e.getCause());
-                }
+                settled(f, ctx);
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Waits for a file's task; an unexpected failure is the job's. Always true (the task is settled). */
+    private static boolean settled(Future<?> f, CaptureContext ctx) {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            ctx.failed("(upload)", "unexpected: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     private void walk(Path root, String folderName, Set<Path> seen, List<Candidate> candidates, CaptureContext ctx) {
