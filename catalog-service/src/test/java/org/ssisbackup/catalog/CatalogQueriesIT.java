@@ -265,4 +265,22 @@ class CatalogQueriesIT {
         assertThat(doc.get("paths").has("/api/v1/packages/history")).isTrue();
         assertThat(doc.get("paths").has("/api/v1/fleet/newest")).isTrue();
     }
+
+    /** Issue 12, item 10: a NUL in ?host= or ?path= is a 400 that says why, never a 500 with SQL in it. */
+    @Test
+    void controlCharactersInQueriesAreRefusedBeforeAnySql() throws Exception {
+        for (String path : java.util.List.of(
+                "/api/v1/restore-points?host=sql%0001", "/api/v1/packages/history?path=%5CETL%00%5CLoad")) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header("X-API-Key", READ_KEY)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.body())
+                    .contains("control character")
+                    .doesNotContain("SELECT")
+                    .doesNotContain("Exception");
+        }
+    }
 }
