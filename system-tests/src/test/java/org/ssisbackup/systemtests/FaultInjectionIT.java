@@ -108,6 +108,52 @@ class FaultInjectionIT {
         }
     }
 
+    @Test
+    void aRestoreKilledHalfWayEndsFailedAndLeavesNoTemporaryFiles() throws Exception {
+        String jobId = backup("[\"FILESYSTEM\"]");
+        JsonNode job = awaitFinished(jobId, Duration.ofMinutes(2));
+        String point = agent(job, "FILESYSTEM").get("restorePointId").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> catalogStatus(point) != null);
+        java.nio.file.Path target = Files.createTempDirectory("killed-restore");
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", SystemStack.API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"restorePointId\":\"" + point
+                                + "\",\"scope\":[\"FILESYSTEM\"],\"targetPath\":\""
+                                + target.toString().replace("\\", "\\\\") + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String restoreId = JSON.readTree(r.body()).get("restoreId").asString();
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> get(stack.orchestrator + "/api/v1/restores/" + restoreId)
+                        .get("agents")
+                        .get(0)
+                        .get("state")
+                        .asString()
+                        .equals("RUNNING"));
+        stack.fsAgentProcess.kill();
+        stack.fsAgentProcess.restart();
+        stack.fsAgentProcess.awaitHealthy(Duration.ofMinutes(2));
+
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
+                        .get("finishedAt")
+                        .isNull());
+        JsonNode restore = get(stack.orchestrator + "/api/v1/restores/" + restoreId);
+        // It may have finished before the kill landed; if not, it says why it ended.
+        if (!restore.get("state").asString().equals("SUCCEEDED")) {
+            assertThat(restore.toString()).contains("agent restarted");
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = Files.walk(target)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".ssis-restore-") && n.endsWith(".tmp"));
+        }
+    }
+
     private static long accepted(TopicProbe probe, String jobId) {
         return probe.seen(Topics.EVENTS, s -> {
                     AgentEvent e = MessageCodec.decodeEvent(s.value());

@@ -17,4 +17,10 @@ public interface RestoreHandler {
     Set<ArtifactKind> kinds();
 
     void restore(List<Artifact> items, RestoreContext context) throws Exception;
+
+    /**
+     * A restore of this agent was interrupted (the agent stopped while it ran): remove what it may have left half
+     * done. Called once, at the agent's next start; never throws (what cannot be cleaned is logged).
+     */
+    default void interrupted(org.ssisbackup.contracts.RestoreCommand command) {}
 }

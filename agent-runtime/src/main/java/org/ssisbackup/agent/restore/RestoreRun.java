@@ -198,8 +198,22 @@ public final class RestoreRun {
                 ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
     }
 
-    /** Reports a restore this agent took but cannot finish (it was interrupted by a restart) as FAILED. */
+    /**
+     * Reports a restore this agent took but cannot finish (it was interrupted by a restart) as FAILED, after each
+     * handler has removed what it may have left half done.
+     */
     public boolean abandoned(RestoreCommand command, String reason) {
+        for (RestoreHandler h : handlers) {
+            try {
+                h.interrupted(command);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "{} restore {}: cleaning up after it: {}",
+                        identity.kind(),
+                        command.meta().jobId(),
+                        e.toString());
+            }
+        }
         return report(new RestoreFinished(
                 MessageMeta.create(command.meta().jobId(), identity.hostId()),
                 identity.kind(),

@@ -154,6 +154,56 @@ public final class FileRestoreHandler implements RestoreHandler {
         return dest.startsWith(root) && !dest.equals(root) ? Optional.of(dest) : Optional.empty();
     }
 
+    /**
+     * Temporary files a killed restore left beside its targets ({@code .ssis-restore-*.tmp}, never a target itself:
+     * targets are renamed into place whole) are deleted: under its targetPath, or in place under the folders this
+     * agent captures. Configuration files restored in place elsewhere may keep one; it is reported in the log.
+     */
+    @Override
+    public void interrupted(org.ssisbackup.contracts.RestoreCommand command) {
+        String targetPath = command.options().targetPath();
+        List<Path> roots = targetPath != null
+                ? hostPaths.resolve(targetPath, Path.of("/")).map(List::of).orElse(List.of())
+                : inPlace.folders();
+        int removed = 0;
+        for (Path root : roots) {
+            removed += sweep(root);
+        }
+        org.slf4j.LoggerFactory.getLogger(FileRestoreHandler.class)
+                .info(
+                        "restore {} was interrupted: {} temporary file(s) it left removed{}",
+                        command.meta().jobId(),
+                        removed,
+                        targetPath == null
+                                ? " (configuration files outside the captured folders are not searched)"
+                                : "");
+    }
+
+    static int sweep(Path root) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int[] removed = {0};
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            all.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.startsWith(".ssis-restore-") && name.endsWith(".tmp");
+                    })
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .forEach(p -> {
+                        try {
+                            Files.deleteIfExists(p);
+                            removed[0]++;
+                        } catch (IOException e) {
+                            // left for the next sweep
+                        }
+                    });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // an unreadable folder: what could be swept was
+        }
+        return removed[0];
+    }
+
     private void write(Artifact a, Path target, RestoreContext ctx) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), ".ssis-restore-", ".tmp");
         try {

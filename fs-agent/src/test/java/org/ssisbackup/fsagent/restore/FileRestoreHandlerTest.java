@@ -18,4 +18,21 @@ class FileRestoreHandlerTest {
                 .isEmpty();
         assertThat(FileRestoreHandler.refusal("/srv/ssis/a.dtsx", root)).isEmpty();
     }
+
+    @Test
+    void aSweepAfterAnInterruptedRestoreRemovesOnlyItsTemporaryFiles(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path sub = java.nio.file.Files.createDirectories(dir.resolve("C/ETL/Config"));
+        java.nio.file.Files.writeString(sub.resolve(".ssis-restore-123.tmp"), "half a file");
+        java.nio.file.Files.writeString(dir.resolve(".ssis-restore-9.tmp"), "another");
+        java.nio.file.Files.writeString(sub.resolve("Warehouse.dtsConfig"), "a restored file");
+        java.nio.file.Files.writeString(sub.resolve("notes.tmp"), "someone else's");
+        assertThat(FileRestoreHandler.sweep(dir)).isEqualTo(2);
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.walk(dir)) {
+            assertThat(left.filter(java.nio.file.Files::isRegularFile)
+                            .map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("Warehouse.dtsConfig", "notes.tmp");
+        }
+        assertThat(FileRestoreHandler.sweep(dir.resolve("missing"))).isZero();
+    }
 }
