@@ -9,14 +9,5 @@ cd "$(dirname "$0")/.."
 for tool in rclone restic; do
   command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
 done
-[ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -q -B -ntp -DskipTests install
-./mvnw -q -B -ntp -pl system-tests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-# Kept after the run (service logs in $work/logs); the next run starts it afresh.
-work="$PWD/target/bench-repository"
-rm -rf "$work"; mkdir -p "$work"
-v=0.1.0-SNAPSHOT
-jars=()
-for m in backup-orchestrator catalog-service fs-agent msdb-agent; do jars+=("-Dssisbackup.jar.$m=$PWD/$m/target/$m-$v-exec.jar"); done
-java -Xmx1g "${jars[@]}" ${BENCH_PROFILE:+-Dbench.profile=1} -Dssisbackup.logs="$work/logs" -Dlogback.configurationFile=bench/logback.xml \
-  -cp "system-tests/target/test-classes:$(cat system-tests/target/bench.classpath)" \
-  org.ssisbackup.systemtests.RepositoryBenchmark "${1:-400}" "${2:-64}" "$work"
+. bench/system-bench.sh
+run_system_bench bench-repository RepositoryBenchmark "${1:-400}" "${2:-64}" "$PWD/target/bench-repository"

@@ -345,14 +345,8 @@ class FsAgentIT {
                                     new java.io.ByteArrayInputStream(evil), (long) evil.length, -1L)
                             .build());
             UUID forged = UUID.randomUUID();
-            store.putManifest(new org.ssisbackup.contracts.Manifest(
-                    1,
-                    "sql01",
-                    UUID.randomUUID(),
+            putFormatOneManifest(
                     forged,
-                    AgentKind.FILESYSTEM,
-                    Outcome.SUCCEEDED,
-                    java.time.Instant.now(),
                     List.of(
                             monthEndArtifact,
                             new Artifact(
@@ -361,11 +355,7 @@ class FsAgentIT {
                                     monthEndArtifact.size(),
                                     monthEndArtifact.sha256(),
                                     monthEndArtifact.objectKey(),
-                                    Map.of())),
-                    List.of(),
-                    List.of(),
-                    null,
-                    null));
+                                    Map.of())));
             Path third = Files.createTempDirectory("restore-corrupt");
             // Anyone who can write to the bucket (every agent host can) may put a plaintext manifest there: it is
             // never read for a point the catalog recorded as encrypted.
@@ -399,21 +389,11 @@ class FsAgentIT {
             // package folders (a cron folder) or a UNC share is refused, and nothing is created for it.
             Path outside = Files.createTempDirectory("not-captured").resolve("cron.d");
             UUID stray = UUID.randomUUID();
-            store.putManifest(new org.ssisbackup.contracts.Manifest(
-                    1,
-                    "sql01",
-                    UUID.randomUUID(),
+            putFormatOneManifest(
                     stray,
-                    AgentKind.FILESYSTEM,
-                    Outcome.SUCCEEDED,
-                    java.time.Instant.now(),
                     List.of(
                             withPath(monthEndArtifact, outside.resolve("evil").toString(), ArtifactKind.FS_FILE),
-                            withPath(monthEndArtifact, "\\\\files01\\share\\evil.dtsx", ArtifactKind.FS_PACKAGE)),
-                    List.of(),
-                    List.of(),
-                    null,
-                    null));
+                            withPath(monthEndArtifact, "\\\\files01\\share\\evil.dtsx", ArtifactKind.FS_PACKAGE)));
             RestoreFinished strayRead = restore(probe, stray, List.of(), null, OverwritePolicy.ALWAYS, false, 1);
             assertThat(strayRead.written()).isEmpty();
             assertThat(strayRead.refused())
@@ -453,6 +433,23 @@ class FsAgentIT {
         return HOST.resolve(hostPath.substring(3).replace('\\', '/'));
     }
 
+    /** A plaintext (format 1) manifest of this host's fs-agent for a point, as versions before format 2 wrote them. */
+    private void putFormatOneManifest(UUID point, List<Artifact> items) {
+        store.putManifest(new org.ssisbackup.contracts.Manifest(
+                1,
+                "sql01",
+                UUID.randomUUID(),
+                point,
+                AgentKind.FILESYSTEM,
+                Outcome.SUCCEEDED,
+                java.time.Instant.now(),
+                items,
+                List.of(),
+                List.of(),
+                null,
+                null));
+    }
+
     private static Artifact withPath(Artifact a, String path, ArtifactKind kind) {
         return new Artifact(path, kind, a.size(), a.sha256(), a.objectKey(), Map.of());
     }
@@ -468,20 +465,10 @@ class FsAgentIT {
             Path target = HOST.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Legacy");
             String path = target.resolve("Legacy.dtsx").toString();
             UUID point = UUID.randomUUID();
-            store.putManifest(new org.ssisbackup.contracts.Manifest(
-                    1,
-                    "sql01",
-                    UUID.randomUUID(),
+            putFormatOneManifest(
                     point,
-                    AgentKind.FILESYSTEM,
-                    Outcome.SUCCEEDED,
-                    java.time.Instant.now(),
                     List.of(new Artifact(
-                            path, ArtifactKind.FS_PACKAGE, blob.size(), blob.sha256(), blob.key(), Map.of())),
-                    List.of(),
-                    List.of(),
-                    null,
-                    null));
+                            path, ArtifactKind.FS_PACKAGE, blob.size(), blob.sha256(), blob.key(), Map.of())));
             RestoreFinished r = restore(probe, point, List.of(), null, OverwritePolicy.NEVER, false, 1);
             assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.SUCCEEDED);
             assertThat(Files.readAllBytes(Path.of(path))).isEqualTo(old);

@@ -112,16 +112,7 @@ public final class RestoreRun {
         } catch (Exception e) {
             log.warn("{} restore {} failed: {}", identity.kind(), jobId, e.toString());
             if (ctx == null) {
-                RestoreFinished failed = new RestoreFinished(
-                        MessageMeta.create(jobId, identity.hostId()),
-                        identity.kind(),
-                        command.restorePointId(),
-                        Outcome.FAILED,
-                        command.options().isDryRun(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(new AgentError("(restore)", BackupRun.reason(e))));
+                RestoreFinished failed = failed(command, BackupRun.reason(e));
                 report(failed);
                 if (packs != null) {
                     packs.close();
@@ -214,7 +205,12 @@ public final class RestoreRun {
                         e.toString());
             }
         }
-        return report(new RestoreFinished(
+        return report(failed(command, reason));
+    }
+
+    /** The end of a restore that wrote nothing: FAILED, with the one reason. */
+    private RestoreFinished failed(RestoreCommand command, String reason) {
+        return new RestoreFinished(
                 MessageMeta.create(command.meta().jobId(), identity.hostId()),
                 identity.kind(),
                 command.restorePointId(),
@@ -223,7 +219,7 @@ public final class RestoreRun {
                 List.of(),
                 List.of(),
                 List.of(),
-                List.of(new AgentError("(restore)", reason))));
+                List.of(new AgentError("(restore)", reason)));
     }
 
     private boolean report(RestoreFinished finished) {

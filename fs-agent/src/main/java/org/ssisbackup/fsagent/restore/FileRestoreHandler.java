@@ -59,6 +59,7 @@ public final class FileRestoreHandler implements RestoreHandler {
         });
         try {
             List<Future<?>> work = new ArrayList<>();
+            List<Path> captured = root == null ? inPlace.folders() : List.of();
             for (Artifact a : items) {
                 String logical = a.logicalPath().replace('\\', '/');
                 Optional<String> refusal = refusal(logical, root);
@@ -71,7 +72,8 @@ public final class FileRestoreHandler implements RestoreHandler {
                     ctx.refused(a.logicalPath(), "its drive or share is not mapped on this agent");
                     continue;
                 }
-                Optional<String> outside = root == null ? inPlace.refusal(a.kind(), dest.get()) : Optional.empty();
+                Optional<String> outside =
+                        root == null ? inPlace.refusal(a.kind(), dest.get(), captured) : Optional.empty();
                 if (outside.isPresent()) {
                     ctx.refused(a.logicalPath(), outside.get());
                     continue;

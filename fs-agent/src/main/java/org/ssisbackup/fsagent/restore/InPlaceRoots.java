@@ -48,8 +48,11 @@ public final class InPlaceRoots {
         return roots;
     }
 
-    /** Why an item may not be written at {@code destination} in place, if it may not. */
-    Optional<String> refusal(ArtifactKind kind, Path destination) {
+    /**
+     * Why an item may not be written at {@code destination} in place, if it may not; {@code folders} is what
+     * {@link #folders()} gave at the start of the restore (read once, not per item).
+     */
+    Optional<String> refusal(ArtifactKind kind, Path destination, List<Path> folders) {
         Path dest = destination.toAbsolutePath().normalize();
         Path ini = properties.serviceConfig();
         if (kind == ArtifactKind.SERVICE_CONFIG) {
@@ -61,7 +64,7 @@ public final class InPlaceRoots {
                 && dest.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dtsconfig")) {
             return Optional.empty();
         }
-        for (Path root : folders()) {
+        for (Path root : folders) {
             if (dest.startsWith(root) && !dest.equals(root)) {
                 return Optional.empty();
             }
