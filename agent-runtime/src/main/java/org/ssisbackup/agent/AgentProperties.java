@@ -22,6 +22,8 @@ import org.ssisbackup.storage.repository.WrappingKey;
  *                          only on commands it signed
  * @param commandMaxAge     a signed command older than this is refused (default 7 days: longer than an agent host is
  *                          normally down, shorter than Kafka keeps commands)
+ * @param signingKeyFile    the agent's own Ed25519 key (base64 PKCS#8), when the operator provisions it; empty: the
+ *                          agent makes one in its state folder at its first start (ADR 0007)
  */
 @ConfigurationProperties("ssisbackup.agent")
 public record AgentProperties(
@@ -31,7 +33,8 @@ public record AgentProperties(
         Repository repository,
         Path stateDir,
         String orchestratorPublicKey,
-        Duration commandMaxAge) {
+        Duration commandMaxAge,
+        Path signingKeyFile) {
 
     public AgentProperties {
         ObjectKeys.requireValidHostId(hostId);
@@ -55,7 +58,7 @@ public record AgentProperties(
                     + " 'ssis-backup keys public-key --signing-key-file orchestrator-signing.key')");
         }
         try {
-            return org.ssisbackup.platform.messaging.CommandSignature.publicKey(orchestratorPublicKey);
+            return org.ssisbackup.platform.messaging.MessageSignature.publicKey(orchestratorPublicKey);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("ORCHESTRATOR_PUBLIC_KEY is not an Ed25519 public key (base64 X.509)");
         }

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxHostsPerJob at most this many hosts in one backup request (default 10,000)
  * @param signingKeyFile the file holding the Ed25519 key commands are signed with (base64 PKCS#8)
  * @param signingKey     or that key itself (from an environment variable)
+ * @param enrolment      how a new agent's key becomes trusted: {@code first-use} (the default) or {@code approve}
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(
@@ -28,8 +29,19 @@ public record OrchestratorProperties(
         String catalogApiKey,
         Integer maxHostsPerJob,
         java.nio.file.Path signingKeyFile,
-        String signingKey) {
+        String signingKey,
+        Enrolment enrolment) {
+
+    /** How a new agent's first key becomes trusted (ADR 0007). */
+    public enum Enrolment {
+        /** The first key an agent shows is enrolled (trust on first use, as ssh does). */
+        FIRST_USE,
+        /** Every key waits for an admin's approval. */
+        APPROVE
+    }
+
     public OrchestratorProperties {
+        enrolment = enrolment == null ? Enrolment.FIRST_USE : enrolment;
         maxHostsPerJob = maxHostsPerJob == null || maxHostsPerJob < 1 ? 10_000 : maxHostsPerJob;
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;
@@ -43,7 +55,8 @@ public record OrchestratorProperties(
     public String toString() {
         return "OrchestratorProperties[agentTimeout=" + agentTimeout + ", catalogUrl=" + catalogUrl + ", missedBeats="
                 + missedBeats + ", maxConcurrentHosts=" + maxConcurrentHosts + ", retryDelay=" + retryDelay
-                + ", agentTimeouts=" + agentTimeouts + ", signingKeyFile=" + signingKeyFile + "]"; // never the key
+                + ", agentTimeouts=" + agentTimeouts + ", signingKeyFile=" + signingKeyFile + ", enrolment=" + enrolment
+                + "]"; // never the key
     }
 
     /**
@@ -67,7 +80,7 @@ public record OrchestratorProperties(
                     + " public key it prints as ORCHESTRATOR_PUBLIC_KEY)");
         }
         try {
-            return org.ssisbackup.platform.messaging.CommandSignature.privateKey(text.strip());
+            return org.ssisbackup.platform.messaging.MessageSignature.privateKey(text.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the command signing key is not an Ed25519 private key (base64 PKCS#8)");
         }

@@ -13,11 +13,15 @@ import org.ssisbackup.contracts.RetentionRule;
  * @param verification how stored blobs are re-read and checked
  * @param repository   the catalog's escrow key: it opens every scope's keys (the agents wrap them to its public half),
  *                     so the catalog can verify packs and rebuild from encrypted manifests
+ * @param trust        whose word on agents' keys the catalog takes (the orchestrator's), and how long an event of a key
+ *                     not yet enrolled is held
  * (Who may call the API is {@code ssisbackup.security}, as for every service.)
  */
 @ConfigurationProperties("ssisbackup.catalog")
-public record CatalogProperties(S3 s3, Retention retention, Verification verification, Repository repository) {
+public record CatalogProperties(
+        S3 s3, Retention retention, Verification verification, Repository repository, Trust trust) {
     public CatalogProperties {
+        trust = trust == null ? new Trust(null, null, null) : trust;
         s3 = s3 == null ? new S3(null, null, null, null) : s3;
         retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
         verification = verification == null ? new Verification(null, null) : verification;
@@ -27,6 +31,35 @@ public record CatalogProperties(S3 s3, Retention retention, Verification verific
     @Override
     public String toString() {
         return "CatalogProperties[s3=" + s3 + ", retention=" + retention + ", verification=" + verification + "]";
+    }
+
+    /**
+     * Agents' events count only under a key the orchestrator enrolled (ADR 0007).
+     *
+     * @param orchestratorPublicKey the orchestrator's Ed25519 public key (ORCHESTRATOR_PUBLIC_KEY): enrolments must carry
+     *                              its signature; the catalog does not start without it
+     * @param holdFor               how long an event signed by a key not (yet) enrolled is kept, waiting for its
+     *                              enrolment (default 1 day); then dropped and counted
+     * @param maxHeld               at most this many such events are kept (default 100,000); more are dead-lettered
+     */
+    public record Trust(String orchestratorPublicKey, java.time.Duration holdFor, Integer maxHeld) {
+        public Trust {
+            holdFor = holdFor == null ? java.time.Duration.ofDays(1) : holdFor;
+            maxHeld = maxHeld == null || maxHeld < 1 ? 100_000 : maxHeld;
+        }
+
+        /** The key enrolments are signed with; a missing or malformed one stops the catalog at start. */
+        public java.security.PublicKey orchestratorKey() {
+            if (orchestratorPublicKey == null || orchestratorPublicKey.isBlank()) {
+                throw new IllegalStateException("ORCHESTRATOR_PUBLIC_KEY is not set: the catalog records agents' events"
+                        + " only under keys the orchestrator enrolled, and checks its signature on each enrolment");
+            }
+            try {
+                return org.ssisbackup.platform.messaging.MessageSignature.publicKey(orchestratorPublicKey);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("ORCHESTRATOR_PUBLIC_KEY is not an Ed25519 public key (base64 X.509)");
+            }
+        }
     }
 
     /**

@@ -169,15 +169,15 @@ class FsAgentIT {
             probe.send(Topics.COMMANDS, "sql01", command(unsigned, "sql01"), Map.of());
             UUID otherKey = UUID.randomUUID();
             byte[] forged = command(otherKey, "sql01");
-            String[] stranger = org.ssisbackup.platform.messaging.CommandSignature.newKeyPair();
+            String[] stranger = org.ssisbackup.platform.messaging.MessageSignature.newKeyPair();
             probe.send(
                     Topics.COMMANDS,
                     "sql01",
                     forged,
                     Map.of(
-                            org.ssisbackup.platform.messaging.CommandSignature.HEADER,
-                            org.ssisbackup.platform.messaging.CommandSignature.sign(
-                                    org.ssisbackup.platform.messaging.CommandSignature.privateKey(stranger[0]),
+                            org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                            org.ssisbackup.platform.messaging.MessageSignature.sign(
+                                    org.ssisbackup.platform.messaging.MessageSignature.privateKey(stranger[0]),
                                     forged)));
             UUID stale = UUID.randomUUID();
             probe.sendSignedCommand(

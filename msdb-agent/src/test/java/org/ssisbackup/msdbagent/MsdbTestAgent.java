@@ -72,7 +72,7 @@ final class MsdbTestAgent {
                         new ManualRestoreAdvice()),
                 new AgentMetrics(registry, HOST, "msdb"),
                 new org.ssisbackup.agent.command.JobJournal(stateDir()),
-                org.ssisbackup.platform.messaging.CommandSignature.publicKey(TestKeys.ORCHESTRATOR_SIGNING_PUBLIC),
+                org.ssisbackup.platform.messaging.MessageSignature.publicKey(TestKeys.ORCHESTRATOR_SIGNING_PUBLIC),
                 java.time.Duration.ofDays(7));
     }
 

@@ -158,7 +158,7 @@ public final class CommandIntake implements AutoCloseable {
         // Only the orchestrator commands an agent: anyone who can write to the topic could otherwise make it restore
         // configuration files (with their passwords) to a folder of their choice. Checked for this agent's commands
         // only, so a forged command is dead-lettered once, not by every agent of the fleet.
-        if (!org.ssisbackup.platform.messaging.CommandSignature.verify(commandKey, body, signature)) {
+        if (!org.ssisbackup.platform.messaging.MessageSignature.verify(commandKey, body, signature)) {
             throw new org.ssisbackup.contracts.MalformedMessageException(
                     command.getClass().getSimpleName() + " of job "
                             + command.meta().jobId() + " is not signed by the orchestrator: refused");

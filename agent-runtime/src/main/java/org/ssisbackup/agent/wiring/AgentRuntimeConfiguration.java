@@ -11,6 +11,7 @@ import org.springframework.messaging.Message;
 import org.ssisbackup.agent.AgentIdentity;
 import org.ssisbackup.agent.AgentProperties;
 import org.ssisbackup.agent.AgentRepository;
+import org.ssisbackup.agent.AgentSigningKey;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.command.CommandIntake;
 import org.ssisbackup.agent.heartbeat.HeartbeatSender;
@@ -45,6 +46,16 @@ public class AgentRuntimeConfiguration {
         return new AgentRepository(store.objects(), properties.hostId(), properties.repository());
     }
 
+    /** This agent's key: made at its first start in its state folder; everything it sends is signed with it. */
+    @Bean
+    AgentSigningKey agentSigningKey(AgentIdentity identity, AgentProperties properties) {
+        AgentSigningKey key =
+                AgentSigningKey.load(properties.signingKeyFile(), properties.stateDirOf(identity.label()));
+        org.slf4j.LoggerFactory.getLogger(AgentRuntimeConfiguration.class)
+                .info("{} agent of host {} signs with key {}", identity.kind(), identity.hostId(), key.fingerprint());
+        return key;
+    }
+
     /** Events go to ssis.backup.events; a message the broker refuses is an exception, never a silent loss. */
     @Bean(destroyMethod = "close")
     CommandIntake commandIntake(
@@ -55,12 +66,13 @@ public class AgentRuntimeConfiguration {
             Capture capture,
             List<RestoreHandler> restoreHandlers,
             MeterRegistry registry,
-            AgentProperties properties) {
+            AgentProperties properties,
+            AgentSigningKey signingKey) {
         return new CommandIntake(
                 identity,
                 repository,
                 store,
-                OutboundMessages.publisher(bridge::send, EVENTS_BINDING),
+                OutboundMessages.publisher(bridge::send, EVENTS_BINDING, signingKey::sign),
                 capture,
                 restoreHandlers,
                 new AgentMetrics(registry, identity.hostId(), identity.label()),
@@ -81,18 +93,22 @@ public class AgentRuntimeConfiguration {
     Consumer<Message<byte[]>> backupCommands(CommandIntake intake) {
         return message -> intake.onCommand(
                 message.getPayload(),
-                org.ssisbackup.platform.messaging.CommandSignature.headerText(
-                        message.getHeaders().get(org.ssisbackup.platform.messaging.CommandSignature.HEADER)));
+                org.ssisbackup.platform.messaging.MessageSignature.headerText(
+                        message.getHeaders().get(org.ssisbackup.platform.messaging.MessageSignature.HEADER)));
     }
 
     /** Heartbeats on ssis.agent.heartbeats: the orchestrator's fleet registry marks a silent host unreachable. */
     @Bean(destroyMethod = "close")
     HeartbeatSender heartbeats(
-            AgentIdentity identity, AgentProperties properties, CommandIntake intake, StreamBridge bridge) {
+            AgentIdentity identity,
+            AgentProperties properties,
+            CommandIntake intake,
+            StreamBridge bridge,
+            AgentSigningKey signingKey) {
         return new HeartbeatSender(
                 identity,
                 properties.heartbeatInterval(),
-                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING),
+                OutboundMessages.publisher(bridge::send, HEARTBEATS_BINDING, signingKey::sign),
                 intake::lastReport,
                 intake::openJobs);
     }

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 import org.ssisbackup.contracts.AgentCommand;
 import org.ssisbackup.orchestrator.OrchestratorProperties;
 import org.ssisbackup.orchestrator.job.CommandSender;
-import org.ssisbackup.platform.messaging.CommandSignature;
+import org.ssisbackup.platform.messaging.MessageSignature;
 import org.ssisbackup.platform.messaging.OutboundMessages;
 
 /**
@@ -29,7 +29,7 @@ class KafkaCommandSender implements CommandSender {
     public void send(AgentCommand command) {
         Message<byte[]> unsigned = OutboundMessages.of(command);
         Message<byte[]> signed = MessageBuilder.fromMessage(unsigned)
-                .setHeader(CommandSignature.HEADER, CommandSignature.sign(signingKey, unsigned.getPayload()))
+                .setHeader(MessageSignature.HEADER, MessageSignature.sign(signingKey, unsigned.getPayload()))
                 .build();
         if (!bridge.send("commands-out-0", signed)) {
             throw new IllegalStateException(

@@ -16,6 +16,7 @@ import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.orchestrator.backup.BackupJobs;
+import org.ssisbackup.orchestrator.enrolment.AgentEnrolments;
 import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.restore.RestoreJobs;
 import org.ssisbackup.orchestrator.trigger.CloudEvent;
@@ -32,9 +33,13 @@ class MessageConsumers {
 
     /** ssis.backup.events: a job id is a backup's or a restore's; JobAccepted says which (older agents' does not). */
     @Bean
-    Consumer<Message<byte[]>> agentEvents(BackupJobs backups, RestoreJobs restores) {
+    Consumer<Message<byte[]>> agentEvents(BackupJobs backups, RestoreJobs restores, AgentEnrolments enrolments) {
         return message -> {
             AgentEvent event = MessageCodec.decodeEvent(message.getPayload());
+            // Only the host's own agent speaks for it: a forged event would end jobs or make restore points.
+            if (!enrolments.trusts(event.meta().hostId(), event.agent(), message.getPayload(), message.getHeaders())) {
+                return;
+            }
             if (event instanceof RestoreFinished
                     || (event instanceof JobAccepted a && a.job() == JobAccepted.JobType.RESTORE)) {
                 restores.on(event);
@@ -49,9 +54,14 @@ class MessageConsumers {
 
     /** ssis.agent.heartbeats: a malformed beat is dead-lettered like any other message. */
     @Bean
-    Consumer<Message<byte[]>> heartbeats(FleetRegistry fleet, BackupJobs backups, RestoreJobs restores) {
+    Consumer<Message<byte[]>> heartbeats(
+            FleetRegistry fleet, BackupJobs backups, RestoreJobs restores, AgentEnrolments enrolments) {
         return message -> {
             AgentHeartbeat beat = MessageCodec.decode(message.getPayload(), AgentHeartbeat.class);
+            // A forged beat could fail another host's jobs (their ids missing from its list): only enrolled keys count.
+            if (!enrolments.trusts(beat.meta().hostId(), beat.agent(), message.getPayload(), message.getHeaders())) {
+                return;
+            }
             fleet.on(beat);
             // The jobs the agent says it holds: what it was sent and no longer holds ends now, not at the deadline.
             backups.heartbeat(beat);

@@ -160,6 +160,7 @@ class ObjectLockIT {
                 null,
                 new CatalogProperties.Retention("-", java.time.Duration.ofDays(2), null, null, false, null),
                 null,
+                null,
                 null);
         RetentionPass pass = new RetentionPass(
                 new RetentionRepository(jdbc, dataSource, tx),

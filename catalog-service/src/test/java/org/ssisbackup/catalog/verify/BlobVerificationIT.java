@@ -188,7 +188,7 @@ class BlobVerificationIT {
                         unreachable.objects(),
                         org.ssisbackup.storage.repository.KeyMaterial.holder(
                                 org.ssisbackup.testkit.infra.TestKeys.CATALOG_PRIVATE)),
-                new CatalogProperties(null, null, null, null),
+                new CatalogProperties(null, null, null, null, null),
                 Clock.systemUTC(),
                 new SimpleMeterRegistry(),
                 new MaintenanceLock(dataSource));

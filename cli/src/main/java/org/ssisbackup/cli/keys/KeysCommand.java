@@ -105,7 +105,7 @@ public final class KeysCommand {
 
         @Override
         public Integer call() {
-            String[] pair = org.ssisbackup.platform.messaging.CommandSignature.newKeyPair();
+            String[] pair = org.ssisbackup.platform.messaging.MessageSignature.newKeyPair();
             KeyFiles.writePrivate(privateOut, pair[0]);
             out().println(pair[1]);
             return 0;
@@ -132,7 +132,7 @@ public final class KeysCommand {
         @Override
         public Integer call() throws java.io.IOException {
             if (which.signingKeyFile != null) {
-                out().println(org.ssisbackup.platform.messaging.CommandSignature.publicKeyOf(
+                out().println(org.ssisbackup.platform.messaging.MessageSignature.publicKeyOf(
                         java.nio.file.Files.readString(which.signingKeyFile).strip()));
                 return 0;
             }

@@ -3,6 +3,7 @@ package org.ssisbackup.platform.messaging;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -28,8 +29,14 @@ public final class OutboundMessages {
      * refused message becomes an exception, so the caller's job ends FAILED instead of losing the event.
      */
     public static Consumer<VersionedMessage> publisher(BiPredicate<String, Object> send, String binding) {
+        return publisher(send, binding, UnaryOperator.identity());
+    }
+
+    /** The same, each message passed through {@code sign} (an agent's key adds its signature headers). */
+    public static Consumer<VersionedMessage> publisher(
+            BiPredicate<String, Object> send, String binding, UnaryOperator<Message<byte[]>> sign) {
         return message -> {
-            if (!send.test(binding, of(message))) {
+            if (!send.test(binding, sign.apply(of(message)))) {
                 throw new IllegalStateException(
                         "the broker did not take " + message.getClass().getSimpleName());
             }

@@ -26,10 +26,64 @@ public final class TestKeys {
     /** The headers the orchestrator would put on this command: its signature (tests that send commands by hand). */
     public static java.util.Map<String, String> signedByOrchestrator(byte[] command) {
         return java.util.Map.of(
-                org.ssisbackup.platform.messaging.CommandSignature.HEADER,
-                org.ssisbackup.platform.messaging.CommandSignature.sign(
-                        org.ssisbackup.platform.messaging.CommandSignature.privateKey(ORCHESTRATOR_SIGNING_PRIVATE),
+                org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                org.ssisbackup.platform.messaging.MessageSignature.sign(
+                        org.ssisbackup.platform.messaging.MessageSignature.privateKey(ORCHESTRATOR_SIGNING_PRIVATE),
                         command));
+    }
+
+    /** An agent's signing key pair (Ed25519): what tests that send agent events by hand sign with. */
+    public static final String AGENT_SIGNING_PRIVATE =
+            "MC4CAQAwBQYDK2VwBCIEIF90xFKaPXVG/7yGcwEn7Cn/jHpJEESPDkgJdPJYU5XT";
+
+    public static final String AGENT_SIGNING_PUBLIC = "MCowBQYDK2VwAyEAuvC8wtxPXPtEhMq9w7vzT2a/8kD17CxfQ90JZXD9UQI=";
+
+    /** Another agent's (another host's, in tests of forged messages). */
+    public static final String OTHER_AGENT_SIGNING_PRIVATE =
+            "MC4CAQAwBQYDK2VwBCIEIDvWL3uVApeNIbPy+qGuLq2T8DY6EMJRdydC2KzSPh0+";
+
+    public static final String OTHER_AGENT_SIGNING_PUBLIC =
+            "MCowBQYDK2VwAyEAkk3my3TkRpJlzPG5rQS2JJuZi3LSzexvLy5quBV1ODc=";
+
+    /** The headers an agent with this key (base64 PKCS#8) puts on an event or heartbeat: signature and public key. */
+    public static java.util.Map<String, String> signedByAgent(String agentPrivateKey, byte[] value) {
+        return java.util.Map.of(
+                org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                org.ssisbackup.platform.messaging.MessageSignature.sign(
+                        org.ssisbackup.platform.messaging.MessageSignature.Purpose.AGENT_MESSAGE,
+                        org.ssisbackup.platform.messaging.MessageSignature.privateKey(agentPrivateKey),
+                        value),
+                org.ssisbackup.contracts.Topics.AGENT_KEY_HEADER,
+                org.ssisbackup.platform.messaging.MessageSignature.publicKeyOf(agentPrivateKey));
+    }
+
+    /** The test agent's headers on this value. */
+    public static java.util.Map<String, String> signedByAgent(byte[] value) {
+        return signedByAgent(AGENT_SIGNING_PRIVATE, value);
+    }
+
+    /** An enrolment of this agent key (base64 X.509) as the test orchestrator would publish it: value and headers. */
+    public static java.util.Map.Entry<byte[], java.util.Map<String, String>> enrolment(
+            String hostId,
+            org.ssisbackup.contracts.AgentKind agent,
+            org.ssisbackup.contracts.AgentEnrolment.State state,
+            String publicKey) {
+        byte[] value = org.ssisbackup.contracts.MessageCodec.encode(new org.ssisbackup.contracts.AgentEnrolment(
+                org.ssisbackup.contracts.MessageMeta.create(java.util.UUID.randomUUID(), hostId),
+                agent,
+                state,
+                publicKey,
+                org.ssisbackup.platform.messaging.MessageSignature.fingerprint(
+                        org.ssisbackup.platform.messaging.MessageSignature.publicKey(publicKey))));
+        return java.util.Map.entry(
+                value,
+                java.util.Map.of(
+                        org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                        org.ssisbackup.platform.messaging.MessageSignature.sign(
+                                org.ssisbackup.platform.messaging.MessageSignature.Purpose.ENROLMENT,
+                                org.ssisbackup.platform.messaging.MessageSignature.privateKey(
+                                        ORCHESTRATOR_SIGNING_PRIVATE),
+                                value)));
     }
 
     private TestKeys() {}
