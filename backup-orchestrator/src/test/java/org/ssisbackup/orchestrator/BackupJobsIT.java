@@ -98,7 +98,7 @@ class BackupJobsIT {
             Duration interval = Duration.ofMillis(300);
             await().atMost(Duration.ofSeconds(30)).pollInterval(interval).until(() -> {
                 for (String host : List.of("hb-h1", "hb-h2")) {
-                    probe.send(
+                    probe.sendAsAgent(
                             Topics.HEARTBEATS,
                             host,
                             MessageCodec.encode(new org.ssisbackup.contracts.AgentHeartbeat(
@@ -109,8 +109,7 @@ class BackupJobsIT {
                                     interval,
                                     null,
                                     null,
-                                    host.equals("hb-h2") ? Set.of(held.jobId()) : Set.of())),
-                            java.util.Map.of());
+                                    host.equals("hb-h2") ? Set.of(held.jobId()) : Set.of())));
                 }
                 return "FAILED".equals(partState(lost.jobId()));
             });

@@ -94,12 +94,9 @@ class FleetRegistryIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.HEARTBEATS)) {
             UUID msdbRun = UUID.randomUUID();
             Duration interval = Duration.ofMillis(400);
-            probe.send(Topics.HEARTBEATS, "fleet-h1", beat("fleet-h1", AgentKind.MSDB, msdbRun, interval), Map.of());
-            probe.send(
-                    Topics.HEARTBEATS,
-                    "fleet-h1",
-                    beat("fleet-h1", AgentKind.FILESYSTEM, UUID.randomUUID(), interval),
-                    Map.of());
+            probe.sendAsAgent(Topics.HEARTBEATS, "fleet-h1", beat("fleet-h1", AgentKind.MSDB, msdbRun, interval));
+            probe.sendAsAgent(
+                    Topics.HEARTBEATS, "fleet-h1", beat("fleet-h1", AgentKind.FILESYSTEM, UUID.randomUUID(), interval));
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> fleet.host("fleet-h1")
                             .map(h -> h.agents().size() == 2)
@@ -117,11 +114,8 @@ class FleetRegistryIT {
             await().atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
-                        probe.send(
-                                Topics.HEARTBEATS,
-                                "fleet-h1",
-                                beat("fleet-h1", AgentKind.MSDB, msdbRun, interval),
-                                Map.of());
+                        probe.sendAsAgent(
+                                Topics.HEARTBEATS, "fleet-h1", beat("fleet-h1", AgentKind.MSDB, msdbRun, interval));
                         return state("fleet-h1") == FleetRegistry.HostState.DEGRADED;
                     });
             await().atMost(Duration.ofSeconds(20))
@@ -136,11 +130,10 @@ class FleetRegistryIT {
                     .filter(a -> a.agent().equals("MSDB"))
                     .findFirst()
                     .orElseThrow();
-            probe.send(
+            probe.sendAsAgent(
                     Topics.HEARTBEATS,
                     "fleet-h1",
-                    beat("fleet-h1", AgentKind.MSDB, UUID.randomUUID(), Duration.ofMinutes(1)),
-                    Map.of());
+                    beat("fleet-h1", AgentKind.MSDB, UUID.randomUUID(), Duration.ofMinutes(1)));
             await().atMost(Duration.ofSeconds(20)).until(() -> state("fleet-h1") == FleetRegistry.HostState.DEGRADED);
             var after = fleet.host("fleet-h1").orElseThrow().agents().stream()
                     .filter(a -> a.agent().equals("MSDB"))
@@ -193,11 +186,10 @@ class FleetRegistryIT {
     void aMalformedHeartbeatIsDeadLetteredAndTheNextOneCounts() throws Exception {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.deadLetter(Topics.HEARTBEATS))) {
             probe.send(Topics.HEARTBEATS, "dlq-h1", "{\"meta\":{}}".getBytes(StandardCharsets.UTF_8), Map.of());
-            probe.send(
+            probe.sendAsAgent(
                     Topics.HEARTBEATS,
                     "dlq-h1",
-                    beat("dlq-h1", AgentKind.FILESYSTEM, UUID.randomUUID(), Duration.ofMinutes(1)),
-                    Map.of());
+                    beat("dlq-h1", AgentKind.FILESYSTEM, UUID.randomUUID(), Duration.ofMinutes(1)));
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
                             !probe.seen(Topics.deadLetter(Topics.HEARTBEATS)).isEmpty());

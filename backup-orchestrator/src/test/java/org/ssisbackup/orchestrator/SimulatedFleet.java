@@ -160,9 +160,31 @@ final class SimulatedFleet implements AutoCloseable {
         return answered.get();
     }
 
+    /** Each simulated host's agents sign with a key of the host's own, enrolled on first use as a real one is. */
+    private final Map<String, java.security.PrivateKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Map<String, String> publicKeys = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void send(String topic, VersionedMessage m) {
-        Future<?> unused = producer.send(new ProducerRecord<>(
-                topic, m.meta().hostId().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(m)));
+        String host = m.meta().hostId();
+        java.security.PrivateKey key = keys.computeIfAbsent(host, h -> {
+            String[] pair = org.ssisbackup.platform.messaging.MessageSignature.newKeyPair();
+            publicKeys.put(h, pair[1]);
+            return org.ssisbackup.platform.messaging.MessageSignature.privateKey(pair[0]);
+        });
+        byte[] value = MessageCodec.encode(m);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, host.getBytes(StandardCharsets.UTF_8), value);
+        record.headers()
+                .add(
+                        org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                        org.ssisbackup.platform.messaging.MessageSignature.sign(
+                                        org.ssisbackup.platform.messaging.MessageSignature.Purpose.AGENT_MESSAGE,
+                                        key,
+                                        value)
+                                .getBytes(StandardCharsets.US_ASCII));
+        record.headers().add(Topics.AGENT_KEY_HEADER, publicKeys.get(host).getBytes(StandardCharsets.US_ASCII));
+        Future<?> unused = producer.send(record);
     }
 
     @Override

@@ -41,13 +41,17 @@ class AgentKeyRepository {
                 .list();
     }
 
-    /** Enrols the key as the first of its host and agent; false when another got there first. */
+    /**
+     * Enrols the key as the first of its host and agent; false when another got there first, or the agent had an
+     * enrolled key before (a revoked agent is never enrolled again by first use: an admin decides).
+     */
     boolean enrolFirst(String hostId, AgentKind agent, String fingerprint, String publicKey) {
         return jdbc.sql("""
                         INSERT INTO agent_key (host_id, agent, fingerprint, public_key, state, first_seen, last_seen,
                             decided_at, decided_by)
                         SELECT ?, ?, ?, ?, 'ENROLLED', now(), now(), now(), 'first use'
-                        WHERE NOT EXISTS (SELECT 1 FROM agent_key WHERE host_id = ? AND agent = ? AND state = 'ENROLLED')
+                        WHERE NOT EXISTS (SELECT 1 FROM agent_key WHERE host_id = ? AND agent = ?
+                            AND state IN ('ENROLLED', 'REVOKED'))
                         ON CONFLICT DO NOTHING""")
                         .params(hostId, agent.name(), fingerprint, publicKey, hostId, agent.name())
                         .update()

@@ -57,6 +57,30 @@ public final class TestKeys {
                 org.ssisbackup.platform.messaging.MessageSignature.publicKeyOf(agentPrivateKey));
     }
 
+    /**
+     * A test key of the host's own agents (base64 PKCS#8), the same at every call: made from the SHA-256 of the host
+     * id. One key per host, as the orchestrator enrols them.
+     */
+    public static String agentKeyOf(String hostId) {
+        try {
+            byte[] seed = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("test agent of " + hostId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] prefix = {
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+            };
+            byte[] pkcs8 = java.util.Arrays.copyOf(prefix, prefix.length + seed.length);
+            System.arraycopy(seed, 0, pkcs8, prefix.length, seed.length);
+            return java.util.Base64.getEncoder().encodeToString(pkcs8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The headers the host's own (test) agent puts on this value. */
+    public static java.util.Map<String, String> signedByAgentOf(String hostId, byte[] value) {
+        return signedByAgent(agentKeyOf(hostId), value);
+    }
+
     /** The test agent's headers on this value. */
     public static java.util.Map<String, String> signedByAgent(byte[] value) {
         return signedByAgent(AGENT_SIGNING_PRIVATE, value);

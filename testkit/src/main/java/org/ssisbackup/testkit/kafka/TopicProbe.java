@@ -88,7 +88,6 @@ public final class TopicProbe implements AutoCloseable {
         return seen(topic).stream().filter(filter).toList();
     }
 
-    /** Writes one record, waiting for the broker's acknowledgement. */
     /** Sends a command as the orchestrator would: signed with the test signing key (TestKeys), plus these headers. */
     public void sendSignedCommand(String key, byte[] value, Map<String, String> headers) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(headers);
@@ -96,6 +95,15 @@ public final class TopicProbe implements AutoCloseable {
         send(org.ssisbackup.contracts.Topics.COMMANDS, key, value, all);
     }
 
+    /**
+     * Sends an event or heartbeat as the host's own agent would: signed with that host's test key
+     * ({@code TestKeys.agentKeyOf}), which the orchestrator enrols on first use.
+     */
+    public void sendAsAgent(String topic, String hostId, byte[] value) throws Exception {
+        send(topic, hostId, value, org.ssisbackup.testkit.infra.TestKeys.signedByAgentOf(hostId, value));
+    }
+
+    /** Writes one record, waiting for the broker's acknowledgement. */
     public void send(String topic, String key, byte[] value, Map<String, String> headers) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
