@@ -100,6 +100,7 @@ final class SystemStack implements AutoCloseable {
 
         Map<String, String> cat = new HashMap<>(common);
         cat.put("ssisbackup.catalog.repository.escrow-key-file", escrow.toString());
+        cat.put("ssisbackup.catalog.trust.orchestrator-public-key", TestKeys.ORCHESTRATOR_SIGNING_PUBLIC);
         cat.put("spring.datasource.url", postgres.createDatabase("catalog"));
         cat.put("spring.datasource.username", postgres.user());
         s3Props.forEach((k, v) -> cat.put("ssisbackup.catalog.s3." + k, v));
