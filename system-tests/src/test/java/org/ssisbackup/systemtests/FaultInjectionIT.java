@@ -34,8 +34,20 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code kill -9} of the fs-agent in the middle of a backup, then its restart: the job ends within seconds with
  *       "agent restarted" (not after the agent timeout), the msdb half is recorded, the point is not COMPLETE;
  *   <li>a finished job's command delivered again after the agent restarted (a replay): nothing runs, the point stays
- *       as recorded.
+ *       as recorded;
+ *   <li>{@code kill -9} of the fs-agent in the middle of a restore: the restore ends, no temporary file is left;
+ *   <li>the broker paused ({@code SIGSTOP}) for half a minute in the middle of a backup: the backup completes and its
+ *       point is COMPLETE;
+ *   <li>the bucket unreachable: the backup ends FAILED with the reason, no point is COMPLETE; once the bucket is back
+ *       the next backup is COMPLETE;
+ *   <li>the catalog down ({@code kill -9}) during a backup: the backup succeeds, and its point is recorded COMPLETE
+ *       once the catalog is back (its events waited in Kafka);
+ *   <li>forged messages (issue 12, item 7): an unsigned or foreign-signed {@code AgentJobFinished} for a job that never
+ *       ran records no point; an unsigned or foreign-signed {@code RestoreCommand} writes nothing.
  * </ul>
+ *
+ * <p>The broker runs as a process of its own here (it can be paused) and the services reach the bucket through a link
+ * the test can cut.
  */
 class FaultInjectionIT {
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -45,7 +57,7 @@ class FaultInjectionIT {
     @BeforeAll
     static void start() throws Exception {
         GeneratedHost host = GeneratedHost.generate(Files.createTempDirectory("fault-host"), 150, 48, 12);
-        stack = new SystemStack(Map.of(), host.root, null, null);
+        stack = new SystemStack(Map.of(), host.root, null, null, true);
     }
 
     @AfterAll
@@ -81,7 +93,7 @@ class FaultInjectionIT {
 
     @Test
     void aFinishedJobsCommandReplayedAfterARestartRunsNothing() throws Exception {
-        try (TopicProbe probe = new TopicProbe(stack.kafka.getBrokersAsString(), Topics.COMMANDS, Topics.EVENTS)) {
+        try (TopicProbe probe = new TopicProbe(stack.brokers(), Topics.COMMANDS, Topics.EVENTS)) {
             String jobId = backup("[\"FILESYSTEM\"]");
             JsonNode job = awaitFinished(jobId, Duration.ofMinutes(2));
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
@@ -151,6 +163,130 @@ class FaultInjectionIT {
         try (java.util.stream.Stream<java.nio.file.Path> left = Files.walk(target)) {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .noneMatch(n -> n.startsWith(".ssis-restore-") && n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void aBrokerThatStopsAnsweringForHalfAMinuteDelaysABackupAndLosesNothing() throws Exception {
+        String jobId = backup("[\"FILESYSTEM\",\"MSDB\"]");
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> !agentState(jobId, "FILESYSTEM").equals("DISPATCHED"));
+        stack.kafkaProcess.pause();
+        try {
+            java.util.concurrent.TimeUnit.SECONDS.sleep(30); // the fault's length, not a wait for a result
+        } finally {
+            stack.kafkaProcess.resume();
+        }
+        JsonNode job = awaitFinished(jobId, Duration.ofMinutes(3));
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        String point = agent(job, "FILESYSTEM").get("restorePointId").asString();
+        await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETE".equals(catalogStatus(point)));
+    }
+
+    @Test
+    void anUnreachableBucketFailsTheBackupWithTheReasonAndNothingIsRecordedComplete() throws Exception {
+        JsonNode job;
+        stack.s3Link.cut();
+        try {
+            job = awaitFinished(backup("[\"FILESYSTEM\"]"), Duration.ofMinutes(3));
+        } finally {
+            stack.s3Link.restore();
+        }
+        JsonNode fs = agent(job, "FILESYSTEM");
+        assertThat(fs.get("state").asString()).as(job.toString()).isIn("FAILED", "PARTIALLY_FAILED");
+        assertThat(fs.get("errors").toString()).as(job.toString()).isNotEqualTo("[]");
+        String point = fs.get("restorePointId").asString();
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !"COMPLETE".equals(catalogStatus(point)));
+
+        JsonNode again = awaitFinished(backup("[\"FILESYSTEM\"]"), Duration.ofMinutes(3));
+        assertThat(again.get("state").asString()).as(again.toString()).isEqualTo("SUCCEEDED");
+        String next = agent(again, "FILESYSTEM").get("restorePointId").asString();
+        await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETE".equals(catalogStatus(next)));
+    }
+
+    @Test
+    void aBackupWhileTheCatalogIsDownIsRecordedWhenItIsBack() throws Exception {
+        stack.catalogProcess.kill();
+        JsonNode job;
+        try {
+            job = awaitFinished(backup("[\"FILESYSTEM\"]"), Duration.ofMinutes(3));
+        } finally {
+            stack.catalogProcess.restart();
+            stack.catalogProcess.awaitHealthy(Duration.ofMinutes(2));
+        }
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        String point = agent(job, "FILESYSTEM").get("restorePointId").asString();
+        await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETE".equals(catalogStatus(point)));
+    }
+
+    @Test
+    void forgedEventsRecordNoPointAndForgedCommandsWriteNothing() throws Exception {
+        JsonNode job = awaitFinished(backup("[\"FILESYSTEM\"]"), Duration.ofMinutes(3));
+        String realPoint = agent(job, "FILESYSTEM").get("restorePointId").asString();
+        await().atMost(Duration.ofMinutes(1)).until(() -> catalogStatus(realPoint) != null);
+        try (TopicProbe probe =
+                new TopicProbe(stack.brokers(), Topics.deadLetter(Topics.EVENTS), Topics.deadLetter(Topics.COMMANDS))) {
+            // An end of a job that never ran, unsigned and signed by a key that is not the host's.
+            java.util.UUID forgedPoint = java.util.UUID.randomUUID();
+            byte[] finished = MessageCodec.encode(new org.ssisbackup.contracts.AgentJobFinished(
+                    org.ssisbackup.contracts.MessageMeta.create(java.util.UUID.randomUUID(), SystemStack.HOST),
+                    AgentKind.FILESYSTEM,
+                    forgedPoint,
+                    java.util.Set.of(AgentKind.FILESYSTEM),
+                    org.ssisbackup.contracts.Outcome.SUCCEEDED,
+                    0,
+                    0,
+                    0,
+                    null,
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    null));
+            probe.send(Topics.EVENTS, SystemStack.HOST, finished, Map.of());
+            probe.send(
+                    Topics.EVENTS,
+                    SystemStack.HOST,
+                    finished,
+                    org.ssisbackup.testkit.infra.TestKeys.signedByAgent(
+                            org.ssisbackup.testkit.infra.TestKeys.OTHER_AGENT_SIGNING_PRIVATE, finished));
+
+            // A restore of the real point's configuration files to a folder of the sender's choice, unsigned and
+            // signed by a key that is not the orchestrator's.
+            java.nio.file.Path target = Files.createTempDirectory("forged-restore");
+            byte[] restore = MessageCodec.encode(new org.ssisbackup.contracts.RestoreCommand(
+                    org.ssisbackup.contracts.MessageMeta.create(java.util.UUID.randomUUID(), SystemStack.HOST),
+                    AgentKind.FILESYSTEM,
+                    SystemStack.HOST,
+                    java.util.UUID.fromString(realPoint),
+                    new org.ssisbackup.contracts.RestoreOptions(
+                            null, null, target.toString(), null, null, null, null)));
+            probe.send(Topics.COMMANDS, SystemStack.HOST, restore, Map.of());
+            String[] stranger = org.ssisbackup.platform.messaging.MessageSignature.newKeyPair();
+            probe.send(
+                    Topics.COMMANDS,
+                    SystemStack.HOST,
+                    restore,
+                    Map.of(
+                            org.ssisbackup.platform.messaging.MessageSignature.HEADER,
+                            org.ssisbackup.platform.messaging.MessageSignature.sign(
+                                    org.ssisbackup.platform.messaging.MessageSignature.privateKey(stranger[0]),
+                                    restore)));
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> probe.seen(Topics.deadLetter(Topics.EVENTS)).size() >= 1
+                            && probe.seen(Topics.deadLetter(Topics.COMMANDS)).size() >= 2);
+            assertThat(probe.seen(Topics.deadLetter(Topics.COMMANDS)).stream()
+                            .map(r -> r.headers().get("x-exception-message"))
+                            .toList())
+                    .allSatisfy(reason -> assertThat(reason).contains("not signed by the orchestrator"));
+            await().during(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> catalogStatus(forgedPoint.toString()) == null);
+            try (java.util.stream.Stream<java.nio.file.Path> written = Files.list(target)) {
+                assertThat(written).isEmpty();
+            }
         }
     }
 

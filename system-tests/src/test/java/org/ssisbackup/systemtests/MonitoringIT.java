@@ -111,7 +111,7 @@ class MonitoringIT {
                                 .body())
                         .get("finishedAt")
                         .isNull());
-        try (TopicProbe probe = new TopicProbe(stack.kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
+        try (TopicProbe probe = new TopicProbe(stack.brokers(), Topics.deadLetter(Topics.EVENTS))) {
             probe.send(
                     Topics.EVENTS,
                     SystemStack.HOST,
@@ -345,8 +345,7 @@ class MonitoringIT {
                             .get("data")
                             .get("result")
                             .isEmpty());
-            try (TopicProbe probe =
-                    new TopicProbe(stack.kafka.getBrokersAsString(), Topics.deadLetter(Topics.EVENTS))) {
+            try (TopicProbe probe = new TopicProbe(stack.brokers(), Topics.deadLetter(Topics.EVENTS))) {
                 probe.send(
                         Topics.EVENTS,
                         SystemStack.HOST,

@@ -33,8 +33,15 @@ final class SystemStack implements AutoCloseable {
     static final String VIEWER_KEY = "system-test-viewer-key";
     static final String CATALOG_ADMIN_KEY = "system-test-catalog-admin-key";
 
+    /** The broker in this JVM; null when it runs as a process ({@link #kafkaProcess}). */
     final EmbeddedKafkaKraftBroker kafka;
+    /** The broker as a process of its own, which a test can pause; null when it runs in this JVM. */
+    final org.ssisbackup.testkit.process.KafkaBrokerProcess kafkaProcess;
+
     final EmbeddedS3 s3;
+    /** The services' way to the bucket when a test can cut it; null when they reach s3proxy directly. */
+    final org.ssisbackup.testkit.infra.FaultyLink s3Link;
+
     final EmbeddedPostgresServer postgres;
     final MsdbStandIn msdb;
     final Path hostRoot;
@@ -62,11 +69,27 @@ final class SystemStack implements AutoCloseable {
      *                   small ones (see {@link ServiceProcess})
      */
     SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions) throws Exception {
-        kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
-        kafka.afterPropertiesSet();
+        this(extra, host, s3Dir, jvmOptions, false);
+    }
+
+    /**
+     * @param faults whether tests inject faults into the infrastructure: the broker then runs as a process that can be
+     *               paused, and the services reach the bucket through a link that can be cut
+     */
+    SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions, boolean faults)
+            throws Exception {
+        if (faults) {
+            kafka = null;
+            kafkaProcess = org.ssisbackup.testkit.process.KafkaBrokerProcess.start(Files.createTempDirectory("kafka"));
+        } else {
+            kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
+            kafka.afterPropertiesSet();
+            kafkaProcess = null;
+        }
         s3 = s3Dir == null
                 ? EmbeddedS3.startInMemory("system-access", "system-secret-key")
                 : EmbeddedS3.startOnDisk(s3Dir, 0, "system-access", "system-secret-key");
+        s3Link = faults ? new org.ssisbackup.testkit.infra.FaultyLink(s3.port()) : null;
         this.jvmOptions = jvmOptions;
         postgres = EmbeddedPostgresServer.start();
         MsdbModel model = new MsdbModel();
@@ -79,11 +102,11 @@ final class SystemStack implements AutoCloseable {
                 .resolve(Long.toString(System.currentTimeMillis())));
 
         Map<String, String> common = new HashMap<>();
-        common.put("spring.cloud.stream.kafka.binder.brokers", kafka.getBrokersAsString());
+        common.put("spring.cloud.stream.kafka.binder.brokers", brokers());
         common.putAll(extra);
         Map<String, String> s3Props = Map.of(
                 "endpoint",
-                s3.endpoint(),
+                s3Link == null ? s3.endpoint() : "http://127.0.0.1:" + s3Link.port(),
                 "access-key",
                 s3.accessKey(),
                 "secret-key",
@@ -189,6 +212,11 @@ final class SystemStack implements AutoCloseable {
         }
     }
 
+    /** Where the broker listens. */
+    String brokers() {
+        return kafka != null ? kafka.getBrokersAsString() : kafkaProcess.brokers();
+    }
+
     /** The four services' base URLs, orchestrator first. */
     List<String> services() {
         return List.of(orchestrator, catalog, fsAgent, msdbAgent);
@@ -209,7 +237,9 @@ final class SystemStack implements AutoCloseable {
         }
         if (msdb != null) msdb.close();
         if (postgres != null) postgres.close();
+        if (s3Link != null) s3Link.close();
         if (s3 != null) s3.close();
         if (kafka != null) kafka.destroy();
+        if (kafkaProcess != null) kafkaProcess.close();
     }
 }
