@@ -101,13 +101,15 @@ class FaultInjectionIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> catalogStatus(point) != null);
             JsonNode recorded = get(stack.catalog + "/api/v1/restore-points/" + point);
 
-            TopicProbe.Seen command = probe.seen(Topics.COMMANDS, s -> {
-                        AgentCommand c = MessageCodec.decodeCommand(s.value());
-                        return c instanceof BackupCommand b
-                                && b.agent() == AgentKind.FILESYSTEM
-                                && b.meta().jobId().toString().equals(jobId);
-                    })
-                    .get(0);
+            java.util.function.Predicate<TopicProbe.Seen> ofTheJob = s -> {
+                AgentCommand c = MessageCodec.decodeCommand(s.value());
+                return c instanceof BackupCommand b
+                        && b.agent() == AgentKind.FILESYSTEM
+                        && b.meta().jobId().toString().equals(jobId);
+            };
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !probe.seen(Topics.COMMANDS, ofTheJob).isEmpty());
+            TopicProbe.Seen command = probe.seen(Topics.COMMANDS, ofTheJob).get(0);
             stack.fsAgentProcess.restart(); // its memory of the job is gone; its journal is not
             stack.fsAgentProcess.awaitHealthy(Duration.ofMinutes(2));
             probe.send(Topics.COMMANDS, command.key(), command.value(), command.headers());

@@ -34,12 +34,28 @@ public final class EmbeddedS3 implements AutoCloseable {
         return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), port, accessKey, secretKey);
     }
 
+    /** In memory, on a free port, over TLS only (HTTPS with the key store's certificate; PKCS#12). */
+    public static EmbeddedS3 startInMemoryOverTls(String accessKey, String secretKey, Path keyStore, String password)
+            throws Exception {
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(new TransientNio2BlobStore())
+                .secureEndpoint(URI.create("https://127.0.0.1:0"))
+                .keyStore(keyStore.toAbsolutePath().toString(), password)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .build();
+        return started(proxy, accessKey, secretKey);
+    }
+
     private static EmbeddedS3 start(BlobStore store, int port, String accessKey, String secretKey) throws Exception {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
+        return started(proxy, accessKey, secretKey);
+    }
+
+    private static EmbeddedS3 started(S3Proxy proxy, String accessKey, String secretKey) throws Exception {
         proxy.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!"STARTED".equals(proxy.getState())) {
@@ -52,11 +68,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
+        return proxy.getSecureEndpoint() != null
+                ? "https://127.0.0.1:" + proxy.getSecurePort()
+                : "http://127.0.0.1:" + proxy.getPort();
     }
 
     public int port() {
-        return proxy.getPort();
+        return proxy.getSecureEndpoint() != null ? proxy.getSecurePort() : proxy.getPort();
     }
 
     public String accessKey() {

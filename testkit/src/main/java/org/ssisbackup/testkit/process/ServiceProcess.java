@@ -26,6 +26,11 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Null: plain HTTP; else the service answers over TLS, and its health is read trusting this context. */
+    private final javax.net.ssl.SSLContext tls;
+
+    private final HttpClient http;
+
     private final String name;
     private final Path jar;
     private final Map<String, String> settings;
@@ -35,7 +40,20 @@ public final class ServiceProcess implements AutoCloseable {
     private Process process;
 
     private ServiceProcess(
-            String name, Path jar, Map<String, String> settings, List<String> jvmOptions, Path logDir, int port) {
+            String name,
+            Path jar,
+            Map<String, String> settings,
+            List<String> jvmOptions,
+            Path logDir,
+            int port,
+            javax.net.ssl.SSLContext tls) {
+        this.tls = tls;
+        this.http = tls == null
+                ? HTTP
+                : HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .sslContext(tls)
+                        .build();
         this.name = name;
         this.jar = jar;
         this.settings = settings;
@@ -68,6 +86,21 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(
             String module, String name, Map<String, String> settings, Path logDir, List<String> jvmOptions)
             throws IOException {
+        return start(module, name, settings, logDir, jvmOptions, null);
+    }
+
+    /**
+     * The same for a service whose settings turn on TLS for its API ({@code server.ssl.*}): its URL is {@code https}
+     * and its health is read trusting {@code tls}.
+     */
+    public static ServiceProcess start(
+            String module,
+            String name,
+            Map<String, String> settings,
+            Path logDir,
+            List<String> jvmOptions,
+            javax.net.ssl.SSLContext tls)
+            throws IOException {
         String jar = System.getProperty("ssisbackup.jar." + module);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("no jar of " + module + " (system property ssisbackup.jar." + module + " = "
@@ -77,7 +110,7 @@ public final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         all.put("server.port", String.valueOf(port));
         all.putIfAbsent("server.address", "127.0.0.1");
-        ServiceProcess p = new ServiceProcess(name, Path.of(jar), all, jvmOptions, logDir, port);
+        ServiceProcess p = new ServiceProcess(name, Path.of(jar), all, jvmOptions, logDir, port, tls);
         p.launch();
         return p;
     }
@@ -87,7 +120,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     public Path log() {
@@ -127,7 +160,7 @@ public final class ServiceProcess implements AutoCloseable {
                         name + " exited with " + process.exitValue() + " while starting:\n" + tail(60));
             }
             try {
-                HttpResponse<String> r = HTTP.send(
+                HttpResponse<String> r = http.send(
                         HttpRequest.newBuilder(URI.create(url() + "/actuator/health"))
                                 .timeout(Duration.ofSeconds(2))
                                 .build(),
