@@ -57,7 +57,7 @@ class FaultInjectionIT {
     @BeforeAll
     static void start() throws Exception {
         GeneratedHost host = GeneratedHost.generate(Files.createTempDirectory("fault-host"), 150, 48, 12);
-        stack = new SystemStack(Map.of(), host.root, null, null, true);
+        stack = new SystemStack(Map.of(), host.root, null, null, SystemStack.Infrastructure.FAULTS);
     }
 
     @AfterAll

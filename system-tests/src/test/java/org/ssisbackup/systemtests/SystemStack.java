@@ -41,12 +41,35 @@ final class SystemStack implements AutoCloseable {
     final EmbeddedS3 s3;
     /** The services' way to the bucket when a test can cut it; null when they reach s3proxy directly. */
     final org.ssisbackup.testkit.infra.FaultyLink s3Link;
+    /** The test CA and every party's certificate when the stack is {@link Infrastructure#SECURED}; else null. */
+    final org.ssisbackup.testkit.infra.TestCertificates certificates;
+
+    /** What the services run on. */
+    enum Infrastructure {
+        /** The broker in this JVM, the services straight to s3proxy: the quickest. */
+        EMBEDDED,
+        /** The broker as a process that can be paused, the bucket behind a link that can be cut. */
+        FAULTS,
+        /**
+         * As docker-compose runs it: the broker takes mutual TLS only and checks ACLs (each service and agent its own
+         * certificate and rights), the bucket and every service's API answer over TLS only, trusting one private CA.
+         */
+        SECURED
+    }
+
+    /** The principals (certificate CNs) of the four services. */
+    static final String ORCHESTRATOR_PRINCIPAL = "backup-orchestrator";
+
+    static final String CATALOG_PRINCIPAL = "catalog-service";
+    static final String FS_AGENT_PRINCIPAL = "fs-agent." + HOST;
+    static final String MSDB_AGENT_PRINCIPAL = "msdb-agent." + HOST;
 
     final EmbeddedPostgresServer postgres;
     final MsdbStandIn msdb;
     final Path hostRoot;
     final Path keyFiles;
     private final List<String> jvmOptions;
+    private final boolean quickSelfTest;
     final Path logs;
     final ServiceProcess orchestratorProcess;
     final ServiceProcess catalogProcess;
@@ -69,28 +92,51 @@ final class SystemStack implements AutoCloseable {
      *                   small ones (see {@link ServiceProcess})
      */
     SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions) throws Exception {
-        this(extra, host, s3Dir, jvmOptions, false);
+        this(extra, host, s3Dir, jvmOptions, Infrastructure.EMBEDDED);
     }
 
-    /**
-     * @param faults whether tests inject faults into the infrastructure: the broker then runs as a process that can be
-     *               paused, and the services reach the bucket through a link that can be cut
-     */
-    SystemStack(Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions, boolean faults)
+    /** @param infrastructure what the services run on */
+    SystemStack(
+            Map<String, String> extra, Path host, Path s3Dir, List<String> jvmOptions, Infrastructure infrastructure)
             throws Exception {
-        if (faults) {
+        boolean faults = infrastructure == Infrastructure.FAULTS;
+        boolean secured = infrastructure == Infrastructure.SECURED;
+        certificates = secured
+                ? org.ssisbackup.testkit.infra.TestCertificates.create(
+                        Files.createTempDirectory("certificates"),
+                        List.of(
+                                "kafka",
+                                "s3",
+                                ORCHESTRATOR_PRINCIPAL,
+                                CATALOG_PRINCIPAL,
+                                FS_AGENT_PRINCIPAL,
+                                MSDB_AGENT_PRINCIPAL,
+                                "intruder"))
+                : null;
+        if (faults || secured) {
             kafka = null;
-            kafkaProcess = org.ssisbackup.testkit.process.KafkaBrokerProcess.start(Files.createTempDirectory("kafka"));
+            kafkaProcess = org.ssisbackup.testkit.process.KafkaBrokerProcess.start(
+                    Files.createTempDirectory("kafka"), certificates);
+            if (secured) {
+                KafkaAcls.grant(kafkaProcess.internalBrokers(), HOST);
+            }
         } else {
             kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.COMMANDS, Topics.EVENTS, Topics.CATALOG_EVENTS);
             kafka.afterPropertiesSet();
             kafkaProcess = null;
         }
-        s3 = s3Dir == null
-                ? EmbeddedS3.startInMemory("system-access", "system-secret-key")
-                : EmbeddedS3.startOnDisk(s3Dir, 0, "system-access", "system-secret-key");
+        s3 = secured
+                ? EmbeddedS3.startInMemoryOverTls(
+                        "system-access",
+                        "system-secret-key",
+                        certificates.keyStore("s3"),
+                        org.ssisbackup.testkit.infra.TestCertificates.PASSWORD)
+                : s3Dir == null
+                        ? EmbeddedS3.startInMemory("system-access", "system-secret-key")
+                        : EmbeddedS3.startOnDisk(s3Dir, 0, "system-access", "system-secret-key");
         s3Link = faults ? new org.ssisbackup.testkit.infra.FaultyLink(s3.port()) : null;
-        this.jvmOptions = jvmOptions;
+        this.jvmOptions = secured ? trusting(jvmOptions) : jvmOptions;
+        this.quickSelfTest = jvmOptions == null;
         postgres = EmbeddedPostgresServer.start();
         MsdbModel model = new MsdbModel();
         DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
@@ -102,7 +148,7 @@ final class SystemStack implements AutoCloseable {
                 .resolve(Long.toString(System.currentTimeMillis())));
 
         Map<String, String> common = new HashMap<>();
-        common.put("spring.cloud.stream.kafka.binder.brokers", brokers());
+        common.put("spring.cloud.stream.kafka.binder.brokers", kafka != null ? brokers() : kafkaProcess.brokers());
         common.putAll(extra);
         Map<String, String> s3Props = Map.of(
                 "endpoint",
@@ -157,6 +203,12 @@ final class SystemStack implements AutoCloseable {
         repositoryKeys(md, kek);
         selfTest(md);
 
+        if (secured) {
+            secure(cat, CATALOG_PRINCIPAL);
+            secure(orch, ORCHESTRATOR_PRINCIPAL);
+            secure(fs, FS_AGENT_PRINCIPAL);
+            secure(md, MSDB_AGENT_PRINCIPAL);
+        }
         // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
         catalogProcess = start("catalog-service", cat).call();
         catalog = catalogProcess.url();
@@ -187,12 +239,46 @@ final class SystemStack implements AutoCloseable {
                         logs,
                         jvmOptions.stream()
                                 .map(o -> o.replace("{service}", module))
-                                .toList());
+                                .toList(),
+                        certificates == null ? null : certificates.context(null));
+    }
+
+    /** The JVM options with the test CA as the trust store: the bucket and the catalog's API are HTTPS. */
+    private List<String> trusting(List<String> options) {
+        List<String> all = new ArrayList<>(options == null ? ServiceProcess.TEST_JVM_OPTIONS : options);
+        all.add("-Djavax.net.ssl.trustStore=" + certificates.trustStore());
+        all.add("-Djavax.net.ssl.trustStorePassword=" + org.ssisbackup.testkit.infra.TestCertificates.PASSWORD);
+        all.add("-Djavax.net.ssl.trustStoreType=PKCS12");
+        return all;
+    }
+
+    /**
+     * A service's settings as docker-compose gives them: Kafka over mutual TLS with its own certificate (its principal
+     * in the broker's ACLs), its API over TLS with the same certificate.
+     */
+    private void secure(Map<String, String> settings, String principal) {
+        String password = org.ssisbackup.testkit.infra.TestCertificates.PASSWORD;
+        String keyStore = certificates.keyStore(principal).toString();
+        String kafkaClient = "spring.cloud.stream.kafka.binder.configuration.";
+        settings.put(kafkaClient + "security.protocol", "SSL");
+        settings.put(kafkaClient + "ssl.keystore.type", "PKCS12");
+        settings.put(kafkaClient + "ssl.keystore.location", keyStore);
+        settings.put(kafkaClient + "ssl.keystore.password", password);
+        settings.put(kafkaClient + "ssl.key.password", password);
+        settings.put(kafkaClient + "ssl.truststore.type", "PKCS12");
+        settings.put(
+                kafkaClient + "ssl.truststore.location",
+                certificates.trustStore().toString());
+        settings.put(kafkaClient + "ssl.truststore.password", password);
+        settings.put("server.ssl.enabled", "true");
+        settings.put("server.ssl.key-store", keyStore);
+        settings.put("server.ssl.key-store-type", "PKCS12");
+        settings.put("server.ssl.key-store-password", password);
     }
 
     /** Tests run the agents' self-test once (C1 only: warming the JIT up buys them nothing); a benchmark in full. */
     private void selfTest(Map<String, String> agent) {
-        if (jvmOptions == null) {
+        if (quickSelfTest) {
             agent.put("ssisbackup.agent.repository.self-test-rounds", "1");
         }
     }
@@ -212,9 +298,10 @@ final class SystemStack implements AutoCloseable {
         }
     }
 
-    /** Where the broker listens. */
+    /** Where the test's own Kafka clients connect. */
     String brokers() {
-        return kafka != null ? kafka.getBrokersAsString() : kafkaProcess.brokers();
+        // A secured broker's plaintext listener: the test's probes act as a super user there.
+        return kafka != null ? kafka.getBrokersAsString() : kafkaProcess.internalBrokers();
     }
 
     /** The four services' base URLs, orchestrator first. */

@@ -17,7 +17,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
 
-    private EmbeddedS3(S3Proxy proxy, String accessKey, String secretKey) {
+    private final boolean secure;
+
+    private EmbeddedS3(S3Proxy proxy, String accessKey, String secretKey, boolean secure) {
+        this.secure = secure;
         this.proxy = proxy;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -43,7 +46,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .keyStore(keyStore.toAbsolutePath().toString(), password)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
-        return started(proxy, accessKey, secretKey);
+        return started(proxy, accessKey, secretKey, true);
     }
 
     private static EmbeddedS3 start(BlobStore store, int port, String accessKey, String secretKey) throws Exception {
@@ -52,10 +55,11 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
-        return started(proxy, accessKey, secretKey);
+        return started(proxy, accessKey, secretKey, false);
     }
 
-    private static EmbeddedS3 started(S3Proxy proxy, String accessKey, String secretKey) throws Exception {
+    private static EmbeddedS3 started(S3Proxy proxy, String accessKey, String secretKey, boolean secure)
+            throws Exception {
         proxy.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!"STARTED".equals(proxy.getState())) {
@@ -64,17 +68,15 @@ public final class EmbeddedS3 implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-        return new EmbeddedS3(proxy, accessKey, secretKey);
+        return new EmbeddedS3(proxy, accessKey, secretKey, secure);
     }
 
     public String endpoint() {
-        return proxy.getSecureEndpoint() != null
-                ? "https://127.0.0.1:" + proxy.getSecurePort()
-                : "http://127.0.0.1:" + proxy.getPort();
+        return secure ? "https://127.0.0.1:" + proxy.getSecurePort() : "http://127.0.0.1:" + proxy.getPort();
     }
 
     public int port() {
-        return proxy.getSecureEndpoint() != null ? proxy.getSecurePort() : proxy.getPort();
+        return secure ? proxy.getSecurePort() : proxy.getPort();
     }
 
     public String accessKey() {

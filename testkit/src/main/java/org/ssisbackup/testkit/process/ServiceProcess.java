@@ -68,19 +68,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String module, String name, Map<String, String> settings, Path logDir)
             throws IOException {
-        // Small and quick to start: four services and the infrastructure share a CI machine.
-        return start(
-                module,
-                name,
-                settings,
-                logDir,
-                List.of(
-                        "-Xmx384m",
-                        "-XX:+ExitOnOutOfMemoryError",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Xss512k"));
+        return start(module, name, settings, logDir, TEST_JVM_OPTIONS);
     }
+
+    /** Small and quick to start: four services and the infrastructure share a CI machine. */
+    public static final List<String> TEST_JVM_OPTIONS = List.of(
+            "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
     /** The same with the JVM options an operator would give (a benchmark measures the product as it runs). */
     public static ServiceProcess start(
