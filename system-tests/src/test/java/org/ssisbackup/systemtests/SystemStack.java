@@ -204,10 +204,10 @@ final class SystemStack implements AutoCloseable {
         selfTest(md);
 
         if (secured) {
-            secure(cat, CATALOG_PRINCIPAL);
-            secure(orch, ORCHESTRATOR_PRINCIPAL);
-            secure(fs, FS_AGENT_PRINCIPAL);
-            secure(md, MSDB_AGENT_PRINCIPAL);
+            secure("catalog-service", CATALOG_PRINCIPAL);
+            secure("backup-orchestrator", ORCHESTRATOR_PRINCIPAL);
+            secure("fs-agent", FS_AGENT_PRINCIPAL);
+            secure("msdb-agent", MSDB_AGENT_PRINCIPAL);
         }
         // The catalog first (the orchestrator asks it about restore points), then the other three side by side.
         catalogProcess = start("catalog-service", cat).call();
@@ -240,7 +240,8 @@ final class SystemStack implements AutoCloseable {
                         jvmOptions.stream()
                                 .map(o -> o.replace("{service}", module))
                                 .toList(),
-                        certificates == null ? null : certificates.context(null));
+                        certificates == null ? null : certificates.context(null),
+                        environments.getOrDefault(module, Map.of()));
     }
 
     /** The JVM options with the test CA as the trust store: the bucket and the catalog's API are HTTPS. */
@@ -256,25 +257,31 @@ final class SystemStack implements AutoCloseable {
      * A service's settings as docker-compose gives them: Kafka over mutual TLS with its own certificate (its principal
      * in the broker's ACLs), its API over TLS with the same certificate.
      */
-    private void secure(Map<String, String> settings, String principal) {
+    private void secure(String module, String principal) {
         String password = org.ssisbackup.testkit.infra.TestCertificates.PASSWORD;
         String keyStore = certificates.keyStore(principal).toString();
-        String kafkaClient = "spring.cloud.stream.kafka.binder.configuration.";
-        settings.put(kafkaClient + "security.protocol", "SSL");
-        settings.put(kafkaClient + "ssl.keystore.type", "PKCS12");
-        settings.put(kafkaClient + "ssl.keystore.location", keyStore);
-        settings.put(kafkaClient + "ssl.keystore.password", password);
-        settings.put(kafkaClient + "ssl.key.password", password);
-        settings.put(kafkaClient + "ssl.truststore.type", "PKCS12");
-        settings.put(
-                kafkaClient + "ssl.truststore.location",
+        // Environment variables, exactly as docker-compose.yml gives them (and as docs/security.md lists them).
+        String kafkaClient = "SPRING_CLOUD_STREAM_KAFKA_BINDER_CONFIGURATION_";
+        Map<String, String> env = new HashMap<>();
+        env.put(kafkaClient + "SECURITY_PROTOCOL", "SSL");
+        env.put(kafkaClient + "SSL_KEYSTORE_TYPE", "PKCS12");
+        env.put(kafkaClient + "SSL_KEYSTORE_LOCATION", keyStore);
+        env.put(kafkaClient + "SSL_KEYSTORE_PASSWORD", password);
+        env.put(kafkaClient + "SSL_KEY_PASSWORD", password);
+        env.put(kafkaClient + "SSL_TRUSTSTORE_TYPE", "PKCS12");
+        env.put(
+                kafkaClient + "SSL_TRUSTSTORE_LOCATION",
                 certificates.trustStore().toString());
-        settings.put(kafkaClient + "ssl.truststore.password", password);
-        settings.put("server.ssl.enabled", "true");
-        settings.put("server.ssl.key-store", keyStore);
-        settings.put("server.ssl.key-store-type", "PKCS12");
-        settings.put("server.ssl.key-store-password", password);
+        env.put(kafkaClient + "SSL_TRUSTSTORE_PASSWORD", password);
+        env.put("SERVER_SSL_ENABLED", "true");
+        env.put("SERVER_SSL_KEY_STORE", keyStore);
+        env.put("SERVER_SSL_KEY_STORE_TYPE", "PKCS12");
+        env.put("SERVER_SSL_KEY_STORE_PASSWORD", password);
+        environments.put(module, env);
     }
+
+    /** Per module, the environment variables of its process. */
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
 
     /** Tests run the agents' self-test once (C1 only: warming the JIT up buys them nothing); a benchmark in full. */
     private void selfTest(Map<String, String> agent) {

@@ -31,6 +31,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final HttpClient http;
 
+    /** Environment variables of the process besides this JVM's (settings an operator gives that way). */
+    private final Map<String, String> environment;
+
     private final String name;
     private final Path jar;
     private final Map<String, String> settings;
@@ -46,8 +49,10 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> jvmOptions,
             Path logDir,
             int port,
-            javax.net.ssl.SSLContext tls) {
+            javax.net.ssl.SSLContext tls,
+            Map<String, String> environment) {
         this.tls = tls;
+        this.environment = Map.copyOf(environment);
         this.http = tls == null
                 ? HTTP
                 : HttpClient.newBuilder()
@@ -94,6 +99,19 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> jvmOptions,
             javax.net.ssl.SSLContext tls)
             throws IOException {
+        return start(module, name, settings, logDir, jvmOptions, tls, Map.of());
+    }
+
+    /** The same with environment variables for the process (as docker-compose gives settings). */
+    public static ServiceProcess start(
+            String module,
+            String name,
+            Map<String, String> settings,
+            Path logDir,
+            List<String> jvmOptions,
+            javax.net.ssl.SSLContext tls,
+            Map<String, String> environment)
+            throws IOException {
         String jar = System.getProperty("ssisbackup.jar." + module);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("no jar of " + module + " (system property ssisbackup.jar." + module + " = "
@@ -103,7 +121,7 @@ public final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         all.put("server.port", String.valueOf(port));
         all.putIfAbsent("server.address", "127.0.0.1");
-        ServiceProcess p = new ServiceProcess(name, Path.of(jar), all, jvmOptions, logDir, port, tls);
+        ServiceProcess p = new ServiceProcess(name, Path.of(jar), all, jvmOptions, logDir, port, tls, environment);
         p.launch();
         return p;
     }
@@ -137,8 +155,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         // Settings as command-line arguments: they outrank the service's own yml, as an operator's flags would.
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         awaitHealthy(Duration.ofMinutes(2));
