@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param signingKeyFile the file holding the Ed25519 key commands are signed with (base64 PKCS#8)
  * @param signingKey     or that key itself (from an environment variable)
  * @param enrolment      how a new agent's key becomes trusted: {@code first-use} (the default) or {@code approve}
+ * @param unreachableGrace how long after its missed beats an agent's open parts wait before they end FAILED ("agent
+ *                       unreachable"; default 10 min)
  */
 @ConfigurationProperties("ssisbackup.orchestrator")
 public record OrchestratorProperties(
@@ -30,7 +32,8 @@ public record OrchestratorProperties(
         Integer maxHostsPerJob,
         java.nio.file.Path signingKeyFile,
         String signingKey,
-        Enrolment enrolment) {
+        Enrolment enrolment,
+        Duration unreachableGrace) {
 
     /** How a new agent's first key becomes trusted (ADR 0007). */
     public enum Enrolment {
@@ -42,6 +45,7 @@ public record OrchestratorProperties(
 
     public OrchestratorProperties {
         enrolment = enrolment == null ? Enrolment.FIRST_USE : enrolment;
+        unreachableGrace = unreachableGrace == null ? Duration.ofMinutes(10) : unreachableGrace;
         maxHostsPerJob = maxHostsPerJob == null || maxHostsPerJob < 1 ? 10_000 : maxHostsPerJob;
         agentTimeouts = agentTimeouts == null ? java.util.Map.of() : java.util.Map.copyOf(agentTimeouts);
         retryDelay = retryDelay == null ? Duration.ofMinutes(5) : retryDelay;

@@ -37,7 +37,8 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
             "ssisbackup.orchestrator.agent-timeout=3s",
             "ssisbackup.orchestrator.agent-timeouts.MSDB=1h",
             "ssisbackup.orchestrator.timeout-sweep=500ms",
-            "ssisbackup.orchestrator.retry-delay=0s"
+            "ssisbackup.orchestrator.retry-delay=0s",
+            "ssisbackup.orchestrator.unreachable-grace=1s"
         })
 @EmbeddedKafka(partitions = 1)
 class BackupJobsIT {
@@ -119,6 +120,44 @@ class BackupJobsIT {
                             .single())
                     .contains("agent restarted without this job");
             assertThat(partState(held.jobId())).isIn("DISPATCHED", "RUNNING");
+        }
+    }
+
+    /**
+     * Issue 12: a host lost for good (no heartbeats at all) does not keep its jobs open until the agent timeout: once
+     * its agent has missed its beats and the grace after them, its part ends FAILED as unreachable.
+     */
+    @Test
+    void aPartOfAnAgentThatFellSilentEndsFailedAsUnreachable() throws Exception {
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.COMMANDS)) {
+            Duration interval = Duration.ofMillis(200);
+            java.util.UUID run = java.util.UUID.randomUUID();
+            BackupJobs.NewJob job = jobs.start(List.of("gone-h1"), Set.of(BackupScope.MSDB), "test", null);
+            // The agent is heard (holding the job), then never again.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                probe.sendAsAgent(
+                        Topics.HEARTBEATS,
+                        "gone-h1",
+                        MessageCodec.encode(new org.ssisbackup.contracts.AgentHeartbeat(
+                                org.ssisbackup.contracts.MessageMeta.create(run, "gone-h1"),
+                                AgentKind.MSDB,
+                                "test",
+                                Set.of("MSDB"),
+                                interval,
+                                null,
+                                null,
+                                Set.of(job.jobId()))));
+                return jdbc.sql("SELECT count(*) FROM host_agent WHERE host_id = 'gone-h1'")
+                                .query(Long.class)
+                                .single()
+                        == 1;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(partState(job.jobId())));
+            assertThat(jdbc.sql("SELECT errors::text FROM job_agent WHERE job_id = ?")
+                            .param(job.jobId())
+                            .query(String.class)
+                            .single())
+                    .contains("agent unreachable");
         }
     }
 

@@ -96,6 +96,19 @@ class SecureTransportIT {
         try (var files = Files.walk(target)) {
             assertThat(files.filter(Files::isRegularFile).count()).isPositive();
         }
+
+        // No secret in any service's log: store passwords, the bucket's secret key, the msdb password, the repository
+        // key, and the passwords inside the configuration files just backed up and restored.
+        for (var process : stack.processes()) {
+            String log = Files.readString(process.log());
+            assertThat(log)
+                    .as(process.name() + "'s log")
+                    .doesNotContain(TestCertificates.PASSWORD)
+                    .doesNotContain(stack.s3.secretKey())
+                    .doesNotContain(SystemStack.MSDB_PASSWORD)
+                    .doesNotContain(org.ssisbackup.testkit.infra.TestKeys.KEK)
+                    .doesNotContain("Sample-Only-Not-A-Secret");
+        }
     }
 
     @Test

@@ -240,6 +240,27 @@ public class BackupJobRepository {
     }
 
     /**
+     * Open parts of agents that were heard before and have now been silent for their {@code missedBeats} heartbeat
+     * intervals plus {@code grace}: FAILED with {@code errors}. Returns the jobs whose part ended.
+     */
+    List<UUID> failPartsOfSilentAgents(int missedBeats, java.time.Duration grace, List<AgentError> errors) {
+        return jdbc
+                .sql("""
+                        UPDATE job_agent j SET state = 'FAILED', updated_at = now(), errors = CAST(? AS jsonb)
+                        FROM host_agent a
+                        WHERE a.host_id = j.host_id AND a.agent = j.agent AND j.state IN ('DISPATCHED','RUNNING')
+                          AND a.last_seen < now() - make_interval(secs => (a.interval_ms * ? + ?) / 1000.0)
+                          AND j.updated_at < now() - make_interval(secs => ? / 1000.0)
+                        RETURNING j.job_id""")
+                .params(MessageCodec.encodeToString(errors), missedBeats, grace.toMillis(), grace.toMillis())
+                .query(UUID.class)
+                .list()
+                .stream()
+                .distinct()
+                .toList();
+    }
+
+    /**
      * An agent's heartbeat listed the jobs it holds: its open parts in that list are fine; one left out is marked
      * missing (only once it was sent more than {@code grace} ago: the command may still be on its way), and one
      * still missing {@code grace} after that ends FAILED with {@code errors}. Returns the jobs whose part ended.

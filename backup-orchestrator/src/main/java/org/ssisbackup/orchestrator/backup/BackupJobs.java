@@ -224,6 +224,25 @@ public class BackupJobs {
         dispatchQueued();
     }
 
+    /**
+     * Parts of agents gone silent (a host lost for good, powered off, cut off) end FAILED once the agent has missed its
+     * heartbeats for {@code unreachable-grace} more, not at the agent timeout (hours).
+     */
+    @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
+    public void failPartsOfUnreachableAgents() {
+        repository
+                .failPartsOfSilentAgents(
+                        properties.missedBeats(),
+                        properties.unreachableGrace(),
+                        List.of(new AgentError(
+                                "(job)",
+                                "agent unreachable: no heartbeat for " + properties.missedBeats()
+                                        + " intervals and " + properties.unreachableGrace()
+                                        + " more; its host may be down")))
+                .forEach(this::refreshJobState);
+        dispatchQueued();
+    }
+
     /** Agents past their deadline are TIMED_OUT: a host that never answers does not keep a job open forever. */
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
     public void timeOutOverdueAgents() {

@@ -92,6 +92,25 @@ public class RestoreJobRepository {
         return failed.stream().distinct().toList();
     }
 
+    /** As for backups: open parts of a target host's agent silent for its missed beats plus {@code grace} end FAILED. */
+    List<UUID> failPartsOfSilentAgents(AgentKind agent, int missedBeats, java.time.Duration grace, String result) {
+        return jdbc
+                .sql("""
+                        UPDATE restore_agent ra SET state = 'FAILED', updated_at = now(), result = CAST(? AS jsonb)
+                        FROM restore_job rj, host_agent a
+                        WHERE rj.id = ra.job_id AND a.host_id = rj.target_host AND a.agent = ra.agent
+                          AND ra.state IN ('DISPATCHED','RUNNING') AND ra.agent = ?
+                          AND a.last_seen < now() - make_interval(secs => (a.interval_ms * ? + ?) / 1000.0)
+                          AND ra.updated_at < now() - make_interval(secs => ? / 1000.0)
+                        RETURNING ra.job_id""")
+                .params(result, agent.name(), missedBeats, grace.toMillis(), grace.toMillis())
+                .query(UUID.class)
+                .list()
+                .stream()
+                .distinct()
+                .toList();
+    }
+
     /** Every open part past its deadline becomes TIMED_OUT; returns the restores touched. */
     List<UUID> timeOutOverdueParts() {
         return jdbc

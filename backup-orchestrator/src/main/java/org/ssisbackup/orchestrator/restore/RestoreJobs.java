@@ -126,6 +126,33 @@ public class RestoreJobs {
                 .forEach(this::refresh);
     }
 
+    /** As for backups: a restore on a host whose agent went silent ends FAILED, not at the agent timeout. */
+    @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
+    public void failPartsOfUnreachableAgents() {
+        for (AgentKind agent : AgentKind.values()) {
+            failPartsOfUnreachable(agent);
+        }
+    }
+
+    private void failPartsOfUnreachable(AgentKind agent) {
+        String result = org.ssisbackup.contracts.MessageCodec.encodeToString(new RestoreFinished(
+                MessageMeta.create(java.util.UUID.randomUUID(), "orchestrator"),
+                agent,
+                null,
+                Outcome.FAILED,
+                false,
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(new AgentError(
+                        "(restore)",
+                        "agent unreachable: no heartbeat for " + properties.missedBeats() + " intervals and "
+                                + properties.unreachableGrace() + " more; its host may be down"))));
+        repository
+                .failPartsOfSilentAgents(agent, properties.missedBeats(), properties.unreachableGrace(), result)
+                .forEach(this::refresh);
+    }
+
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")
     public void timeOutOverdueAgents() {
         repository.timeOutOverdueParts().forEach(this::refresh);
