@@ -244,7 +244,8 @@ class MonitoringIT {
                         "SsisBackupFailureStreak",
                         "SsisVerificationFailures",
                         "SsisAgentSilent",
-                        "SsisDeadLetters");
+                        "SsisDeadLetters",
+                        "SsisAgentKeyUnknown");
         List<String> problems = new ArrayList<>();
         queries.forEach((where, expr) -> {
             Set<String> names = metricsIn(expr);
