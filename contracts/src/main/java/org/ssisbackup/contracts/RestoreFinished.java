@@ -16,8 +16,23 @@ public record RestoreFinished(
         List<String> written,
         List<AgentError> skipped,
         List<AgentError> refused,
-        List<AgentError> failed)
+        List<AgentError> failed,
+        @OptionalField DrillReport drill)
         implements AgentEvent {
+
+    /** The end of a restore (not a drill). */
+    public RestoreFinished(
+            MessageMeta meta,
+            AgentKind agent,
+            UUID restorePointId,
+            Outcome outcome,
+            boolean dryRun,
+            List<String> written,
+            List<AgentError> skipped,
+            List<AgentError> refused,
+            List<AgentError> failed) {
+        this(meta, agent, restorePointId, outcome, dryRun, written, skipped, refused, failed, null);
+    }
 
     public RestoreFinished {
         written = List.copyOf(written);

@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * @param dryRun       report what would be written, write nothing
  * @param targetFolder an msdb folder (such as {@code \Restored}) under which msdb folders and packages land
  * @param restoreRoles set msdb packages' read and write roles as they were
+ * @param drill        a restore drill (issue 17): the agent restores into a scratch place of its own choosing (a
+ *                     temporary folder, an msdb folder {@code \__drill\<point>}), checks what it restored there and
+ *                     removes it; never production paths or folders. {@code targetPath} and {@code targetFolder} must
+ *                     then be absent
  */
 public record RestoreOptions(
         @OptionalField Set<BackupScope> scope,
@@ -23,7 +27,25 @@ public record RestoreOptions(
         @OptionalField OverwritePolicy overwrite,
         @OptionalField Boolean dryRun,
         @OptionalField String targetFolder,
-        @OptionalField Boolean restoreRoles) {
+        @OptionalField Boolean restoreRoles,
+        @OptionalField Boolean drill) {
+
+    /** Options of a restore (not a drill). */
+    public RestoreOptions(
+            Set<BackupScope> scope,
+            List<String> include,
+            String targetPath,
+            OverwritePolicy overwrite,
+            Boolean dryRun,
+            String targetFolder,
+            Boolean restoreRoles) {
+        this(scope, include, targetPath, overwrite, dryRun, targetFolder, restoreRoles, null);
+    }
+
+    /** A drill of the whole point (or of these scopes). */
+    public static RestoreOptions drillOf(Set<BackupScope> scope) {
+        return new RestoreOptions(scope, null, null, OverwritePolicy.ALWAYS, false, null, null, true);
+    }
 
     /** At most this many include globs. */
     public static final int MAX_INCLUDES = 1_000;
@@ -38,6 +60,7 @@ public record RestoreOptions(
         overwrite = overwrite == null ? OverwritePolicy.NEVER : overwrite;
         dryRun = Boolean.TRUE.equals(dryRun);
         restoreRoles = Boolean.TRUE.equals(restoreRoles);
+        drill = Boolean.TRUE.equals(drill);
         if (include.size() > MAX_INCLUDES) {
             throw new IllegalArgumentException("at most " + MAX_INCLUDES + " include globs, not " + include.size());
         }
@@ -86,5 +109,15 @@ public record RestoreOptions(
 
     public boolean restoresRoles() {
         return restoreRoles;
+    }
+
+    public boolean isDrill() {
+        return drill;
+    }
+
+    /** A drill's options as the agent runs them: into its scratch places, overwriting what a drill left there. */
+    public RestoreOptions scratch(String scratchPath, String scratchFolder) {
+        return new RestoreOptions(
+                scope, include, scratchPath, OverwritePolicy.ALWAYS, false, scratchFolder, restoreRoles, true);
     }
 }

@@ -245,7 +245,8 @@ class MonitoringIT {
                         "SsisVerificationFailures",
                         "SsisAgentSilent",
                         "SsisDeadLetters",
-                        "SsisAgentKeyUnknown");
+                        "SsisAgentKeyUnknown",
+                        "SsisHostNotProven");
         List<String> problems = new ArrayList<>();
         queries.forEach((where, expr) -> {
             Set<String> names = metricsIn(expr);

@@ -395,6 +395,80 @@ class WholeFlowIT {
     }
 
     /** Starts a restore and waits for its end. */
+    /**
+     * Issue 17: a drill of the host restores its newest COMPLETE point into scratch places (a temporary folder of the
+     * fs-agent, the msdb folder \__drill\<point>), checks it there and removes it: SUCCEEDED per agent with what was
+     * checked, the point shows "proven" in the catalog, the host's proven age becomes finite, and neither the host's
+     * files nor msdb keep anything of the drill.
+     */
+    @Test
+    void aDrillProvesTheHostsNewestPointAndLeavesNothingBehind() throws Exception {
+        HttpResponse<String> backup = post(
+                orchestrator + "/api/v1/backups", "{\"hosts\":[\"" + HOST + "\"],\"scope\":[\"FILESYSTEM\",\"MSDB\"]}");
+        assertThat(backup.statusCode()).as(backup.body()).isEqualTo(202);
+        String jobId = JSON.readTree(backup.body()).get("jobId").asString();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(orchestrator + "/api/v1/backups/" + jobId)
+                        .get("finishedAt")
+                        .isNull());
+        String point = get(orchestrator + "/api/v1/backups/" + jobId)
+                .get("agents")
+                .get(0)
+                .get("restorePointId")
+                .asString();
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .until(() -> "COMPLETE"
+                        .equals(get(catalog + "/api/v1/restore-points/" + point)
+                                .get("status")
+                                .asString()));
+        int folders = msdb.model().folderCount();
+        int packages = msdb.model().packageCount();
+        long files;
+        try (var all = java.nio.file.Files.walk(hostRoot)) {
+            files = all.count();
+        }
+
+        HttpResponse<String> started = post(orchestrator + "/api/v1/drills", "{\"restorePointId\":\"" + point + "\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String drillId = JSON.readTree(started.body()).get("drillId").asString();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(orchestrator + "/api/v1/drills/" + drillId)
+                        .get("finishedAt")
+                        .isNull());
+        JsonNode drill = get(orchestrator + "/api/v1/drills/" + drillId);
+        assertThat(drill.get("state").asString()).as(drill.toString()).isEqualTo("SUCCEEDED");
+        for (JsonNode agent : drill.get("hosts").get(0).get("agents")) {
+            assertThat(agent.get("itemsChecked").asLong()).as(agent.toString()).isPositive();
+            assertThat(agent.get("cleanedUp").asBoolean()).isTrue();
+            assertThat(agent.get("problems")).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get(catalog + "/api/v1/restore-points/" + point).hasNonNull("proven"));
+        assertThat(get(catalog + "/api/v1/restore-points/" + point)
+                        .get("proven")
+                        .get("drillId")
+                        .asString())
+                .isEqualTo(drillId);
+        assertThat(msdb.model().folderCount())
+                .as("the drill's msdb folders removed")
+                .isEqualTo(folders);
+        assertThat(msdb.model().packageCount()).isEqualTo(packages);
+        try (var all = java.nio.file.Files.walk(hostRoot)) {
+            assertThat(all.count()).as("the host's files untouched").isEqualTo(files);
+        }
+
+        // By host: the newest COMPLETE point; unknown hosts and empty requests are refused.
+        HttpResponse<String> byHost = post(orchestrator + "/api/v1/drills", "{\"hosts\":[\"" + HOST + "\"]}");
+        assertThat(byHost.statusCode()).as(byHost.body()).isEqualTo(202);
+        assertThat(post(orchestrator + "/api/v1/drills", "{\"hosts\":[\"no-such-host\"]}")
+                        .statusCode())
+                .isEqualTo(422);
+        assertThat(post(orchestrator + "/api/v1/drills", "{}").statusCode()).isEqualTo(400);
+    }
+
     private static JsonNode restoreAndWait(String body) throws Exception {
         HttpResponse<String> r = post(orchestrator + "/api/v1/restores", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

@@ -23,4 +23,17 @@ public interface RestoreHandler {
      * done. Called once, at the agent's next start; never throws (what cannot be cleaned is logged).
      */
     default void interrupted(org.ssisbackup.contracts.RestoreCommand command) {}
+
+    /**
+     * A restore drill of these items: restore them into the scratch places the context's options name (a folder under
+     * the agent's temporary folder as {@code targetPath}, an msdb folder as {@code targetFolder}), check them there,
+     * report what was checked into {@code checks} and every problem as a failed item, then remove from the scratch
+     * places what was written (the runner deletes the scratch folder itself). A handler that cannot drill its kinds
+     * reports its items as skipped, and the drill does not prove the point.
+     */
+    default void drill(List<Artifact> items, RestoreContext context, DrillChecks checks) throws Exception {
+        for (Artifact a : items) {
+            context.skipped(a.logicalPath(), "this agent cannot drill " + a.kind() + " items yet");
+        }
+    }
 }

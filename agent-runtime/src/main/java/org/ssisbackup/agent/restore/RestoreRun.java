@@ -1,6 +1,7 @@
 package org.ssisbackup.agent.restore;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.ssisbackup.agent.capture.BackupRun;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.DrillReport;
 import org.ssisbackup.contracts.JobAccepted;
 import org.ssisbackup.contracts.Manifest;
 import org.ssisbackup.contracts.MessageMeta;
@@ -59,14 +61,36 @@ public final class RestoreRun {
         if (swept > 0) {
             log.info("removed {} folders of packs left by restores that did not end", swept);
         }
+        sweepDrills();
     }
 
     /** How a restore ended, for the agent's metrics: what it reported and the bytes it really wrote. */
     public record RestoreReport(RestoreFinished finished, long bytesWritten, Duration duration) {}
 
     /** Runs one restore to its end and reports it; never throws. */
-    public RestoreReport run(RestoreCommand command) {
+    public RestoreReport run(RestoreCommand asked) {
         Instant started = Instant.now();
+        boolean drill = asked.options().isDrill();
+        Path scratch = null;
+        RestoreCommand command = asked;
+        DrillChecks checks = new DrillChecks();
+        if (drill) {
+            try {
+                scratch = Files.createTempDirectory(TEMP, DRILL_PREFIX);
+            } catch (IOException e) {
+                RestoreFinished failed = failed(asked, "no scratch folder for the drill: " + e.getMessage());
+                report(failed);
+                return new RestoreReport(failed, 0, Duration.between(started, Instant.now()));
+            }
+            // A drill's scratch places, never production ones: a folder of its own and an msdb folder of its own.
+            command = new RestoreCommand(
+                    asked.meta(),
+                    asked.agent(),
+                    asked.sourceHostId(),
+                    asked.restorePointId(),
+                    asked.options().scratch(scratch.toString(), "\\__drill\\" + asked.restorePointId()),
+                    asked.manifestFormat());
+        }
         UUID jobId = command.meta().jobId();
         RestoreContext ctx = null;
         PackCache packs = null;
@@ -94,7 +118,11 @@ public final class RestoreRun {
                         .toList();
                 if (!items.isEmpty()) {
                     try {
-                        handler.restore(items, ctx);
+                        if (drill) {
+                            handler.drill(items, ctx, checks);
+                        } else {
+                            handler.restore(items, ctx);
+                        }
                     } catch (Exception e) {
                         // What the handler wrote before it stopped stays written and reported.
                         log.warn("{} restore {} stopped: {}", identity.kind(), jobId, e.toString());
@@ -117,6 +145,7 @@ public final class RestoreRun {
                 if (packs != null) {
                     packs.close();
                 }
+                delete(scratch);
                 return new RestoreReport(failed, 0, Duration.between(started, Instant.now()));
             }
             ctx.failed("(restore)", BackupRun.reason(e));
@@ -124,16 +153,38 @@ public final class RestoreRun {
         if (packs != null) {
             packs.close();
         }
+        DrillReport drillReport = null;
+        Outcome outcome = ctx.outcome();
+        if (drill) {
+            if (!delete(scratch)) {
+                checks.notCleaned("the scratch folder " + scratch + " could not be removed");
+            }
+            if (checks.notCleaned() != null) {
+                ctx.failed("(drill)", "not cleaned up: " + checks.notCleaned());
+                outcome = ctx.outcome();
+            }
+            // A drill that could not check every item did not prove the point.
+            if (outcome == Outcome.SUCCEEDED && !ctx.skippedItems().isEmpty()) {
+                outcome = Outcome.PARTIALLY_FAILED;
+            }
+            drillReport = new DrillReport(
+                    checks.itemsChecked(),
+                    checks.documentsParsed(),
+                    checks.referencesChecked(),
+                    checks.notCleaned() == null,
+                    scratch.toString());
+        }
         RestoreFinished finished = new RestoreFinished(
                 MessageMeta.create(jobId, identity.hostId()),
                 identity.kind(),
                 command.restorePointId(),
-                ctx.outcome(),
+                outcome,
                 ctx.dryRun(),
-                ctx.written(),
+                drill ? List.of() : ctx.written(),
                 ctx.skippedItems(),
                 ctx.refusedItems(),
-                ctx.failedItems());
+                ctx.failedItems(),
+                drillReport);
         report(finished);
         log.info(
                 "{} restore {}: {} ({} written, {} failed)",
@@ -143,6 +194,37 @@ public final class RestoreRun {
                 finished.written().size(),
                 finished.failed().size());
         return new RestoreReport(finished, ctx.bytesWritten(), Duration.between(started, Instant.now()));
+    }
+
+    private static final String DRILL_PREFIX = ".ssis-drill-";
+
+    /** Deletes a drill's scratch folder and everything in it; false when something stays. */
+    static boolean delete(Path scratch) {
+        if (scratch == null || !Files.exists(scratch)) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(scratch)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.warn("drill scratch folder {} not removed: {}", scratch, e.toString());
+        }
+        return !Files.exists(scratch);
+    }
+
+    /** Scratch folders of drills that a stop interrupted are removed at the next start. */
+    private static void sweepDrills() {
+        try (java.util.stream.Stream<Path> left = Files.list(TEMP)) {
+            left.filter(p -> p.getFileName().toString().startsWith(DRILL_PREFIX))
+                    .forEach(p -> {
+                        if (delete(p)) {
+                            log.info("removed the scratch folder {} of a drill that did not end", p);
+                        }
+                    });
+        } catch (IOException e) {
+            log.warn("cannot list {} for drills' leftovers: {}", TEMP, e.toString());
+        }
     }
 
     /**

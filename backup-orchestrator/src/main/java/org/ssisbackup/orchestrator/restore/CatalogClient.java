@@ -44,6 +44,32 @@ public class CatalogClient {
         this.http = b.build();
     }
 
+    private record PointRef(UUID id) {}
+
+    private record PointPage(List<PointRef> items) {}
+
+    /** The host's newest COMPLETE restore point, if it has one; an exception when the catalog cannot be asked. */
+    public Optional<RestorePointSummary> newestCompletePoint(String hostId) {
+        PointPage page;
+        try {
+            page = http.get()
+                    .uri("/api/v1/restore-points?host={host}&status=COMPLETE&limit=1", hostId)
+                    .retrieve()
+                    .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
+                        throw new IllegalStateException(
+                                "the catalog refused the orchestrator's key (HTTP "
+                                        + res.getStatusCode().value()
+                                        + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
+                    })
+                    .body(PointPage.class);
+        } catch (RestClientException e) {
+            throw new IllegalStateException("the catalog cannot be reached: " + e.getMessage(), e);
+        }
+        return page == null || page.items() == null || page.items().isEmpty()
+                ? Optional.empty()
+                : restorePoint(page.items().get(0).id());
+    }
+
     /** Empty when the catalog does not know the point; an exception when the catalog cannot be asked. */
     public Optional<RestorePointSummary> restorePoint(UUID id) {
         try {

@@ -92,6 +92,9 @@ class RestoreController {
             throw new IllegalArgumentException("'restorePointId' is required");
         }
         RestoreOptions options = r.options() == null ? RestoreOptions.defaults() : r.options();
+        if (options.isDrill()) {
+            throw new IllegalArgumentException("a drill is asked for with POST /api/v1/drills");
+        }
         if (r.targetHost() != null && !ObjectKeys.isValidHostId(r.targetHost())) {
             throw new IllegalArgumentException("invalid target host: " + BackupController.printable(r.targetHost()));
         }

@@ -23,6 +23,7 @@ public class CatalogMetrics {
     private final TaggedGauge pointsByHostAndStatus;
     private final TaggedGauge newestAge;
     private final TaggedGauge newestCompleteAge;
+    private final TaggedGauge provenAge;
     private final AtomicReference<double[]> bytes = new AtomicReference<>(new double[] {0, 0});
 
     CatalogMetrics(CatalogQueries queries, MeterRegistry registry) {
@@ -39,6 +40,11 @@ public class CatalogMetrics {
                 "ssis.catalog.newest.complete.restore.point.age",
                 "seconds",
                 "age of each host's newest COMPLETE restore point (+Inf: none)");
+        this.provenAge = new TaggedGauge(
+                registry,
+                "ssis.catalog.last.proven.age",
+                "seconds",
+                "age of the last restore drill that proved a point of each host restorable (+Inf: never)");
         Gauge.builder("ssis.catalog.referenced", bytes, b -> b.get()[0])
                 .baseUnit("bytes")
                 .description("bytes the restore points reference (every artifact counted in every point)")
@@ -71,5 +77,12 @@ public class CatalogMetrics {
         }
         newestAge.set(age);
         newestCompleteAge.set(completeAge);
+        Map<Tags, Number> proven = new LinkedHashMap<>();
+        for (CatalogQueries.HostProven h : queries.fleetProven()) {
+            proven.put(
+                    Tags.of("host", h.hostId()),
+                    h.provenAgeSeconds() == null ? Double.POSITIVE_INFINITY : h.provenAgeSeconds());
+        }
+        provenAge.set(proven);
     }
 }

@@ -69,7 +69,45 @@ public class CatalogQueries {
             String policy,
             boolean damaged,
             List<ManifestView> manifests,
-            List<ArtifactView> artifacts) {}
+            List<ArtifactView> artifacts,
+            Proven proven,
+            DrillFailure drillFailure) {}
+
+    /** The point's latest restore drill proved it restorable: when, and which drill (issue 17). */
+    public record Proven(Instant at, UUID drillId) {}
+
+    /** The point's latest restore drill found problems: which, and the reasons. */
+    public record DrillFailure(Instant at, UUID drillId, List<String> reasons) {}
+
+    /** Each host's newest proven point's age (null: no point of the host was ever proven). */
+    public record HostProven(String hostId, Long provenAgeSeconds) {}
+
+    public List<HostProven> fleetProven() {
+        return jdbc.sql("""
+                        SELECT rp.host_id, EXTRACT(EPOCH FROM now() - max(pp.decided_at))::bigint AS age
+                        FROM restore_point rp
+                        LEFT JOIN restore_point_proof pp ON pp.restore_point_id = rp.id AND pp.proven
+                        GROUP BY rp.host_id ORDER BY rp.host_id""")
+                .query((rs, n) -> new HostProven(rs.getString(1), (Long) rs.getObject(2, Long.class)))
+                .list();
+    }
+
+    private java.util.Map.Entry<Proven, DrillFailure> proof(UUID point) {
+        return jdbc.sql("SELECT drill_id, proven, decided_at, reasons::text FROM restore_point_proof"
+                        + " WHERE restore_point_id = ?")
+                .param(point)
+                .query((rs, n) -> {
+                    UUID drill = rs.getObject(1, UUID.class);
+                    Instant at = rs.getTimestamp(3).toInstant();
+                    return rs.getBoolean(2)
+                            ? new java.util.AbstractMap.SimpleImmutableEntry<Proven, DrillFailure>(
+                                    new Proven(at, drill), null)
+                            : new java.util.AbstractMap.SimpleImmutableEntry<Proven, DrillFailure>(
+                                    null, new DrillFailure(at, drill, MessageCodec.decodeStrings(rs.getString(4))));
+                })
+                .optional()
+                .orElse(new java.util.AbstractMap.SimpleImmutableEntry<>(null, null));
+    }
 
     /** An agent's manifest of a point: its key and format (1: plain JSON, written before format 2; 2: encrypted). */
     public record ManifestView(String agent, String key, int format) {}
@@ -118,6 +156,7 @@ public class CatalogQueries {
                 .findFirst()
                 .map(r -> {
                     RestorePointSummary s = summary(r);
+                    java.util.Map.Entry<Proven, DrillFailure> proof = proof(id);
                     return new RestorePointView(
                             s.id(),
                             s.jobId(),
@@ -131,7 +170,9 @@ public class CatalogQueries {
                             s.policy(),
                             s.damaged(),
                             manifests(id),
-                            artifacts(id));
+                            artifacts(id),
+                            proof.getKey(),
+                            proof.getValue());
                 });
     }
 

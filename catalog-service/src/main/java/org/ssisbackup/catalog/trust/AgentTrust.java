@@ -39,6 +39,7 @@ public class AgentTrust {
 
     private final AgentKeyRepository keys;
     private final RestorePointRecorder recorder;
+    private final org.ssisbackup.catalog.drill.DrillRecorder drills;
     private final PublicKey orchestratorKey;
     private final CatalogProperties.Trust settings;
     private final MeterRegistry registry;
@@ -47,10 +48,12 @@ public class AgentTrust {
     AgentTrust(
             AgentKeyRepository keys,
             RestorePointRecorder recorder,
+            org.ssisbackup.catalog.drill.DrillRecorder drills,
             CatalogProperties properties,
             MeterRegistry registry) {
         this.keys = keys;
         this.recorder = recorder;
+        this.drills = drills;
         this.settings = properties.trust();
         this.orchestratorKey = settings.orchestratorKey();
         this.registry = registry;
@@ -99,7 +102,7 @@ public class AgentTrust {
         if (cached != null
                 && cached.fingerprint().equals(fingerprint)
                 && cached.until().isAfter(now)) {
-            recorder.on(event);
+            record(event);
             return;
         }
         boolean enrolled =
@@ -107,7 +110,7 @@ public class AgentTrust {
         // Events of a key held before its enrolment go first: a later event must not overtake them.
         if (enrolled && !keys.anyHeld(hostId, agent, fingerprint)) {
             trusted.put(slot, new Trusted(fingerprint, now.plus(CACHED)));
-            recorder.on(event);
+            record(event);
             return;
         }
         if (keys.heldCount() >= settings.maxHeld()) {
@@ -162,7 +165,7 @@ public class AgentTrust {
                 batch = keys.held(hostId, agent, fingerprint, 100)) {
             for (AgentKeyRepository.Held held : batch) {
                 try {
-                    recorder.on(MessageCodec.decodeEvent(held.body()));
+                    record(MessageCodec.decodeEvent(held.body()));
                 } catch (RuntimeException e) {
                     log.warn(
                             "a held event of host {}'s {} agent could not be recorded: {}",
@@ -186,6 +189,15 @@ public class AgentTrust {
             registry.counter("ssis.catalog.agent.events.refused", "reason", "expired")
                     .increment(dropped);
             log.warn("{} events of agent keys never enrolled were dropped after {}", dropped, settings.holdFor());
+        }
+    }
+
+    /** A trusted event to where it is recorded: restore points, or a drill's verdict. */
+    private void record(AgentEvent event) {
+        if (event instanceof org.ssisbackup.contracts.RestoreFinished f && f.drill() != null) {
+            drills.on(f);
+        } else {
+            recorder.on(event);
         }
     }
 

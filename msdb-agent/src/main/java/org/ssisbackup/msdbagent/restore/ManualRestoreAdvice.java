@@ -23,6 +23,27 @@ public final class ManualRestoreAdvice implements RestoreHandler {
                 ArtifactKind.CONFIG_TABLE);
     }
 
+    /**
+     * A drill fetches each item into the scratch folder (chunks authenticated, SHA-256 checked) and reads it as what it
+     * is: JSON documents parsed, CSV rows read. The native msdb backup is checked by its hash only: RESTORE VERIFYONLY
+     * of the stored copy is not run by a drill yet (the backup ran it when it was taken).
+     */
+    @Override
+    public void drill(List<Artifact> items, RestoreContext ctx, org.ssisbackup.agent.restore.DrillChecks checks) {
+        for (Artifact a : items) {
+            try {
+                java.nio.file.Path file = org.ssisbackup.agent.restore.DrillFiles.fetch(a, ctx);
+                checks.itemChecked();
+                if (a.kind() == ArtifactKind.SSISDB_PARAMETERS || a.kind() == ArtifactKind.SSISDB_ENVIRONMENT) {
+                    org.ssisbackup.contracts.MessageCodec.decodeMap(java.nio.file.Files.readString(file));
+                    checks.documentParsed();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                ctx.failed(a.logicalPath(), "not readable as what it is: " + e.getMessage());
+            }
+        }
+    }
+
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) {
         for (Artifact a : items) {

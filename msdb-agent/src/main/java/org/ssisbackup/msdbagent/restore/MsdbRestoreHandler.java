@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.ssisbackup.agent.restore.DrillChecks;
 import org.ssisbackup.agent.restore.RestoreContext;
 import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
@@ -116,6 +118,145 @@ public final class MsdbRestoreHandler implements RestoreHandler {
             MsdbException failure = MsdbException.of("restore stopped", e);
             metrics.failure(failure.reason());
             throw failure;
+        }
+    }
+
+    /** Where drills restore msdb packages: never a production folder. */
+    static final String DRILL_FOLDER = "\\__drill";
+
+    /**
+     * A drill: the point's folders and packages restored under the drill's own msdb folder ({@code \__drill\<point>}),
+     * each package read back from msdb (its bytes must hash to the recorded SHA-256 and parse as a package), then that
+     * folder and everything in it removed, and {@code \__drill} too once empty. Production folders are never written.
+     */
+    @Override
+    public void drill(List<Artifact> items, RestoreContext ctx, DrillChecks checks) throws Exception {
+        String target = targetFolder(ctx.options().targetFolder());
+        if (!target.startsWith(DRILL_FOLDER + "\\")) {
+            throw new IllegalStateException("a drill writes only under " + DRILL_FOLDER + ", not '" + target + "'");
+        }
+        try {
+            restore(items, ctx);
+            int timeout = connector.queryTimeoutSeconds();
+            try (Connection conn = connector.connect()) {
+                MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
+                FolderTree tree = FolderTree.load(conn, dialect, timeout);
+                for (Artifact a : items) {
+                    if (a.kind() == ArtifactKind.MSDB_PACKAGE) {
+                        readBack(conn, dialect, tree, target, a, ctx, checks);
+                    }
+                }
+            }
+        } finally {
+            removeDrillFolder(target, checks);
+        }
+    }
+
+    private void readBack(
+            Connection conn,
+            MsdbDialect dialect,
+            FolderTree tree,
+            String target,
+            Artifact a,
+            RestoreContext ctx,
+            DrillChecks checks)
+            throws SQLException {
+        Map<String, String> m = a.metadata();
+        String folderPath = target + ("\\".equals(m.get("folderPath")) ? "" : m.getOrDefault("folderPath", ""));
+        String dest = folderPath + "\\" + m.get("name");
+        Optional<UUID> folderId = tree.find(folderPath);
+        if (folderId.isEmpty()) {
+            return; // not restored: the restore reported why
+        }
+        byte[] bytes;
+        try (PreparedStatement ps =
+                conn.prepareStatement("SELECT CAST(packagedata AS varbinary(max)) AS packagedata FROM "
+                        + dialect.packagesTable() + " WHERE name = ? AND folderid = ?")) {
+            ps.setQueryTimeout(connector.queryTimeoutSeconds());
+            ps.setString(1, m.get("name"));
+            ps.setString(2, folderId.get().toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                bytes = rs.getBytes("packagedata");
+            }
+        }
+        try {
+            String hash = Sha256.copy(
+                            new java.io.ByteArrayInputStream(bytes == null ? new byte[0] : bytes),
+                            OutputStream.nullOutputStream())
+                    .hex();
+            if (!hash.equals(a.sha256())) {
+                ctx.failed(
+                        dest, "read back from msdb, its bytes hash to " + hash + ", the point recorded " + a.sha256());
+                return;
+            }
+            checks.itemChecked();
+            org.ssisbackup.ssis.PackageXml.read(new java.io.ByteArrayInputStream(bytes));
+            checks.documentParsed();
+        } catch (IOException e) {
+            ctx.failed(dest, "not a readable package: " + e.getMessage());
+        }
+    }
+
+    /** Removes the drill's msdb folder and everything in it (deepest first), then {@code \__drill} once empty. */
+    private void removeDrillFolder(String target, DrillChecks checks) {
+        int timeout = connector.queryTimeoutSeconds();
+        try (Connection conn = connector.connect()) {
+            MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
+            FolderTree tree = FolderTree.load(conn, dialect, timeout);
+            List<FolderTree.Folder> doomed = tree.all().stream()
+                    .filter(f -> {
+                        String path = tree.pathOf(f.id());
+                        return path.equalsIgnoreCase(target)
+                                || path.toLowerCase(java.util.Locale.ROOT)
+                                        .startsWith(target.toLowerCase(java.util.Locale.ROOT) + "\\");
+                    })
+                    .sorted(Comparator.comparingInt((FolderTree.Folder f) ->
+                                    FolderTree.segments(tree.pathOf(f.id())).size())
+                            .reversed())
+                    .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+            tree.find(DRILL_FOLDER)
+                    .ifPresent(d -> doomed.add(tree.all().stream()
+                            .filter(f -> f.id().equals(d))
+                            .findFirst()
+                            .orElseThrow()));
+            for (FolderTree.Folder f : doomed) {
+                List<String> names = new ArrayList<>();
+                try (PreparedStatement ps =
+                        conn.prepareStatement("SELECT name FROM " + dialect.packagesTable() + " WHERE folderid = ?")) {
+                    ps.setQueryTimeout(timeout);
+                    ps.setString(1, f.id().toString());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            names.add(rs.getString(1));
+                        }
+                    }
+                }
+                for (String name : names) {
+                    try (PreparedStatement ps = conn.prepareStatement(
+                            "EXEC " + dialect.procedure("deletepackage") + " @name = ?, @folderid = ?")) {
+                        ps.setQueryTimeout(timeout);
+                        ps.setString(1, name);
+                        ps.setString(2, f.id().toString());
+                        ps.execute();
+                    }
+                }
+                boolean isDrillRoot = tree.pathOf(f.id()).equalsIgnoreCase(DRILL_FOLDER);
+                try (PreparedStatement ps =
+                        conn.prepareStatement("EXEC " + dialect.procedure("deletefolder") + " @folderid = ?")) {
+                    ps.setQueryTimeout(timeout);
+                    ps.setString(1, f.id().toString());
+                    ps.execute();
+                } catch (SQLException e) {
+                    if (!isDrillRoot) { // \__drill may hold another drill running now: it stays then
+                        throw e;
+                    }
+                }
+            }
+        } catch (SQLException | MsdbException e) {
+            checks.notCleaned("msdb folder " + target + ": " + e.getMessage());
         }
     }
 

@@ -45,6 +45,44 @@ public final class SsisdbProjectRestoreHandler implements RestoreHandler {
         return Set.of(ArtifactKind.SSISDB_PROJECT);
     }
 
+    /**
+     * A drill opens each project as SQL Server would: the .ispac fetched into the scratch folder (chunks authenticated,
+     * SHA-256 checked) must be a readable zip whose {@code @Project.manifest} parses as XML, and every package in it
+     * too. Nothing is deployed.
+     */
+    @Override
+    public void drill(List<Artifact> projects, RestoreContext ctx, org.ssisbackup.agent.restore.DrillChecks checks) {
+        for (Artifact a : projects) {
+            try {
+                Path file = org.ssisbackup.agent.restore.DrillFiles.fetch(a, ctx);
+                checks.itemChecked();
+                boolean manifest = false;
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+                    for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                        String name = e.getName();
+                        if (name.equals("@Project.manifest")
+                                || name.toLowerCase(java.util.Locale.ROOT).endsWith(".dtsx")) {
+                            try (java.io.InputStream in = zip.getInputStream(e)) {
+                                javax.xml.stream.XMLStreamReader x = org.ssisbackup.ssis.SecureXml.newStreamReader(in);
+                                while (x.hasNext()) {
+                                    x.next();
+                                }
+                                x.close();
+                            }
+                            checks.documentParsed();
+                            manifest |= name.equals("@Project.manifest");
+                        }
+                    }
+                }
+                if (!manifest) {
+                    ctx.failed(a.logicalPath(), "the .ispac has no @Project.manifest");
+                }
+            } catch (java.io.IOException | javax.xml.stream.XMLStreamException | RuntimeException e) {
+                ctx.failed(a.logicalPath(), "not a readable project: " + e.getMessage());
+            }
+        }
+    }
+
     @Override
     public void restore(List<Artifact> projects, RestoreContext ctx) throws MsdbException {
         int timeout = connector.queryTimeoutSeconds();

@@ -328,6 +328,26 @@ public final class MsdbModel {
                 p -> Objects.equals(p.get("folderid"), folderId) && name.equalsIgnoreCase((String) p.get("name")));
     }
 
+    /**
+     * sp_ssis_deletefolder: removes an empty folder. As SQL Server does, a folder that still holds folders or packages
+     * is refused (error 14593 there; the message names it).
+     */
+    public synchronized void deleteFolder(UUID folderId) {
+        if (folderId == null || ROOT_FOLDER.equals(folderId) || findFolder(folderId) == null) {
+            throw new StandInSqlException(50000, "folder " + folderId + " does not exist");
+        }
+        boolean hasChildren = folders.stream().anyMatch(f -> Objects.equals(f.get("parentfolderid"), folderId))
+                || packages.stream().anyMatch(p -> Objects.equals(p.get("folderid"), folderId));
+        if (hasChildren) {
+            throw new StandInSqlException(14593, "The folder is not empty and cannot be deleted.");
+        }
+        folders.removeIf(f -> Objects.equals(f.get("folderid"), folderId));
+    }
+
+    public synchronized int folderCount() {
+        return folders.size();
+    }
+
     public synchronized int packageCount() {
         return packages.size();
     }

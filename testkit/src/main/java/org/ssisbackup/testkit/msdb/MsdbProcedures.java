@@ -124,6 +124,12 @@ final class MsdbProcedures {
                 boolean exists = model.findPackage(a.string("name"), a.uuid("folderid")) != null;
                 return StandInSql.Result.status(exists ? 1 : 0);
             }
+            case "deletefolder" -> {
+                requireRole("db_ssisadmin", proc);
+                a = new Args(positional, named, "folderid");
+                model.deleteFolder(a.uuid("folderid"));
+                return StandInSql.Result.status(0);
+            }
             case "deletepackage" -> {
                 requireRole("db_ssisadmin", proc);
                 a = new Args(positional, named, "name", "folderid");
