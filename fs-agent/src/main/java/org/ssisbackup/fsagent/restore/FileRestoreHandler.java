@@ -132,7 +132,9 @@ public final class FileRestoreHandler implements RestoreHandler {
                         if (!c.isConfigFile()) {
                             continue;
                         }
-                        if (inPoint.contains(samePath(c.string()))) {
+                        // A relative path is the package's folder's, as the capture resolves it.
+                        if (inPoint.contains(samePath(c.string()))
+                                || inPoint.contains(samePath(besideOf(a.logicalPath(), c.string())))) {
                             checks.referenceChecked();
                         } else {
                             ctx.failed(
@@ -150,6 +152,22 @@ public final class FileRestoreHandler implements RestoreHandler {
                 ctx.failed(a.logicalPath(), "not readable as what it is: " + e.getMessage());
             }
         }
+    }
+
+    /** {@code relative} in the folder of the item at {@code logicalPath} (as the host names it). */
+    private static String besideOf(String logicalPath, String relative) {
+        String p = logicalPath.replace('/', '\\');
+        int cut = p.lastIndexOf('\\');
+        String joined = cut < 0 ? relative : p.substring(0, cut + 1) + relative.replace('/', '\\');
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String segment : joined.split("\\\\", -1)) {
+            if (segment.equals("..")) {
+                parts.pollLast();
+            } else if (!segment.equals(".")) {
+                parts.addLast(segment);
+            }
+        }
+        return String.join("\\", parts);
     }
 
     /** A path as Windows compares it: case and separators do not matter. */
