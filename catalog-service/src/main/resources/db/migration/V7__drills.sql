@@ -1,6 +1,6 @@
 -- Restore drills (issue 17): what each agent of a drill checked, and each point's latest verdict.
 CREATE TABLE drill_result (
-    drill_id           UUID        NOT NULL,  -- the orchestrator's restore job of the drill
+    drill_id           UUID        NOT NULL,  -- the orchestrator's drill (one drill may prove many hosts' points)
     agent              TEXT        NOT NULL,
     restore_point_id   UUID        NOT NULL,
     outcome            TEXT        NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE drill_result (
     references_checked BIGINT      NOT NULL,
     cleaned_up         BOOLEAN     NOT NULL,
     finished_at        TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (drill_id, agent)
+    PRIMARY KEY (drill_id, restore_point_id, agent)
 );
 CREATE INDEX drill_result_point ON drill_result (restore_point_id);
 

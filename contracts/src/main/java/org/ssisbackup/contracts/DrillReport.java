@@ -6,6 +6,7 @@ package org.ssisbackup.contracts;
  * configuration, .ispac manifests), the configuration references looked for in the point, and whether the scratch
  * place was removed afterwards.
  *
+ * @param drillId       the drill this report is part of (one drill may prove the points of many hosts)
  * @param itemsChecked  items restored and whose restored bytes hash to the recorded SHA-256
  * @param documentsParsed documents read as what they claim to be
  * @param referencesChecked configuration references found within the point
@@ -13,4 +14,9 @@ package org.ssisbackup.contracts;
  * @param scratch       where the drill ran (a folder, an msdb folder), for the report
  */
 public record DrillReport(
-        long itemsChecked, long documentsParsed, long referencesChecked, boolean cleanedUp, String scratch) {}
+        java.util.UUID drillId,
+        long itemsChecked,
+        long documentsParsed,
+        long referencesChecked,
+        boolean cleanedUp,
+        String scratch) {}

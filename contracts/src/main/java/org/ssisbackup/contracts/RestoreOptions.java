@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param dryRun       report what would be written, write nothing
  * @param targetFolder an msdb folder (such as {@code \Restored}) under which msdb folders and packages land
  * @param restoreRoles set msdb packages' read and write roles as they were
- * @param drill        a restore drill (issue 17): the agent restores into a scratch place of its own choosing (a
+ * @param drill        the id of a restore drill (issue 17) this restore is part of: the agent restores into a scratch place of its own choosing (a
  *                     temporary folder, an msdb folder {@code \__drill\<point>}), checks what it restored there and
  *                     removes it; never production paths or folders. {@code targetPath} and {@code targetFolder} must
  *                     then be absent
@@ -28,7 +28,7 @@ public record RestoreOptions(
         @OptionalField Boolean dryRun,
         @OptionalField String targetFolder,
         @OptionalField Boolean restoreRoles,
-        @OptionalField Boolean drill) {
+        @OptionalField java.util.UUID drill) {
 
     /** Options of a restore (not a drill). */
     public RestoreOptions(
@@ -42,9 +42,9 @@ public record RestoreOptions(
         this(scope, include, targetPath, overwrite, dryRun, targetFolder, restoreRoles, null);
     }
 
-    /** A drill of the whole point (or of these scopes). */
-    public static RestoreOptions drillOf(Set<BackupScope> scope) {
-        return new RestoreOptions(scope, null, null, OverwritePolicy.ALWAYS, false, null, null, true);
+    /** Drill {@code drillId} of the whole point (or of these scopes). */
+    public static RestoreOptions drillOf(java.util.UUID drillId, Set<BackupScope> scope) {
+        return new RestoreOptions(scope, null, null, OverwritePolicy.ALWAYS, false, null, null, drillId);
     }
 
     /** At most this many include globs. */
@@ -60,7 +60,6 @@ public record RestoreOptions(
         overwrite = overwrite == null ? OverwritePolicy.NEVER : overwrite;
         dryRun = Boolean.TRUE.equals(dryRun);
         restoreRoles = Boolean.TRUE.equals(restoreRoles);
-        drill = Boolean.TRUE.equals(drill);
         if (include.size() > MAX_INCLUDES) {
             throw new IllegalArgumentException("at most " + MAX_INCLUDES + " include globs, not " + include.size());
         }
@@ -111,13 +110,14 @@ public record RestoreOptions(
         return restoreRoles;
     }
 
-    public boolean isDrill() {
-        return drill;
+    /** Whether this is a drill (named so that JSON does not take it for a property). */
+    public boolean drilling() {
+        return drill != null;
     }
 
     /** A drill's options as the agent runs them: into its scratch places, overwriting what a drill left there. */
     public RestoreOptions scratch(String scratchPath, String scratchFolder) {
         return new RestoreOptions(
-                scope, include, scratchPath, OverwritePolicy.ALWAYS, false, scratchFolder, restoreRoles, true);
+                scope, include, scratchPath, OverwritePolicy.ALWAYS, false, scratchFolder, restoreRoles, drill);
     }
 }

@@ -94,4 +94,24 @@ class RestoreOptionsTest {
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("targetPath must be absolute");
     }
+
+    @Test
+    void aDrillsIdTravelsAndItsScratchOptionsKeepIt() {
+        UUID drill = UUID.randomUUID();
+        RestoreCommand command = new RestoreCommand(
+                MessageMeta.create(UUID.randomUUID(), "sql01"),
+                AgentKind.FILESYSTEM,
+                "sql01",
+                UUID.randomUUID(),
+                RestoreOptions.drillOf(drill, java.util.Set.of()));
+        String json = MessageCodec.encodeToString(command);
+        assertThat(json).contains("\"drill\":\"" + drill + "\"").doesNotContain("drilling");
+        RestoreOptions read = ((RestoreCommand) MessageCodec.decodeCommand(json.getBytes(UTF_8))).options();
+        assertThat(read.drilling()).isTrue();
+        assertThat(read.drill()).isEqualTo(drill);
+        RestoreOptions scratch = read.scratch("/tmp/.ssis-drill-1", "\\__drill\\x");
+        assertThat(scratch.drill()).isEqualTo(drill);
+        assertThat(scratch.overwrite()).isEqualTo(OverwritePolicy.ALWAYS);
+        assertThat(RestoreOptions.defaults().drilling()).isFalse();
+    }
 }

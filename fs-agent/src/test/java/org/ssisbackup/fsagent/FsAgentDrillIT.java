@@ -216,7 +216,7 @@ class FsAgentDrillIT {
                         AgentKind.FILESYSTEM,
                         HOST_ID,
                         point,
-                        RestoreOptions.drillOf(Set.of()))),
+                        RestoreOptions.drillOf(UUID.randomUUID(), Set.of()))),
                 Map.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> finishedRestore(probe, job) != null);
         return finishedRestore(probe, job);

@@ -15,7 +15,7 @@ public final class DrillFiles {
     /** The item's bytes in a file of the drill's scratch folder; throws when they are not what the point recorded. */
     public static Path fetch(Artifact item, RestoreContext ctx) throws IOException {
         String scratch = ctx.options().targetPath();
-        if (scratch == null || !ctx.options().isDrill()) {
+        if (scratch == null || !ctx.options().drilling()) {
             throw new IllegalStateException("not a drill: no scratch folder");
         }
         Path file = Files.createTempFile(Path.of(scratch), "item-", ".bin");

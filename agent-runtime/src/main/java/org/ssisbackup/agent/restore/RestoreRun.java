@@ -70,7 +70,7 @@ public final class RestoreRun {
     /** Runs one restore to its end and reports it; never throws. */
     public RestoreReport run(RestoreCommand asked) {
         Instant started = Instant.now();
-        boolean drill = asked.options().isDrill();
+        boolean drill = asked.options().drilling();
         Path scratch = null;
         RestoreCommand command = asked;
         DrillChecks checks = new DrillChecks();
@@ -168,6 +168,7 @@ public final class RestoreRun {
                 outcome = Outcome.PARTIALLY_FAILED;
             }
             drillReport = new DrillReport(
+                    asked.options().drill(),
                     checks.itemsChecked(),
                     checks.documentsParsed(),
                     checks.referencesChecked(),

@@ -63,7 +63,7 @@ public class Drills {
             Map<AgentKind, Integer> formats = new EnumMap<>(AgentKind.class);
             agents.forEach(a -> formats.put(a, point.manifestFormat(a.name())));
             UUID restore = restores.start(new RestoreJobs.RestoreSpec(
-                    point.id(), point.hostId(), point.hostId(), agents, RestoreOptions.drillOf(Set.of()), formats));
+                    point.id(), point.hostId(), point.hostId(), agents, RestoreOptions.drillOf(id, Set.of()), formats));
             drills.link(restore, id);
         }
         return id;

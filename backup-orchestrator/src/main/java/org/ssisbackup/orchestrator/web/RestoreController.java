@@ -92,7 +92,7 @@ class RestoreController {
             throw new IllegalArgumentException("'restorePointId' is required");
         }
         RestoreOptions options = r.options() == null ? RestoreOptions.defaults() : r.options();
-        if (options.isDrill()) {
+        if (options.drilling()) {
             throw new IllegalArgumentException("a drill is asked for with POST /api/v1/drills");
         }
         if (r.targetHost() != null && !ObjectKeys.isValidHostId(r.targetHost())) {

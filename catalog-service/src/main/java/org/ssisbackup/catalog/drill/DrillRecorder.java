@@ -37,7 +37,8 @@ public class DrillRecorder {
         if (f.drill() == null || f.restorePointId() == null) {
             return;
         }
-        UUID drill = f.meta().jobId();
+        UUID drill =
+                f.drill().drillId() != null ? f.drill().drillId() : f.meta().jobId();
         List<String> problems = new ArrayList<>();
         f.failed().forEach(e -> problems.add(f.agent() + ": " + e.path() + ": " + e.reason()));
         f.refused().forEach(e -> problems.add(f.agent() + ": " + e.path() + ": refused: " + e.reason()));
@@ -49,7 +50,7 @@ public class DrillRecorder {
                         INSERT INTO drill_result (drill_id, agent, restore_point_id, outcome, problems, items_checked,
                             documents_parsed, references_checked, cleaned_up, finished_at)
                         VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?)
-                        ON CONFLICT (drill_id, agent) DO NOTHING""")
+                        ON CONFLICT (drill_id, restore_point_id, agent) DO NOTHING""")
                 .params(
                         drill,
                         f.agent().name(),
@@ -86,11 +87,15 @@ public class DrillRecorder {
                 .query(String.class)
                 .list());
         List<String> clean = jdbc.sql("""
-                        SELECT agent FROM drill_result WHERE drill_id = ? AND outcome = 'SUCCEEDED'
-                          AND problems = '[]'::jsonb""").param(drill).query(String.class).list();
+                        SELECT agent FROM drill_result WHERE drill_id = ? AND restore_point_id = ?
+                          AND outcome = 'SUCCEEDED' AND problems = '[]'::jsonb""")
+                .params(drill, f.restorePointId())
+                .query(String.class)
+                .list();
         boolean anyBad = jdbc.sql("SELECT EXISTS (SELECT 1 FROM drill_result WHERE drill_id = ? AND"
+                        + " restore_point_id = ? AND"
                         + " (outcome <> 'SUCCEEDED' OR problems <> '[]'::jsonb))")
-                .param(drill)
+                .params(drill, f.restorePointId())
                 .query(Boolean.class)
                 .single();
         if (!anyBad && clean.containsAll(holders)) {
