@@ -23,6 +23,7 @@ import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.contracts.Outcome;
+import org.ssisbackup.contracts.RestoreFinished;
 import org.ssisbackup.testkit.infra.TestDatabases;
 
 /** The catalog's recording rules on real PostgreSQL: never COMPLETE with a missing artifact; idempotent. */
@@ -40,6 +41,12 @@ class RestorePointRecordingIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    org.ssisbackup.catalog.drill.DrillRecorder drills;
+
+    @Autowired
+    org.ssisbackup.catalog.query.CatalogQueries queries;
 
     private static final Set<AgentKind> BOTH = Set.of(AgentKind.MSDB, AgentKind.FILESYSTEM);
 
@@ -149,6 +156,59 @@ class RestorePointRecordingIT {
                 .param(point)
                 .query(String.class)
                 .single();
+    }
+
+    /**
+     * Issue 17: a drill proves a point once every agent holding its items reported it clean; a later drill that found
+     * problems shows them instead; a report redelivered changes nothing.
+     */
+    @Test
+    void aDrillsVerdictIsRecordedOnItsPoint() {
+        UUID job = UUID.randomUUID();
+        UUID point = UUID.randomUUID();
+        recorder.on(stored(job, point, AgentKind.FILESYSTEM, "C:/a.dtsx"));
+        recorder.on(finished(
+                job, point, AgentKind.FILESYSTEM, Outcome.SUCCEEDED, 1, List.of(), Set.of(AgentKind.FILESYSTEM)));
+        assertThat(StoredPoints.status(jdbc, point)).isEqualTo("COMPLETE");
+
+        UUID first = UUID.randomUUID();
+        drills.on(drillReport(first, point, Outcome.SUCCEEDED, List.of()));
+        var view = queries.restorePoint(point).orElseThrow();
+        assertThat(view.proven()).isNotNull();
+        assertThat(view.proven().drillId()).isEqualTo(first);
+        assertThat(view.drillFailure()).isNull();
+
+        UUID second = UUID.randomUUID();
+        RestoreFinished bad = drillReport(
+                second,
+                point,
+                Outcome.PARTIALLY_FAILED,
+                List.of(new AgentError("C:\\a.dtsx", "malformed package XML: unexpected end")));
+        drills.on(bad);
+        drills.on(bad); // redelivered
+        view = queries.restorePoint(point).orElseThrow();
+        assertThat(view.proven()).isNull();
+        assertThat(view.drillFailure().drillId()).isEqualTo(second);
+        assertThat(view.drillFailure().reasons()).singleElement().asString().contains("malformed package XML");
+        assertThat(jdbc.sql("SELECT count(*) FROM drill_result WHERE restore_point_id = ?")
+                        .param(point)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    private static RestoreFinished drillReport(UUID drill, UUID point, Outcome outcome, List<AgentError> failed) {
+        return new RestoreFinished(
+                MessageMeta.create(UUID.randomUUID(), "sql01"),
+                AgentKind.FILESYSTEM,
+                point,
+                outcome,
+                false,
+                List.of(),
+                List.of(),
+                List.of(),
+                failed,
+                new org.ssisbackup.contracts.DrillReport(drill, 1, 1, 0, true, "/tmp/.ssis-drill-x"));
     }
 
     private static ArtifactsStored stored(UUID job, UUID point, AgentKind agent, String... paths) {
