@@ -58,7 +58,8 @@ class WholeFlowIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        stack = new SystemStack(Map.of());
+        // Policy drills are started within a second of their point being recorded (default: every 30 s).
+        stack = new SystemStack(Map.of("ssisbackup.orchestrator.drill-tick", "1s"));
         kafka = stack.kafka;
         s3 = stack.s3;
         msdb = stack.msdb;
@@ -448,6 +449,36 @@ class WholeFlowIT {
         try (var all = java.nio.file.Files.walk(hostRoot)) {
             assertThat(all.count()).as("the host's files untouched").isEqualTo(files);
         }
+
+        // A policy that asks for a drill after every backup: its backup's point ends up proven by itself.
+        HttpResponse<String> policy = post(
+                orchestrator + "/api/v1/policies",
+                "{\"name\":\"drilled\",\"scope\":[\"FILESYSTEM\"],\"retention\":{\"keepLast\":5},\"drillEvery\":1}");
+        assertThat(policy.statusCode()).as(policy.body()).isIn(200, 201);
+        assertThat(post(
+                                orchestrator + "/api/v1/policies",
+                                "{\"name\":\"bad-drill\",\"retention\":{\"keepLast\":5},\"drillEvery\":0}")
+                        .statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> underPolicy =
+                post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"" + HOST + "\"],\"policy\":\"drilled\"}");
+        assertThat(underPolicy.statusCode()).as(underPolicy.body()).isEqualTo(202);
+        String policyJob = JSON.readTree(underPolicy.body()).get("jobId").asString();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(orchestrator + "/api/v1/backups/" + policyJob)
+                        .get("finishedAt")
+                        .isNull());
+        String policyPoint = get(orchestrator + "/api/v1/backups/" + policyJob)
+                .get("agents")
+                .get(0)
+                .get("restorePointId")
+                .asString();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() ->
+                        get(catalog + "/api/v1/restore-points/" + policyPoint).hasNonNull("proven"));
 
         // By host: the newest COMPLETE point; unknown hosts and empty requests are refused.
         HttpResponse<String> byHost = post(orchestrator + "/api/v1/drills", "{\"hosts\":[\"" + HOST + "\"]}");

@@ -341,6 +341,25 @@ public class BackupJobRepository {
                 .optional();
     }
 
+    /**
+     * The hosts of a closed job whose every part succeeded and whose successful backups under the job's policy now
+     * number a multiple of its {@code drill_every}: their new points are due for a drill (issue 17).
+     */
+    void scheduleDrills(UUID jobId) {
+        jdbc.sql("""
+                INSERT INTO drill_due (restore_point_id, host_id, policy_id, due_at)
+                SELECT mine.restore_point_id, mine.host_id, j.policy_id, now()
+                FROM backup_job j JOIN policy p ON p.id = j.policy_id
+                JOIN (SELECT host_id, min(restore_point_id::text)::uuid AS restore_point_id FROM job_agent
+                      WHERE job_id = ? GROUP BY host_id HAVING bool_and(state = 'SUCCEEDED')) mine ON true
+                WHERE j.id = ? AND p.drill_every IS NOT NULL
+                  AND (SELECT count(*) FROM (SELECT a.job_id FROM job_agent a JOIN backup_job b ON b.id = a.job_id
+                                            WHERE b.policy_id = j.policy_id AND a.host_id = mine.host_id
+                                            GROUP BY a.job_id HAVING bool_and(a.state = 'SUCCEEDED')) ok)
+                      % p.drill_every = 0
+                ON CONFLICT (restore_point_id) DO NOTHING""").params(jobId, jobId).update();
+    }
+
     List<String> hostsThatFailed(UUID jobId) {
         return jdbc.sql("SELECT DISTINCT host_id FROM job_agent WHERE job_id = ? AND state IN ('FAILED','TIMED_OUT')"
                         + " ORDER BY host_id")

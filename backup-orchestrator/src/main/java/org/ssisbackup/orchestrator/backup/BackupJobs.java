@@ -297,6 +297,7 @@ public class BackupJobs {
                 registry.counter("ssis.orchestrator.jobs.finished", "trigger", closed.trigger(), "outcome", outcome)
                         .increment();
                 retryFailedHosts(jobId);
+                repository.scheduleDrills(jobId);
             });
         } else {
             repository.setState(jobId, state);

@@ -21,6 +21,8 @@ import org.ssisbackup.orchestrator.fleet.LabelSelector;
  * @param timeZone    the zone the schedule and the retention's days are read in (IANA name, default UTC)
  * @param concurrency at most this many of the policy's hosts back up at once (null: only the fleet-wide limit)
  * @param maxRetries  how many times a host whose backup failed is backed up again in a follow-up job
+ * @param drillEvery  a restore drill of a host's new point after every this many successful backups of the host under
+ *                    the policy (1: after each); null: no drills
  */
 public record Policy(
         UUID id,
@@ -35,7 +37,40 @@ public record Policy(
         Boolean enabled,
         Instant nextRunAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Integer drillEvery) {
+
+    /** A policy without drills. */
+    public Policy(
+            UUID id,
+            String name,
+            String selector,
+            List<String> scope,
+            String schedule,
+            String timeZone,
+            RetentionRule retention,
+            Integer concurrency,
+            Integer maxRetries,
+            Boolean enabled,
+            Instant nextRunAt,
+            Instant createdAt,
+            Instant updatedAt) {
+        this(
+                id,
+                name,
+                selector,
+                scope,
+                schedule,
+                timeZone,
+                retention,
+                concurrency,
+                maxRetries,
+                enabled,
+                nextRunAt,
+                createdAt,
+                updatedAt,
+                null);
+    }
 
     /** Checks every field an admin sends; the message says which field and why. */
     public Policy validated() {
@@ -57,6 +92,9 @@ public record Policy(
         }
         if (maxRetries != null && (maxRetries < 0 || maxRetries > 10)) {
             throw new IllegalArgumentException("maxRetries: 0 to 10");
+        }
+        if (drillEvery != null && (drillEvery < 1 || drillEvery > 1000)) {
+            throw new IllegalArgumentException("drillEvery: 1 to 1000 (or leave it out for no drills)");
         }
         return this;
     }

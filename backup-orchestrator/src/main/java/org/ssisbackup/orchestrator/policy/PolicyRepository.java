@@ -35,8 +35,8 @@ public class PolicyRepository {
         try {
             jdbc.sql("""
                     INSERT INTO policy (id, name, selector, scope, schedule, time_zone, retention, concurrency, max_retries,
-                        enabled, next_run_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""")
+                        enabled, next_run_at, created_at, updated_at, drill_every)
+                    VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?)""")
                     .params(
                             id,
                             p.name(),
@@ -50,7 +50,8 @@ public class PolicyRepository {
                             !Boolean.FALSE.equals(p.enabled()),
                             ts(p.nextRunAfter(now)),
                             ts(now),
-                            ts(now))
+                            ts(now),
+                            p.drillEvery())
                     .update();
         } catch (DuplicateKeyException e) {
             throw new NameTakenException(p.name());
@@ -69,7 +70,8 @@ public class PolicyRepository {
         try {
             jdbc.sql("""
                     UPDATE policy SET name = ?, selector = ?, scope = ?, schedule = ?, time_zone = ?, retention = CAST(? AS jsonb),
-                        concurrency = ?, max_retries = ?, enabled = ?, next_run_at = ?, updated_at = ? WHERE id = ?""")
+                        concurrency = ?, max_retries = ?, enabled = ?, next_run_at = ?, updated_at = ?, drill_every = ?
+                    WHERE id = ?""")
                     .params(
                             p.name(),
                             blankToEmpty(p.selector()),
@@ -82,6 +84,7 @@ public class PolicyRepository {
                             !Boolean.FALSE.equals(p.enabled()),
                             ts(p.nextRunAfter(now)),
                             ts(now),
+                            p.drillEvery(),
                             existing.get().id())
                     .update();
         } catch (DuplicateKeyException e) {
@@ -142,7 +145,8 @@ public class PolicyRepository {
                 (Boolean) r.get("enabled"),
                 instant(r.get("next_run_at")),
                 instant(r.get("created_at")),
-                instant(r.get("updated_at")));
+                instant(r.get("updated_at")),
+                (Integer) r.get("drill_every"));
     }
 
     private static String scopeText(Policy p) {
