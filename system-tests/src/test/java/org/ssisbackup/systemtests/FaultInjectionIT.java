@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       as recorded;
  *   <li>{@code kill -9} of the fs-agent in the middle of a restore: the restore ends, no temporary file is left;
  *   <li>{@code kill -9} of the msdb agent in the middle of a backup: its part ends ("agent restarted"), the point is not
- *       COMPLETE;
+ *       COMPLETE; in the middle of a restore (with the catalog killed too): the restore ends, with the reason;
  *   <li>{@code kill -9} of the orchestrator in the middle of a backup and of a restore, then its restart: both end
  *       SUCCEEDED (the agents' events waited in Kafka), the point is COMPLETE;
  *   <li>the broker paused ({@code SIGSTOP}) for half a minute in the middle of a backup: the backup completes and its
@@ -353,6 +353,43 @@ class FaultInjectionIT {
         try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(target)) {
             assertThat(files.filter(Files::isRegularFile).count()).isPositive();
         }
+    }
+
+    @Test
+    void theMsdbAgentKilledMidRestoreEndsItsRestoreAndTheCatalogKilledMidRestoreChangesNothing() throws Exception {
+        JsonNode job = awaitFinished(backup("[\"MSDB\"]"), Duration.ofMinutes(2));
+        String point = agent(job, "MSDB").get("restorePointId").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> catalogStatus(point) != null);
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", SystemStack.API_KEY)
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"restorePointId\":\"" + point
+                                                + "\",\"scope\":[\"MSDB\"],\"targetFolder\":\"\\\\KilledRestore\",\"overwrite\":\"always\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String restoreId = JSON.readTree(r.body()).get("restoreId").asString();
+        // The catalog is asked before dispatch only: killed now, it changes nothing of the running restore.
+        stack.catalogProcess.kill();
+        stack.msdbAgentProcess.kill();
+        stack.msdbAgentProcess.restart();
+        stack.catalogProcess.restart();
+        stack.msdbAgentProcess.awaitHealthy(Duration.ofMinutes(2));
+        stack.catalogProcess.awaitHealthy(Duration.ofMinutes(2));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
+                        .get("finishedAt")
+                        .isNull());
+        JsonNode restore = get(stack.orchestrator + "/api/v1/restores/" + restoreId);
+        // It may have finished before the kill landed; if not, it says why it ended.
+        if (!restore.get("state").asString().equals("SUCCEEDED")) {
+            assertThat(restore.toString()).contains("agent restarted");
+        }
+        assertThat(catalogStatus(point)).isNotNull();
     }
 
     private static long accepted(TopicProbe probe, String jobId) {
