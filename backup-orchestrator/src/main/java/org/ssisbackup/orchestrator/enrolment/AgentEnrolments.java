@@ -2,7 +2,6 @@ package org.ssisbackup.orchestrator.enrolment;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.ssisbackup.contracts.MalformedMessageException;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.OrchestratorProperties;
+import org.ssisbackup.platform.messaging.AgentSigner;
 import org.ssisbackup.platform.messaging.MessageSignature;
 
 /**
@@ -82,27 +82,16 @@ public class AgentEnrolments {
      * key not (yet) enrolled: the message is ignored.
      */
     public boolean trusts(String hostId, AgentKind agent, byte[] value, MessageHeaders headers) {
-        String signature = MessageSignature.headerText(headers.get(MessageSignature.HEADER));
-        String keyText = MessageSignature.headerText(headers.get(Topics.AGENT_KEY_HEADER));
-        if (signature == null || keyText == null || keyText.length() > 200) {
-            refused("unsigned");
-            throw new MalformedMessageException("a message from host " + hostId + "'s " + agent
-                    + " agent without its signature or key: refused (agents sign everything they send)");
-        }
-        PublicKey key;
+        AgentSigner signer;
         try {
-            key = MessageSignature.publicKey(keyText);
-        } catch (IllegalArgumentException e) {
-            refused("bad_signature");
-            throw new MalformedMessageException("a message from host " + hostId + "'s " + agent
-                    + " agent whose key header is not an Ed25519 public key: refused");
+            signer = AgentSigner.of(value, headers);
+        } catch (AgentSigner.Refused e) {
+            refused(e.metricReason());
+            throw new MalformedMessageException(
+                    "a message from host " + hostId + "'s " + agent + " agent " + e.getMessage() + ": refused");
         }
-        if (!MessageSignature.verify(MessageSignature.Purpose.AGENT_MESSAGE, key, value, signature)) {
-            refused("bad_signature");
-            throw new MalformedMessageException("a message from host " + hostId + "'s " + agent
-                    + " agent whose signature does not match its content and key: refused");
-        }
-        String fingerprint = MessageSignature.fingerprint(key);
+        String fingerprint = signer.fingerprint();
+        String keyText = MessageSignature.encode(signer.key());
         String slot = AgentEnrolment.topicKey(hostId, agent);
         Trusted cached = trusted.get(slot);
         Instant now = Instant.now();

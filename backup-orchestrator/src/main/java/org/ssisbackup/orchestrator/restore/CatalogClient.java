@@ -44,6 +44,19 @@ public class CatalogClient {
         this.http = b.build();
     }
 
+    private static boolean refusedKey(HttpStatusCode status) {
+        return status.value() == 401 || status.value() == 403;
+    }
+
+    /** A catalog that refuses the orchestrator's key: nothing is dispatched, and the answer says what to set. */
+    private static void keyRefused(
+            org.springframework.http.HttpRequest request, org.springframework.http.client.ClientHttpResponse response)
+            throws java.io.IOException {
+        throw new IllegalStateException("the catalog refused the orchestrator's key (HTTP "
+                + response.getStatusCode().value()
+                + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
+    }
+
     private record PointRef(UUID id) {}
 
     private record PointPage(List<PointRef> items) {}
@@ -55,12 +68,7 @@ public class CatalogClient {
             page = http.get()
                     .uri("/api/v1/restore-points?host={host}&status=COMPLETE&limit=1", hostId)
                     .retrieve()
-                    .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
-                        throw new IllegalStateException(
-                                "the catalog refused the orchestrator's key (HTTP "
-                                        + res.getStatusCode().value()
-                                        + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
-                    })
+                    .onStatus(CatalogClient::refusedKey, CatalogClient::keyRefused)
                     .body(PointPage.class);
         } catch (RestClientException e) {
             throw new IllegalStateException("the catalog cannot be reached: " + e.getMessage(), e);
@@ -76,12 +84,7 @@ public class CatalogClient {
             return Optional.ofNullable(http.get()
                             .uri("/api/v1/restore-points/{id}", id)
                             .retrieve()
-                            .onStatus(s -> s.value() == 401 || s.value() == 403, (req, res) -> {
-                                throw new IllegalStateException(
-                                        "the catalog refused the orchestrator's key (HTTP "
-                                                + res.getStatusCode().value()
-                                                + "): set ssisbackup.orchestrator.catalog-api-key (CATALOG_API_KEY) to the catalog's read key");
-                            })
+                            .onStatus(CatalogClient::refusedKey, CatalogClient::keyRefused)
                             .onStatus(HttpStatusCode::is4xxClientError, (req, res) -> {})
                             .body(RestorePointSummary.class))
                     .filter(p -> p.id() != null);

@@ -103,26 +103,17 @@ public class RestoreJobs {
         if (beat.jobs() == null) {
             return;
         }
-        RestoreFinished failed = new RestoreFinished(
-                MessageMeta.create(beat.meta().jobId(), beat.meta().hostId()),
+        String failed = endedByOrchestrator(
                 beat.agent(),
-                null,
-                Outcome.FAILED,
-                false,
-                java.util.List.of(),
-                java.util.List.of(),
-                java.util.List.of(),
-                java.util.List.of(new AgentError(
-                        "(restore)",
-                        "agent restarted without this restore (or never received its command): its heartbeats"
-                                + " stopped listing it")));
+                "agent restarted without this restore (or never received its command): its heartbeats stopped"
+                        + " listing it");
         repository
                 .reconcile(
                         beat.meta().hostId(),
                         beat.agent(),
                         beat.jobs(),
                         beat.interval() == null ? java.time.Duration.ofSeconds(30) : beat.interval(),
-                        org.ssisbackup.contracts.MessageCodec.encodeToString(failed))
+                        failed)
                 .forEach(this::refresh);
     }
 
@@ -135,7 +126,18 @@ public class RestoreJobs {
     }
 
     private void failPartsOfUnreachable(AgentKind agent) {
-        String result = org.ssisbackup.contracts.MessageCodec.encodeToString(new RestoreFinished(
+        String result = endedByOrchestrator(
+                agent,
+                "agent unreachable: no heartbeat for " + properties.missedBeats() + " intervals and "
+                        + properties.unreachableGrace() + " more; its host may be down");
+        repository
+                .failPartsOfSilentAgents(agent, properties.missedBeats(), properties.unreachableGrace(), result)
+                .forEach(this::refresh);
+    }
+
+    /** The report (as stored) of an agent's part that the orchestrator ended FAILED for {@code reason}. */
+    private static String endedByOrchestrator(AgentKind agent, String reason) {
+        return org.ssisbackup.contracts.MessageCodec.encodeToString(new RestoreFinished(
                 MessageMeta.create(java.util.UUID.randomUUID(), "orchestrator"),
                 agent,
                 null,
@@ -144,13 +146,7 @@ public class RestoreJobs {
                 java.util.List.of(),
                 java.util.List.of(),
                 java.util.List.of(),
-                java.util.List.of(new AgentError(
-                        "(restore)",
-                        "agent unreachable: no heartbeat for " + properties.missedBeats() + " intervals and "
-                                + properties.unreachableGrace() + " more; its host may be down"))));
-        repository
-                .failPartsOfSilentAgents(agent, properties.missedBeats(), properties.unreachableGrace(), result)
-                .forEach(this::refresh);
+                java.util.List.of(new AgentError("(restore)", reason))));
     }
 
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.timeout-sweep:10s}")

@@ -14,6 +14,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.ObjectKeys;
 import org.ssisbackup.orchestrator.enrolment.AgentEnrolments;
+import org.ssisbackup.orchestrator.enrolment.AgentKey;
 
 /**
  * Agents' signing keys (ADR 0007): {@code GET /api/v1/agents?state=PENDING} lists the keys seen (viewer); an admin
@@ -38,7 +39,20 @@ class AgentController {
             Instant firstSeen,
             Instant lastSeen,
             Instant decidedAt,
-            String decidedBy) {}
+            String decidedBy) {
+        static AgentKeyView of(AgentKey k) {
+            return new AgentKeyView(
+                    k.hostId(),
+                    k.agent(),
+                    k.fingerprint(),
+                    k.publicKey(),
+                    k.state(),
+                    k.firstSeen(),
+                    k.lastSeen(),
+                    k.decidedAt(),
+                    k.decidedBy());
+        }
+    }
 
     record Approval(String fingerprint) {}
 
@@ -63,16 +77,7 @@ class AgentController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset >= 0 and limit 1..1000");
         }
         return enrolments.list(s, hostId == null || hostId.isBlank() ? null : hostId, offset, limit).stream()
-                .map(r -> new AgentKeyView(
-                        r.hostId(),
-                        r.agent(),
-                        r.fingerprint(),
-                        r.publicKey(),
-                        r.state(),
-                        r.firstSeen(),
-                        r.lastSeen(),
-                        r.decidedAt(),
-                        r.decidedBy()))
+                .map(AgentKeyView::of)
                 .toList();
     }
 
@@ -91,16 +96,7 @@ class AgentController {
         }
         try {
             var r = enrolments.approve(hostId, kind, body.fingerprint().trim(), who == null ? "admin" : who.getName());
-            return new AgentKeyView(
-                    r.hostId(),
-                    r.agent(),
-                    r.fingerprint(),
-                    r.publicKey(),
-                    r.state(),
-                    r.firstSeen(),
-                    r.lastSeen(),
-                    r.decidedAt(),
-                    r.decidedBy());
+            return AgentKeyView.of(r);
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, e.getMessage());
         } catch (IllegalStateException e) {

@@ -21,6 +21,7 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.MalformedMessageException;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.platform.messaging.AgentSigner;
 import org.ssisbackup.platform.messaging.MessageSignature;
 
 /**
@@ -75,27 +76,14 @@ public class AgentTrust {
         AgentEvent event = MessageCodec.decodeEvent(value);
         String hostId = event.meta().hostId();
         AgentKind agent = event.agent();
-        String signature = MessageSignature.headerText(headers.get(MessageSignature.HEADER));
-        String keyText = MessageSignature.headerText(headers.get(Topics.AGENT_KEY_HEADER));
-        if (signature == null || keyText == null || keyText.length() > 200) {
-            refused("unsigned");
-            throw new MalformedMessageException(
-                    "an event of host " + hostId + "'s " + agent + " agent without its signature or key: not recorded");
-        }
-        PublicKey key;
+        String fingerprint;
         try {
-            key = MessageSignature.publicKey(keyText);
-        } catch (IllegalArgumentException e) {
-            refused("bad_signature");
-            throw new MalformedMessageException("an event of host " + hostId + "'s " + agent
-                    + " agent whose key header is not an Ed25519 public key: not recorded");
+            fingerprint = AgentSigner.of(value, headers).fingerprint();
+        } catch (AgentSigner.Refused e) {
+            refused(e.metricReason());
+            throw new MalformedMessageException(
+                    "an event of host " + hostId + "'s " + agent + " agent " + e.getMessage() + ": not recorded");
         }
-        if (!MessageSignature.verify(MessageSignature.Purpose.AGENT_MESSAGE, key, value, signature)) {
-            refused("bad_signature");
-            throw new MalformedMessageException("an event of host " + hostId + "'s " + agent
-                    + " agent whose signature does not match its content and key: not recorded");
-        }
-        String fingerprint = MessageSignature.fingerprint(key);
         String slot = AgentEnrolment.topicKey(hostId, agent);
         Trusted cached = trusted.get(slot);
         Instant now = Instant.now();
