@@ -18,6 +18,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.restore.ManualRestoreAdvice;
 import org.ssisbackup.msdbagent.restore.MsdbRestoreHandler;
+import org.ssisbackup.msdbagent.restore.NativeBackupRestoreHandler;
 import org.ssisbackup.msdbagent.restore.SsisdbProjectRestoreHandler;
 import org.ssisbackup.storage.BlobStore;
 
@@ -59,8 +60,20 @@ class MsdbAgentConfiguration {
     }
 
     @Bean
-    MsdbRestoreHandler msdbRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
-        return new MsdbRestoreHandler(connector, metrics);
+    MsdbRestoreHandler msdbRestoreHandler(
+            MsdbConnector connector, MsdbAgentProperties properties, MsdbMetrics metrics) {
+        return new MsdbRestoreHandler(connector, drillConnector(connector, properties), metrics);
+    }
+
+    @Bean
+    NativeBackupRestoreHandler nativeBackupRestoreHandler(MsdbConnector connector, MsdbAgentProperties properties) {
+        return new NativeBackupRestoreHandler(
+                drillConnector(connector, properties), properties.forDrills().nativeBackup());
+    }
+
+    /** The drill instance's connector when one is configured, else the agent's own. */
+    private static MsdbConnector drillConnector(MsdbConnector connector, MsdbAgentProperties properties) {
+        return properties.drillInstance().configured() ? new MsdbConnector(properties.forDrills()) : connector;
     }
 
     @Bean

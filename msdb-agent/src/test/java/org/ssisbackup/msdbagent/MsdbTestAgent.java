@@ -20,6 +20,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.restore.ManualRestoreAdvice;
 import org.ssisbackup.msdbagent.restore.MsdbRestoreHandler;
+import org.ssisbackup.msdbagent.restore.NativeBackupRestoreHandler;
 import org.ssisbackup.msdbagent.restore.SsisdbProjectRestoreHandler;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.repository.KeyMaterial;
@@ -56,6 +57,27 @@ final class MsdbTestAgent {
             Capture capture,
             MsdbConnector connector,
             MsdbMetrics metrics) {
+        return of(
+                store,
+                events,
+                registry,
+                capture,
+                connector,
+                connector,
+                new org.ssisbackup.msdbagent.msdb.MsdbAgentProperties.NativeBackup(null, null, null, null),
+                metrics);
+    }
+
+    /** An agent whose drills run on {@code drillConnector}, staging native backups into {@code drillFolders}. */
+    static CommandIntake of(
+            BlobStore store,
+            Consumer<VersionedMessage> events,
+            MeterRegistry registry,
+            Capture capture,
+            MsdbConnector connector,
+            MsdbConnector drillConnector,
+            org.ssisbackup.msdbagent.msdb.MsdbAgentProperties.NativeBackup drillFolders,
+            MsdbMetrics metrics) {
         return new CommandIntake(
                 IDENTITY,
                 new AgentRepository(
@@ -67,8 +89,9 @@ final class MsdbTestAgent {
                 events,
                 capture,
                 List.of(
-                        new MsdbRestoreHandler(connector, metrics),
+                        new MsdbRestoreHandler(connector, drillConnector, metrics),
                         new SsisdbProjectRestoreHandler(connector, metrics),
+                        new NativeBackupRestoreHandler(drillConnector, drillFolders),
                         new ManualRestoreAdvice()),
                 new AgentMetrics(registry, HOST, "msdb"),
                 new org.ssisbackup.agent.command.JobJournal(stateDir()),

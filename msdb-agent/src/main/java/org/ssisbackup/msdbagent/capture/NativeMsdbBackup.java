@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +16,12 @@ import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.ObjectKeys;
+import org.ssisbackup.msdbagent.msdb.BackupFile;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbException;
 import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
+import org.ssisbackup.msdbagent.msdb.SqlInstance;
 import org.ssisbackup.storage.BlobStore;
 import org.ssisbackup.storage.StoreException;
 import org.ssisbackup.storage.repository.Repository;
@@ -60,41 +61,12 @@ public final class NativeMsdbBackup {
         this.settings = settings;
     }
 
-    /** What the server says about itself: its version decides TO URL, its edition COMPRESSION. */
-    record Server(String version, int majorVersion, String edition, int engineEdition, String defaultBackupDirectory) {
-        static final String SQL = "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS version,"
-                + " CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition,"
-                + " CAST(SERVERPROPERTY('EngineEdition') AS int) AS engineedition,"
-                + " CAST(SERVERPROPERTY('InstanceDefaultBackupPath') AS nvarchar(4000)) AS backupdir";
-
-        static Server read(Connection c, int timeout) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(SQL)) {
-                ps.setQueryTimeout(timeout);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    String version = rs.getString("version");
-                    return new Server(
-                            version,
-                            Integer.parseInt(version.split("\\.", -1)[0]),
-                            rs.getString("edition"),
-                            rs.getInt("engineedition"),
-                            rs.getString("backupdir"));
-                }
-            }
-        }
-
-        /** Express (4) has no backup compression; Web reports 2 like Standard and is caught by error 1844. */
-        boolean mayCompress() {
-            return engineEdition != 4;
-        }
-    }
-
     public void capture(BackupCommand command, CaptureContext ctx) throws MsdbException, IOException {
         Instant started = Instant.now();
         String outcome = "failed";
         long bytes = 0;
         try (Connection c = connector.connect()) {
-            Server server = Server.read(c, connector.queryTimeoutSeconds());
+            SqlInstance server = SqlInstance.read(c, connector.queryTimeoutSeconds());
             Repository.StoredContent stored;
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("serverVersion", server.version());
@@ -121,25 +93,11 @@ public final class NativeMsdbBackup {
     }
 
     private Repository.StoredContent toDisk(
-            Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
+            Connection c, SqlInstance server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
             throws SQLException, IOException {
-        String directory = blankToNull(settings.directory());
-        if (directory == null) {
-            directory = blankToNull(server.defaultBackupDirectory());
-        }
-        if (directory == null) {
-            throw new IllegalStateException(
-                    "no directory for the native backup: set ssisbackup.msdb.native-backup.directory"
-                            + " (the instance reports no default backup directory)");
-        }
-        String name = "ssis-backup-msdb-" + command.restorePointId() + ".bak";
-        String serverFile = directory
-                + (directory.contains("\\")
-                        ? (directory.endsWith("\\") ? "" : "\\")
-                        : (directory.endsWith("/") ? "" : "/"))
-                + name;
-        Path agentFile = Path.of(blankToNull(settings.agentDirectory()) == null ? directory : settings.agentDirectory())
-                .resolve(name);
+        BackupFile file = BackupFile.in(settings, server, "ssis-backup-msdb-" + command.restorePointId() + ".bak");
+        String serverFile = file.serverFile();
+        Path agentFile = file.agentFile();
         meta.put("serverFile", serverFile);
         boolean written = false;
         try {
@@ -161,7 +119,7 @@ public final class NativeMsdbBackup {
     }
 
     private Repository.StoredContent toUrl(
-            Connection c, Server server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
+            Connection c, SqlInstance server, BackupCommand command, Map<String, String> meta, CaptureContext ctx)
             throws SQLException, IOException {
         if (server.majorVersion() < 16) {
             throw new IllegalStateException("BACKUP TO URL with S3 needs SQL Server 2022 (16.x); this instance is "
@@ -209,7 +167,12 @@ public final class NativeMsdbBackup {
     }
 
     private void backup(
-            Connection c, Server server, String device, String target, Map<String, String> meta, CaptureContext ctx)
+            Connection c,
+            SqlInstance server,
+            String device,
+            String target,
+            Map<String, String> meta,
+            CaptureContext ctx)
             throws SQLException {
         boolean compress = server.mayCompress();
         try {
@@ -254,11 +217,7 @@ public final class NativeMsdbBackup {
     }
 
     private void verify(Connection c, String device, String target) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("RESTORE VERIFYONLY FROM " + device + " = ? WITH CHECKSUM")) {
-            ps.setQueryTimeout(timeoutSeconds());
-            ps.setString(1, target);
-            ps.execute();
-        }
+        BackupFile.verifyOnly(c, device, target, timeoutSeconds());
     }
 
     private void removeLocal(Path agentFile, String serverFile, boolean written, CaptureContext ctx) {
@@ -276,9 +235,5 @@ public final class NativeMsdbBackup {
 
     private int timeoutSeconds() {
         return (int) Math.max(1, settings.timeout().toSeconds());
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

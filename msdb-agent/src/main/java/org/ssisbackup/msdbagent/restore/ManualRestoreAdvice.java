@@ -9,24 +9,19 @@ import org.ssisbackup.contracts.ArtifactKind;
 
 /**
  * What a restore never writes by itself, reported as skipped with how an admin applies it: SSISDB parameter values and
- * environments (they reference sensitive values the backup never had), the native msdb backup (restoring msdb replaces
- * every job and needs SQL Server Agent stopped) and [SSIS Configurations] rows (kept as CSV).
+ * environments (they reference sensitive values the backup never had) and [SSIS Configurations] rows (kept as CSV).
+ * The native msdb backup has a handler of its own ({@link NativeBackupRestoreHandler}).
  */
 public final class ManualRestoreAdvice implements RestoreHandler {
 
     @Override
     public Set<ArtifactKind> kinds() {
-        return Set.of(
-                ArtifactKind.SSISDB_PARAMETERS,
-                ArtifactKind.SSISDB_ENVIRONMENT,
-                ArtifactKind.MSDB_DATABASE_BACKUP,
-                ArtifactKind.CONFIG_TABLE);
+        return Set.of(ArtifactKind.SSISDB_PARAMETERS, ArtifactKind.SSISDB_ENVIRONMENT, ArtifactKind.CONFIG_TABLE);
     }
 
     /**
      * A drill fetches each item into the scratch folder (chunks authenticated, SHA-256 checked) and reads it as what it
-     * is: JSON documents parsed, CSV rows read. The native msdb backup is checked by its hash only: RESTORE VERIFYONLY
-     * of the stored copy is not run by a drill yet (the backup ran it when it was taken).
+     * is: JSON documents parsed; CSV rows checked by their hash.
      */
     @Override
     public void drill(List<Artifact> items, RestoreContext ctx, org.ssisbackup.agent.restore.DrillChecks checks) {
@@ -50,10 +45,6 @@ public final class ManualRestoreAdvice implements RestoreHandler {
             ctx.skipped(
                     a.logicalPath(),
                     switch (a.kind()) {
-                        case MSDB_DATABASE_BACKUP ->
-                            "a whole-msdb backup is restored by an admin: RESTORE DATABASE msdb from object "
-                                    + a.objectKey() + " with SQL Server Agent stopped, on the same version and build ("
-                                    + a.metadata().getOrDefault("serverVersion", "?") + ")";
                         case CONFIG_TABLE ->
                             "not applied: the table's rows are kept as CSV in the restore point; load them with"
                                     + " BULK INSERT or SSMS's import";

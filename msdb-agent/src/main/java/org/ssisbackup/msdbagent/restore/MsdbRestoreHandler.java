@@ -46,10 +46,21 @@ import org.ssisbackup.storage.StoreException;
  */
 public final class MsdbRestoreHandler implements RestoreHandler {
     private final MsdbConnector connector;
+    private final MsdbConnector drillConnector;
     private final MsdbMetrics metrics;
 
+    /** Restores and drills on the same instance. */
     public MsdbRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
+        this(connector, connector, metrics);
+    }
+
+    /**
+     * @param connector      the instance restores write to
+     * @param drillConnector the instance drills write to (a configured drill instance, or the same one)
+     */
+    public MsdbRestoreHandler(MsdbConnector connector, MsdbConnector drillConnector, MsdbMetrics metrics) {
         this.connector = connector;
+        this.drillConnector = drillConnector;
         this.metrics = metrics;
     }
 
@@ -127,10 +138,15 @@ public final class MsdbRestoreHandler implements RestoreHandler {
     /**
      * A drill: the point's folders and packages restored under the drill's own msdb folder ({@code \__drill\<point>}),
      * each package read back from msdb (its bytes must hash to the recorded SHA-256 and parse as a package), then that
-     * folder and everything in it removed, and {@code \__drill} too once empty. Production folders are never written.
+     * folder and everything in it removed, and {@code \__drill} too once empty. Production folders are never written;
+     * with a drill instance configured, production msdb is not written at all.
      */
     @Override
     public void drill(List<Artifact> items, RestoreContext ctx, DrillChecks checks) throws Exception {
+        if (drillConnector != connector) {
+            new MsdbRestoreHandler(drillConnector, metrics).drill(items, ctx, checks);
+            return;
+        }
         String target = targetFolder(ctx.options().targetFolder());
         if (!target.startsWith(DRILL_FOLDER + "\\")) {
             throw new IllegalStateException("a drill writes only under " + DRILL_FOLDER + ", not '" + target + "'");

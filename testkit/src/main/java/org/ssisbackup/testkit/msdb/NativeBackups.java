@@ -48,6 +48,8 @@ public final class NativeBackups {
     private volatile boolean damageBackups;
     private final java.util.concurrent.atomic.AtomicInteger backupsTaken =
             new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger backupsVerified =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     NativeBackups(MsdbModel model) {
         this.model = model;
@@ -92,6 +94,11 @@ public final class NativeBackups {
 
     public int backupsTaken() {
         return backupsTaken.get();
+    }
+
+    /** How many RESTORE VERIFYONLY statements read a whole, undamaged backup. */
+    public int backupsVerified() {
+        return backupsVerified.get();
     }
 
     /** BACKUP DATABASE db TO DISK|URL = target WITH options. */
@@ -153,6 +160,7 @@ public final class NativeBackups {
         if (!Arrays.equals(sha256(body), sum)) {
             throw new StandInSqlException(3189, "Damage to the backup set was detected.");
         }
+        backupsVerified.incrementAndGet();
     }
 
     private byte[] image(boolean compress) {
