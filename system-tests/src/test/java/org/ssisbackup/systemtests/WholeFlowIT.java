@@ -487,6 +487,42 @@ class WholeFlowIT {
                         .statusCode())
                 .isEqualTo(422);
         assertThat(post(orchestrator + "/api/v1/drills", "{}").statusCode()).isEqualTo(400);
+
+        // A policy with a drill schedule of its own (every 5 seconds here) drills its hosts' newest COMPLETE points.
+        tools.jackson.databind.node.ObjectNode labels = JSON.createObjectNode();
+        labels.set("labels", get(orchestrator + "/api/v1/hosts/" + HOST).get("labels"));
+        ((tools.jackson.databind.node.ObjectNode) labels.get("labels")).put("drills", "cron");
+        assertThat(send("PUT", orchestrator + "/api/v1/hosts/" + HOST + "/labels", labels.toString())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(post(
+                                orchestrator + "/api/v1/policies",
+                                "{\"name\":\"bad-cron\",\"retention\":{\"keepLast\":5},\"drillSchedule\":\"sundays\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> cron = post(
+                orchestrator + "/api/v1/policies",
+                "{\"name\":\"drill-cron\",\"selector\":\"drills=cron\",\"retention\":{\"keepLast\":5},"
+                        + "\"drillSchedule\":\"*/5 * * * * *\"}");
+        assertThat(cron.statusCode()).as(cron.body()).isIn(200, 201);
+        assertThat(JSON.readTree(cron.body()).hasNonNull("nextDrillAt")).isTrue();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    JsonNode drills = get(orchestrator + "/api/v1/drills?requestedBy=policy:drill-cron&limit=5");
+                    return drills.size() > 0
+                            && drills.get(drills.size() - 1)
+                                    .get("state")
+                                    .asString()
+                                    .equals("SUCCEEDED");
+                });
+        JsonNode scheduled = get(orchestrator + "/api/v1/drills?requestedBy=policy:drill-cron&limit=5");
+        JsonNode first = scheduled.get(scheduled.size() - 1);
+        assertThat(first.get("hosts")).hasSize(1);
+        assertThat(first.get("hosts").get(0).get("hostId").asString()).isEqualTo(HOST);
+        assertThat(send("DELETE", orchestrator + "/api/v1/policies/drill-cron", null)
+                        .statusCode())
+                .isIn(200, 204);
     }
 
     private static JsonNode restoreAndWait(String body) throws Exception {
@@ -529,6 +565,20 @@ class WholeFlowIT {
                         .header("Content-Type", "application/json")
                         .header("X-API-Key", API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> send(String method, String url, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", API_KEY)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

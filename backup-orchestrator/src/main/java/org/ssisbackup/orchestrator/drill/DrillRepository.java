@@ -28,12 +28,22 @@ class DrillRepository {
                 .update();
     }
 
-    Optional<Instant> createdAt(UUID id) {
-        return jdbc.sql("SELECT created_at FROM drill WHERE id = ?")
+    record DrillRow(Instant createdAt, String requestedBy) {}
+
+    Optional<DrillRow> find(UUID id) {
+        return jdbc.sql("SELECT created_at, requested_by FROM drill WHERE id = ?")
                 .param(id)
-                .query(java.sql.Timestamp.class)
-                .optional()
-                .map(java.sql.Timestamp::toInstant);
+                .query((rs, n) -> new DrillRow(rs.getTimestamp(1).toInstant(), rs.getString(2)))
+                .optional();
+    }
+
+    /** The newest drills first, all or those one requester asked for. */
+    List<UUID> recent(String requestedBy, int limit) {
+        return jdbc.sql("SELECT id FROM drill WHERE (CAST(? AS TEXT) IS NULL OR requested_by = ?)"
+                        + " ORDER BY created_at DESC LIMIT ?")
+                .params(requestedBy, requestedBy, limit)
+                .query(UUID.class)
+                .list();
     }
 
     List<UUID> restores(UUID drillId) {

@@ -98,7 +98,12 @@ public class Drills {
 
     /** A drill as the API shows it. */
     public record DrillView(
-            UUID drillId, DrillState state, Instant createdAt, Instant finishedAt, List<HostDrill> hosts) {}
+            UUID drillId,
+            DrillState state,
+            Instant createdAt,
+            Instant finishedAt,
+            String requestedBy,
+            List<HostDrill> hosts) {}
 
     /** PENDING and RUNNING, then SUCCEEDED when every agent proved its part, else FAILED. */
     public enum DrillState {
@@ -117,8 +122,16 @@ public class Drills {
         }
     }
 
+    /** The newest drills first (at most {@code limit}), all or those one requester asked for. */
+    public List<DrillView> recent(String requestedBy, int limit) {
+        return drills.recent(requestedBy, limit).stream()
+                .map(this::find)
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
     public Optional<DrillView> find(UUID id) {
-        Optional<Instant> created = drills.createdAt(id);
+        Optional<DrillRepository.DrillRow> created = drills.find(id);
         if (created.isEmpty()) {
             return Optional.empty();
         }
@@ -143,7 +156,12 @@ public class Drills {
             }
         }
         return Optional.of(new DrillView(
-                id, DrillState.of(JobState.combine(states)), created.get(), allFinished ? finished : null, hosts));
+                id,
+                DrillState.of(JobState.combine(states)),
+                created.get().createdAt(),
+                allFinished ? finished : null,
+                created.get().requestedBy(),
+                hosts));
     }
 
     private static AgentDrill agent(RestoreJobRepository.PartRecord p) {

@@ -2,6 +2,7 @@ package org.ssisbackup.orchestrator.drill;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -9,12 +10,20 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.ssisbackup.orchestrator.fleet.FleetRegistry;
+import org.ssisbackup.orchestrator.fleet.LabelSelector;
+import org.ssisbackup.orchestrator.policy.Policy;
+import org.ssisbackup.orchestrator.policy.PolicyRepository;
 import org.ssisbackup.orchestrator.restore.CatalogClient;
 
 /**
- * Drills that policies ask for ({@code drillEvery}): a backup job under such a policy leaves its hosts' new points in
+ * Drills that policies ask for. {@code drillEvery}: a backup job under such a policy leaves its hosts' new points in
  * {@code drill_due}; once the catalog has recorded a point COMPLETE, its drill starts. A point the catalog does not
  * know after an hour, or did not record COMPLETE, is dropped with a warning (there is nothing to prove).
+ * {@code drillSchedule}: when its time comes, one drill of the newest COMPLETE point of every host the policy selects
+ * (hosts without one are named in a warning). The run is claimed like a scheduled backup (compare-and-set on
+ * {@code next_drill_at}) only once the catalog has answered, so a catalog that is away delays the drill instead of
+ * losing it.
  */
 @Component
 class PolicyDrills {
@@ -26,11 +35,50 @@ class PolicyDrills {
     private final JdbcClient jdbc;
     private final CatalogClient catalog;
     private final Drills drills;
+    private final PolicyRepository policies;
+    private final FleetRegistry fleet;
 
-    PolicyDrills(JdbcClient jdbc, CatalogClient catalog, Drills drills) {
+    PolicyDrills(
+            JdbcClient jdbc, CatalogClient catalog, Drills drills, PolicyRepository policies, FleetRegistry fleet) {
         this.jdbc = jdbc;
         this.catalog = catalog;
         this.drills = drills;
+        this.policies = policies;
+        this.fleet = fleet;
+    }
+
+    @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.drill-tick:30s}", initialDelay = 5_000)
+    public void runScheduledDrills() {
+        Instant now = Instant.now();
+        for (Policy p : policies.drillsDue(now)) {
+            List<CatalogClient.RestorePointSummary> points = new ArrayList<>();
+            List<String> without = new ArrayList<>();
+            try {
+                for (String host : fleet.hostIds(LabelSelector.parse(p.selector()))) {
+                    catalog.newestCompletePoint(host)
+                            .filter(point -> !point.artifacts().isEmpty())
+                            .ifPresentOrElse(points::add, () -> without.add(host));
+                }
+            } catch (IllegalStateException e) {
+                log.warn("policy {}: scheduled drill waits: {}", p.name(), e.getMessage());
+                return; // the catalog is away: the next tick tries again, the run is not claimed
+            }
+            if (!policies.claimDrill(p, p.nextDrillAfter(now))) {
+                continue; // another orchestrator took this run
+            }
+            if (!without.isEmpty()) {
+                log.warn(
+                        "policy {}: no COMPLETE restore point to drill for {} host(s): {}",
+                        p.name(),
+                        without.size(),
+                        String.join(", ", without.subList(0, Math.min(20, without.size()))));
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
+            UUID id = drills.start(points, "policy:" + p.name());
+            log.info("policy {}: scheduled drill {} of {} host(s)", p.name(), id, points.size());
+        }
     }
 
     @Scheduled(fixedDelayString = "${ssisbackup.orchestrator.drill-tick:30s}", initialDelay = 5_000)

@@ -23,6 +23,9 @@ import org.ssisbackup.orchestrator.fleet.LabelSelector;
  * @param maxRetries  how many times a host whose backup failed is backed up again in a follow-up job
  * @param drillEvery  a restore drill of a host's new point after every this many successful backups of the host under
  *                    the policy (1: after each); null: no drills
+ * @param drillSchedule cron (as {@code schedule}, in the same zone) of restore drills of the newest COMPLETE point of
+ *                    every host the policy selects, independent of its backups; null: none
+ * @param nextDrillAt the next scheduled drill (computed; read-only)
  */
 public record Policy(
         UUID id,
@@ -38,7 +41,44 @@ public record Policy(
         Instant nextRunAt,
         Instant createdAt,
         Instant updatedAt,
-        Integer drillEvery) {
+        Integer drillEvery,
+        String drillSchedule,
+        Instant nextDrillAt) {
+
+    /** A policy without scheduled drills. */
+    public Policy(
+            UUID id,
+            String name,
+            String selector,
+            List<String> scope,
+            String schedule,
+            String timeZone,
+            RetentionRule retention,
+            Integer concurrency,
+            Integer maxRetries,
+            Boolean enabled,
+            Instant nextRunAt,
+            Instant createdAt,
+            Instant updatedAt,
+            Integer drillEvery) {
+        this(
+                id,
+                name,
+                selector,
+                scope,
+                schedule,
+                timeZone,
+                retention,
+                concurrency,
+                maxRetries,
+                enabled,
+                nextRunAt,
+                createdAt,
+                updatedAt,
+                drillEvery,
+                null,
+                null);
+    }
 
     /** A policy without drills. */
     public Policy(
@@ -69,6 +109,8 @@ public record Policy(
                 nextRunAt,
                 createdAt,
                 updatedAt,
+                null,
+                null,
                 null);
     }
 
@@ -81,6 +123,9 @@ public record Policy(
         scopes();
         if (schedule != null && !schedule.isBlank()) {
             cron();
+        }
+        if (drillSchedule != null && !drillSchedule.isBlank()) {
+            cron("drillSchedule", drillSchedule);
         }
         zone();
         if (retention == null || !retention.keepsSomething()) {
@@ -120,6 +165,10 @@ public record Policy(
     }
 
     public CronExpression cron() {
+        return cron("schedule", schedule);
+    }
+
+    private static CronExpression cron(String field, String schedule) {
         String s = schedule.trim();
         // crontab's 5 fields are what admins write; Spring's expressions lead with seconds.
         String expression = !s.startsWith("@") && s.split("\\s+").length == 5 ? "0 " + s : s;
@@ -127,7 +176,7 @@ public record Policy(
             return CronExpression.parse(expression);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "schedule: not a cron expression: '" + schedule + "' (" + e.getMessage() + ")");
+                    field + ": not a cron expression: '" + schedule + "' (" + e.getMessage() + ")");
         }
     }
 
@@ -137,10 +186,19 @@ public record Policy(
      * backup is never skipped), and a time that occurs twice when they go back runs once.
      */
     public Instant nextRunAfter(Instant after) {
-        if (schedule == null || schedule.isBlank() || Boolean.FALSE.equals(enabled)) {
+        return nextAfter("schedule", schedule, after);
+    }
+
+    /** The first scheduled drill strictly after {@code after}, read like {@link #nextRunAfter}. */
+    public Instant nextDrillAfter(Instant after) {
+        return nextAfter("drillSchedule", drillSchedule, after);
+    }
+
+    private Instant nextAfter(String field, String expression, Instant after) {
+        if (expression == null || expression.isBlank() || Boolean.FALSE.equals(enabled)) {
             return null;
         }
-        CronExpression cron = cron();
+        CronExpression cron = cron(field, expression);
         ZoneId zone = zone();
         LocalDateTime local = LocalDateTime.ofInstant(after, zone);
         for (int i = 0; i < 4; i++) {

@@ -35,8 +35,8 @@ public class PolicyRepository {
         try {
             jdbc.sql("""
                     INSERT INTO policy (id, name, selector, scope, schedule, time_zone, retention, concurrency, max_retries,
-                        enabled, next_run_at, created_at, updated_at, drill_every)
-                    VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?)""")
+                        enabled, next_run_at, created_at, updated_at, drill_every, drill_schedule, next_drill_at)
+                    VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(
                             id,
                             p.name(),
@@ -51,7 +51,9 @@ public class PolicyRepository {
                             ts(p.nextRunAfter(now)),
                             ts(now),
                             ts(now),
-                            p.drillEvery())
+                            p.drillEvery(),
+                            blankToNull(p.drillSchedule()),
+                            ts(p.nextDrillAfter(now)))
                     .update();
         } catch (DuplicateKeyException e) {
             throw new NameTakenException(p.name());
@@ -70,7 +72,8 @@ public class PolicyRepository {
         try {
             jdbc.sql("""
                     UPDATE policy SET name = ?, selector = ?, scope = ?, schedule = ?, time_zone = ?, retention = CAST(? AS jsonb),
-                        concurrency = ?, max_retries = ?, enabled = ?, next_run_at = ?, updated_at = ?, drill_every = ?
+                        concurrency = ?, max_retries = ?, enabled = ?, next_run_at = ?, updated_at = ?, drill_every = ?,
+                        drill_schedule = ?, next_drill_at = ?
                     WHERE id = ?""")
                     .params(
                             p.name(),
@@ -85,6 +88,8 @@ public class PolicyRepository {
                             ts(p.nextRunAfter(now)),
                             ts(now),
                             p.drillEvery(),
+                            blankToNull(p.drillSchedule()),
+                            ts(p.nextDrillAfter(now)),
                             existing.get().id())
                     .update();
         } catch (DuplicateKeyException e) {
@@ -146,7 +151,9 @@ public class PolicyRepository {
                 instant(r.get("next_run_at")),
                 instant(r.get("created_at")),
                 instant(r.get("updated_at")),
-                (Integer) r.get("drill_every"));
+                (Integer) r.get("drill_every"),
+                (String) r.get("drill_schedule"),
+                instant(r.get("next_drill_at")));
     }
 
     private static String scopeText(Policy p) {
@@ -188,6 +195,26 @@ public class PolicyRepository {
     boolean claimRun(Policy p, Instant next) {
         return jdbc.sql("UPDATE policy SET next_run_at = ? WHERE id = ? AND next_run_at = ?")
                         .params(next == null ? null : Timestamp.from(next), p.id(), Timestamp.from(p.nextRunAt()))
+                        .update()
+                > 0;
+    }
+
+    /** Enabled policies whose next scheduled drill is due at {@code now}, earliest first. */
+    public List<Policy> drillsDue(Instant now) {
+        return jdbc
+                .sql("SELECT * FROM policy WHERE enabled AND next_drill_at <= ? ORDER BY next_drill_at")
+                .param(Timestamp.from(now))
+                .query()
+                .listOfRows()
+                .stream()
+                .map(PolicyRepository::policy)
+                .toList();
+    }
+
+    /** Claims a policy's due drill as {@link #claimRun} claims a run: of several orchestrators, one wins. */
+    public boolean claimDrill(Policy p, Instant next) {
+        return jdbc.sql("UPDATE policy SET next_drill_at = ? WHERE id = ? AND next_drill_at = ?")
+                        .params(next == null ? null : Timestamp.from(next), p.id(), Timestamp.from(p.nextDrillAt()))
                         .update()
                 > 0;
     }

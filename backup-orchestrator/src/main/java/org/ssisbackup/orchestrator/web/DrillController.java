@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.ssisbackup.contracts.ObjectKeys;
@@ -22,7 +23,8 @@ import org.ssisbackup.orchestrator.restore.CatalogClient;
 /**
  * Restore drills (issue 17): {@code POST /api/v1/drills {"hosts": [...]}} drills each host's newest COMPLETE point,
  * {@code {"restorePointId": ...}} one chosen point; {@code 202 {"drillId": ...}}. {@code GET /api/v1/drills/{id}}: its
- * state and, per host and agent, what was checked and what failed.
+ * state and, per host and agent, what was checked and what failed; {@code GET /api/v1/drills?requestedBy=&limit=} the
+ * newest drills first.
  */
 @RestController
 @RequestMapping("/api/v1/drills")
@@ -91,6 +93,19 @@ class DrillController {
                         points.stream()
                                 .map(CatalogClient.RestorePointSummary::hostId)
                                 .toList()));
+    }
+
+    /** The newest drills first; {@code requestedBy} such as {@code policy:nightly} or an API key's role name. */
+    @GetMapping
+    List<Drills.DrillView> list(
+            @RequestParam(required = false) String requestedBy, @RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit: 1 to 200");
+        }
+        if (requestedBy != null && requestedBy.length() > 200) {
+            throw new IllegalArgumentException("requestedBy: at most 200 characters");
+        }
+        return drills.recent(requestedBy, limit);
     }
 
     @GetMapping("/{id}")

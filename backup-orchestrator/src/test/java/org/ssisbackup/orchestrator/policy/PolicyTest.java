@@ -47,6 +47,41 @@ class PolicyTest {
         assertThat(twoThirty.nextRunAfter(first)).isEqualTo(Instant.parse("2026-10-26T01:30:00Z"));
     }
 
+    static Policy drilled(String drillSchedule, Boolean enabled) {
+        Policy p = policy("0 2 * * *", "Europe/Berlin");
+        return new Policy(
+                null,
+                p.name(),
+                p.selector(),
+                p.scope(),
+                p.schedule(),
+                p.timeZone(),
+                p.retention(),
+                null,
+                1,
+                enabled,
+                null,
+                null,
+                null,
+                null,
+                drillSchedule,
+                null);
+    }
+
+    @Test
+    void drillsHaveACronOfTheirOwnInThePolicysZone() {
+        Instant saturdayNoonUtc = Instant.parse("2026-03-28T12:00:00Z");
+        // Sundays at 06:00 Berlin time (summer time from that night on): 04:00 UTC.
+        assertThat(drilled("0 6 * * 0", true).validated().nextDrillAfter(saturdayNoonUtc))
+                .isEqualTo(Instant.parse("2026-03-29T04:00:00Z"));
+        assertThat(drilled(null, true).nextDrillAfter(saturdayNoonUtc)).isNull();
+        assertThat(drilled("0 6 * * 0", false).nextDrillAfter(saturdayNoonUtc))
+                .as("a disabled policy drills no more than it backs up")
+                .isNull();
+        assertThatThrownBy(() -> drilled("every sunday", true).validated())
+                .hasMessageStartingWith("drillSchedule: not a cron expression");
+    }
+
     @Test
     void everyBadFieldIsNamed() {
         assertThat(policy("0 2 * * *", "UTC").validated().scopes())
