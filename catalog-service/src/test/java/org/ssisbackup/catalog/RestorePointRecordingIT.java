@@ -151,6 +151,13 @@ class RestorePointRecordingIT {
                 .isEqualTo(2);
     }
 
+    private org.ssisbackup.catalog.query.CatalogQueries.HostProof proofOf(String host) {
+        return queries.fleetProofs().stream()
+                .filter(p -> p.hostId().equals(host))
+                .findFirst()
+                .orElseThrow();
+    }
+
     private String reasons(UUID point) {
         return jdbc.sql("SELECT reasons::text FROM restore_point WHERE id = ?")
                 .param(point)
@@ -177,6 +184,8 @@ class RestorePointRecordingIT {
         assertThat(view.proven()).isNotNull();
         assertThat(view.proven().drillId()).isEqualTo(first);
         assertThat(view.drillFailure()).isNull();
+        assertThat(proofOf("sql01").proven().drillId()).isEqualTo(first);
+        assertThat(proofOf("sql01").failure()).isNull();
 
         UUID second = UUID.randomUUID();
         RestoreFinished bad = drillReport(
@@ -190,6 +199,12 @@ class RestorePointRecordingIT {
         assertThat(view.proven()).isNull();
         assertThat(view.drillFailure().drillId()).isEqualTo(second);
         assertThat(view.drillFailure().reasons()).singleElement().asString().contains("malformed package XML");
+        // The host's latest drill failed: the fleet's proofs say so, with the reasons (the status page shows them).
+        assertThat(proofOf("sql01").failure().drillId()).isEqualTo(second);
+        assertThat(proofOf("sql01").failedPointId()).isEqualTo(point);
+        assertThat(proofOf("sql01").proven())
+                .as("its only proven point is proven no more")
+                .isNull();
         assertThat(jdbc.sql("SELECT count(*) FROM drill_result WHERE restore_point_id = ?")
                         .param(point)
                         .query(Long.class)

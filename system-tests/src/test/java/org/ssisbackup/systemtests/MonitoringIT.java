@@ -80,7 +80,9 @@ class MonitoringIT {
                 "ssisbackup.catalog.metrics-interval",
                 "1s",
                 "ssisbackup.agent.heartbeat-interval",
-                "2s"));
+                "2s",
+                "ssisbackup.orchestrator.proof-refresh",
+                "1s"));
         String key = SystemStack.API_KEY;
         // The host gets labels and a nightly policy (so it has an allowed backup age), then one backup runs.
         assertThat(send(
@@ -111,6 +113,21 @@ class MonitoringIT {
                                 .body())
                         .get("finishedAt")
                         .isNull());
+        // A drill proves the host's point once the catalog has it COMPLETE (the status page shows the proof).
+        String[] drill = new String[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = send(
+                    "POST", stack.orchestrator + "/api/v1/drills", "{\"hosts\":[\"" + SystemStack.HOST + "\"]}", key);
+            if (r.statusCode() != 202) {
+                return false;
+            }
+            drill[0] = JSON.readTree(r.body()).get("drillId").asString();
+            return true;
+        });
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> JSON.readTree(send("GET", stack.orchestrator + "/api/v1/drills/" + drill[0], null, key)
+                                .body())
+                        .hasNonNull("finishedAt"));
         try (TopicProbe probe = new TopicProbe(stack.brokers(), Topics.deadLetter(Topics.EVENTS))) {
             probe.send(
                     Topics.EVENTS,
@@ -453,7 +470,16 @@ class MonitoringIT {
             assertThat(row.findElement(By.cssSelector(".state")).getText()).isEqualTo("REACHABLE");
             assertThat(row.getText()).contains("FILESYSTEM", "MSDB", "env=system", "SUCCEEDED");
             assertThat(row.findElements(By.cssSelector("svg.history rect"))).isNotEmpty();
-            assertThat(browser.findElement(By.id("summary")).getText()).contains("1 of 1 hosts");
+            // The drill of the setup proved the host: the page says when (refreshed from the catalog every second).
+            wait.until(b -> {
+                b.findElement(By.id("refresh")).click();
+                return b.findElement(By.cssSelector("tr.host[data-host='" + SystemStack.HOST + "'] td.proof .proven"))
+                        .getText()
+                        .endsWith("ago");
+            });
+            assertThat(browser.findElements(By.cssSelector("td.proof .drill-failed")))
+                    .isEmpty();
+            assertThat(browser.findElement(By.id("summary")).getText()).contains("1 of 1 hosts", "1 proven restorable");
             ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).renameTo(new File("target/status-page.png"));
 
             WebElement filter = browser.findElement(By.id("filter"));

@@ -17,6 +17,7 @@ import org.ssisbackup.orchestrator.fleet.FleetRegistry;
 import org.ssisbackup.orchestrator.fleet.LabelSelector;
 import org.ssisbackup.orchestrator.policy.Policy;
 import org.ssisbackup.orchestrator.policy.PolicyRepository;
+import org.ssisbackup.orchestrator.restore.CatalogClient;
 import org.ssisbackup.platform.metrics.TaggedGauge;
 
 /**
@@ -43,11 +44,13 @@ public class FleetHealth {
             Long allowedAgeSeconds,
             boolean overdue,
             int failureStreak,
-            List<HostBackup> history) {}
+            List<HostBackup> history,
+            CatalogClient.HostProof proof) {}
 
     private final FleetRegistry fleet;
     private final PolicyRepository policies;
     private final BackupHistoryRepository backups;
+    private final HostProofs proofs;
     private final TaggedGauge allowedAge;
     private final TaggedGauge failureStreak;
     private final TaggedGauge agentUp;
@@ -55,8 +58,13 @@ public class FleetHealth {
     private final AtomicInteger overdue = new AtomicInteger();
 
     public FleetHealth(
-            FleetRegistry fleet, PolicyRepository policies, BackupHistoryRepository backups, MeterRegistry registry) {
+            FleetRegistry fleet,
+            PolicyRepository policies,
+            BackupHistoryRepository backups,
+            HostProofs proofs,
+            MeterRegistry registry) {
         this.fleet = fleet;
+        this.proofs = proofs;
         this.policies = policies;
         this.backups = backups;
         this.allowedAge = new TaggedGauge(
@@ -124,7 +132,8 @@ public class FleetHealth {
                     allowed == null ? null : allowed.toSeconds(),
                     late,
                     streak(backups),
-                    backups));
+                    backups,
+                    proofs.of(h.hostId())));
         }
         return out;
     }

@@ -92,4 +92,28 @@ public class CatalogClient {
             throw new IllegalStateException("the catalog cannot be reached: " + e.getMessage(), e);
         }
     }
+
+    /** When a drill proved a host, and by which drill. */
+    public record Proven(java.time.Instant at, UUID drillId) {}
+
+    /** A host's latest drill that found problems, with the reasons. */
+    public record DrillFailure(java.time.Instant at, UUID drillId, List<String> reasons) {}
+
+    /** What drills proved of a host (the catalog's {@code GET /api/v1/fleet/proofs}). */
+    public record HostProof(
+            String hostId, UUID provenPointId, Proven proven, UUID failedPointId, DrillFailure failure) {}
+
+    /** Every host with a drill verdict; an exception when the catalog cannot be asked. */
+    public List<HostProof> fleetProofs() {
+        try {
+            HostProof[] proofs = http.get()
+                    .uri("/api/v1/fleet/proofs")
+                    .retrieve()
+                    .onStatus(CatalogClient::refusedKey, CatalogClient::keyRefused)
+                    .body(HostProof[].class);
+            return proofs == null ? List.of() : List.of(proofs);
+        } catch (RestClientException e) {
+            throw new IllegalStateException("the catalog cannot be reached: " + e.getMessage(), e);
+        }
+    }
 }

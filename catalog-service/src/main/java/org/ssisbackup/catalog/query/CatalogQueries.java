@@ -82,6 +82,59 @@ public class CatalogQueries {
     /** Each host's newest proven point's age (null: no point of the host was ever proven). */
     public record HostProven(String hostId, Long provenAgeSeconds) {}
 
+    /**
+     * What drills proved of a host: its newest proven point (null: none ever), and the failure of its latest drill
+     * verdict when that verdict is a failure (null otherwise).
+     */
+    public record HostProof(
+            String hostId, UUID provenPointId, Proven proven, UUID failedPointId, DrillFailure failure) {}
+
+    /** Every host with a drill verdict on any of its points, by host id. */
+    public List<HostProof> fleetProofs() {
+        Map<String, HostProof> out = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT DISTINCT ON (rp.host_id) rp.host_id, pp.restore_point_id, pp.drill_id, pp.decided_at
+                        FROM restore_point_proof pp JOIN restore_point rp ON rp.id = pp.restore_point_id
+                        WHERE pp.proven ORDER BY rp.host_id, pp.decided_at DESC""")
+                .query((rs, n) -> new HostProof(
+                        rs.getString(1),
+                        rs.getObject(2, UUID.class),
+                        new Proven(rs.getTimestamp(4).toInstant(), rs.getObject(3, UUID.class)),
+                        null,
+                        null))
+                .list()
+                .forEach(p -> out.put(p.hostId(), p));
+        jdbc.sql("""
+                        SELECT * FROM (
+                            SELECT DISTINCT ON (rp.host_id) rp.host_id, pp.restore_point_id, pp.drill_id, pp.decided_at,
+                                pp.proven, pp.reasons::text AS reasons
+                            FROM restore_point_proof pp JOIN restore_point rp ON rp.id = pp.restore_point_id
+                            ORDER BY rp.host_id, pp.decided_at DESC) latest
+                        WHERE NOT latest.proven""")
+                .query((rs, n) -> new HostProof(
+                        rs.getString(1),
+                        null,
+                        null,
+                        rs.getObject(2, UUID.class),
+                        new DrillFailure(
+                                rs.getTimestamp(4).toInstant(),
+                                rs.getObject(3, UUID.class),
+                                MessageCodec.decodeStrings(rs.getString(6)))))
+                .list()
+                .forEach(f -> out.merge(
+                        f.hostId(),
+                        f,
+                        (proven, failed) -> new HostProof(
+                                proven.hostId(),
+                                proven.provenPointId(),
+                                proven.proven(),
+                                failed.failedPointId(),
+                                failed.failure())));
+        return out.values().stream()
+                .sorted(java.util.Comparator.comparing(HostProof::hostId))
+                .toList();
+    }
+
     public List<HostProven> fleetProven() {
         return jdbc.sql("""
                         SELECT rp.host_id, EXTRACT(EPOCH FROM now() - max(pp.decided_at))::bigint AS age

@@ -10,7 +10,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.ssisbackup.catalog.query.CatalogQueries;
 import org.ssisbackup.contracts.ObjectKeys;
 
-/** Across the fleet: each host's newest restore point and its age, and every version of one package. */
+/** Across the fleet: each host's newest restore point and its age, what drills proved, every version of one package. */
 @RestController
 @RequestMapping("/api/v1")
 class FleetController {
@@ -24,6 +24,15 @@ class FleetController {
     @GetMapping("/fleet/newest")
     List<CatalogQueries.HostNewest> newest() {
         return queries.fleetNewest();
+    }
+
+    /**
+     * Per host with any drill verdict: its newest proven point (when and by which drill), and its latest drill's
+     * failure with the reasons when that drill found problems.
+     */
+    @GetMapping("/fleet/proofs")
+    List<CatalogQueries.HostProof> proofs() {
+        return queries.fleetProofs();
     }
 
     /**
