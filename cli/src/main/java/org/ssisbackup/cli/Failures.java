@@ -10,6 +10,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         cli.getErr().println("ssis-backup: " + e.getMessage());
+        cli.getErr().flush();
+        if (e instanceof org.ssisbackup.cli.api.ApiException a) {
+            return a.exitCode().code();
+        }
         if (e instanceof MissingKeyException) {
             return SsisBackupCli.REFUSED;
         }

@@ -141,6 +141,16 @@ public class RestoreJobRepository {
                 .update();
     }
 
+    /** Restores (not drills) newest first, all or those from or onto one host. */
+    public List<UUID> recent(String host, int limit) {
+        return jdbc.sql("SELECT id FROM restore_job WHERE drill_id IS NULL"
+                        + " AND (CAST(? AS TEXT) IS NULL OR source_host = ? OR target_host = ?)"
+                        + " ORDER BY created_at DESC, id LIMIT ?")
+                .params(host, host, host, limit)
+                .query(UUID.class)
+                .list();
+    }
+
     public Optional<RestoreRecord> find(UUID id) {
         return jdbc.sql("SELECT * FROM restore_job WHERE id = ?")
                 .param(id)

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.ssisbackup.contracts.AgentError;
@@ -129,6 +130,31 @@ class RestoreController {
         UUID id = restores.start(
                 new RestoreJobs.RestoreSpec(point.id(), point.hostId(), target, agents, options, formats));
         return ResponseEntity.accepted().body(new RestoreAccepted(id, point.hostId(), target, agents));
+    }
+
+    /** Restores (drills are under /api/v1/drills) newest first; each agent's state, its item lists left out. */
+    @GetMapping
+    List<RestoreView> list(@RequestParam(required = false) String host, @RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new IllegalArgumentException("limit must be 1-500, not " + limit);
+        }
+        if (host != null && !ObjectKeys.isValidHostId(host)) {
+            throw new IllegalArgumentException("invalid host id: " + BackupController.printable(host));
+        }
+        return repository.recent(host, limit).stream()
+                .map(this::one)
+                .map(r -> new RestoreView(
+                        r.restoreId(),
+                        r.state(),
+                        r.restorePointId(),
+                        r.sourceHost(),
+                        r.targetHost(),
+                        r.createdAt(),
+                        r.finishedAt(),
+                        r.agents().stream()
+                                .map(a -> new AgentView(a.agent(), a.state(), null, a.updatedAt()))
+                                .toList()))
+                .toList();
     }
 
     @GetMapping("/{id}")
