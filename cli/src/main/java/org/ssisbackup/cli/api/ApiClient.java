@@ -115,7 +115,7 @@ public final class ApiClient {
         if (key == null) {
             throw new ApiException(
                     "no key for the " + describe(service) + ": set " + keyVariable(service) + " or the context's "
-                            + keyField(service) + " (context " + endpoints.context() + ")",
+                            + keyField(service) + context(),
                     ExitCode.REFUSED);
         }
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path))
@@ -201,9 +201,12 @@ public final class ApiClient {
 
     private ApiException unreachable(Service service, String base, String why) {
         return new ApiException(
-                "cannot reach the " + describe(service) + " at " + base + ": " + why + " (context "
-                        + endpoints.context() + ")",
-                ExitCode.UNREACHABLE);
+                "cannot reach the " + describe(service) + " at " + base + ": " + why + context(), ExitCode.UNREACHABLE);
+    }
+
+    /** " (context prod)", or nothing when the settings came from the environment alone. */
+    private String context() {
+        return endpoints.context() == null ? "" : " (context " + endpoints.context() + ")";
     }
 
     private static String describe(Service service) {

@@ -81,7 +81,7 @@ public final class ClientConfig {
         String catalog = first(flags.catalog(), env.get("SSIS_BACKUP_CATALOG"), string(context, "catalog"));
         String ca = first(env.get("SSIS_BACKUP_CA_CERTIFICATE"), string(context, "ca-certificate"));
         return new Endpoints(
-                contextName == null ? "(environment)" : contextName,
+                contextName,
                 orchestrator == null ? "http://127.0.0.1:8081" : trimSlash(orchestrator),
                 catalog == null ? "http://127.0.0.1:8084" : trimSlash(catalog),
                 secret(first(env.get("SSIS_BACKUP_API_KEY"), string(context, "api-key")), env, "api-key"),

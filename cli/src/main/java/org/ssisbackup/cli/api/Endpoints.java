@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Where the fleet's services answer and the keys this client sends them, after the config file's context, the
  * environment and the flags have been applied (in that order, the later winning).
  *
- * @param context         the context's name (for messages)
+ * @param context         the context's name (for messages); null when none is used
  * @param orchestrator    the orchestrator's base URL
  * @param catalog         the catalog's base URL
  * @param apiKey          the orchestrator's key (viewer reads, operator starts jobs)
