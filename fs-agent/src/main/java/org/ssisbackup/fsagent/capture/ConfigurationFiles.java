@@ -84,7 +84,7 @@ public final class ConfigurationFiles {
         }
         Optional<Path> path = base == null && !isAbsolute(written)
                 ? Optional.empty()
-                : hostPaths.resolve(written, base == null ? Path.of("/") : base);
+                : hostPaths.resolve(written, base == null ? hostPaths.root() : base);
         if (path.isEmpty()) {
             ctx.warn(
                     ref.packagePath(),

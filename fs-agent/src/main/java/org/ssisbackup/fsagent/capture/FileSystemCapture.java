@@ -21,13 +21,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import org.ssisbackup.agent.capture.Capture;
 import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.fsagent.protection.FileProtection;
 import org.ssisbackup.ssis.ServiceConfiguration;
 import org.ssisbackup.storage.ContentChangedException;
 import org.ssisbackup.storage.StoreException;
@@ -47,17 +47,31 @@ public final class FileSystemCapture implements Capture {
     private final MsdbReferences msdbReferences;
     private final HashCache hashes;
     private final PackageInfoCache packageInfos;
-    private final Consumer<Path> beforeRead;
+    private final ReadHook beforeRead;
     private final FileSelection selection;
 
-    public FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences) {
-        this(properties, msdbReferences, path -> {});
+    /** Called after a file's attributes are read and before its bytes are: where tests inject faults. */
+    @FunctionalInterface
+    interface ReadHook {
+        void before(Path file) throws IOException;
     }
 
-    /** @param beforeRead called after a file's attributes are read and before its bytes are: fault injection in tests */
-    FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences, Consumer<Path> beforeRead) {
+    public FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences) {
+        this(properties, msdbReferences, new HostPaths(properties.driveRoots()), path -> {});
+    }
+
+    FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences, ReadHook beforeRead) {
+        this(properties, msdbReferences, new HostPaths(properties.driveRoots()), beforeRead);
+    }
+
+    /**
+     * @param hostPaths  the file system files are read from (the process's own, or a Windows-configured one in tests)
+     * @param beforeRead fault injection in tests
+     */
+    FileSystemCapture(
+            FsAgentProperties properties, MsdbReferences msdbReferences, HostPaths hostPaths, ReadHook beforeRead) {
         this.properties = properties;
-        this.hostPaths = new HostPaths(properties.driveRoots());
+        this.hostPaths = hostPaths;
         this.msdbReferences = msdbReferences;
         this.hashes = new HashCache();
         this.packageInfos = new PackageInfoCache(8192);
@@ -243,7 +257,7 @@ public final class FileSystemCapture implements Capture {
             if (known.isPresent()) {
                 content = known.get().unchanged();
             } else {
-                beforeRead.accept(file);
+                beforeRead.before(file);
                 try (InputStream in = Files.newInputStream(file)) {
                     content = repository.store(in);
                 }
@@ -262,7 +276,13 @@ public final class FileSystemCapture implements Capture {
                 metadata.put("relativePath", root.relativize(file).toString());
             }
             metadata.put("lastModified", attrs.lastModifiedTime().toInstant().toString());
-            Artifact artifact = content.artifact(hostPaths.hostPathOf(file), kind, metadata);
+            String hostPath = hostPaths.hostPathOf(file);
+            try {
+                metadata.putAll(FileProtection.read(file));
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                ctx.warn(hostPath, "owner and permissions not recorded: " + e.getMessage());
+            }
+            Artifact artifact = content.artifact(hostPath, kind, metadata);
             ctx.stored(artifact, content.anythingNew());
             return Optional.of(artifact);
         } catch (IOException | StoreException e) {
@@ -290,11 +310,20 @@ public final class FileSystemCapture implements Capture {
         return ArtifactKind.FS_FILE;
     }
 
+    /** Windows' sharing violation (error 32): another process holds the file open and shares no reading. */
+    private static boolean inUse(java.nio.file.FileSystemException e) {
+        String r = e.getReason() == null ? "" : e.getReason();
+        return r.contains("being used by another process");
+    }
+
     static String reason(Exception e) {
         if (e instanceof NoSuchFileException) return "vanished before it could be read";
         if (e instanceof AccessDeniedException) return "unreadable: access denied";
         if (e instanceof ContentChangedException) return "changed while it was read";
         if (e instanceof StoreException) return "cannot store: " + e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException f && inUse(f)) {
+            return "in use by another process that opened it without sharing (" + f.getReason() + ")";
+        }
         return "unreadable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 }

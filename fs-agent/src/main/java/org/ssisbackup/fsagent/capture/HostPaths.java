@@ -1,5 +1,7 @@
 package org.ssisbackup.fsagent.capture;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -8,20 +10,54 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns paths as SSIS writes them (Windows: {@code C:\ETL\x.dtsConfig}, {@code ..\Packages}) into paths on
- * the machine the agent runs on. On Windows that is the path itself; elsewhere a drive letter maps through
- * the configured drive roots, and backslashes become separators.
+ * Turns paths as SSIS writes them (Windows: {@code C:\ETL\x.dtsConfig}, {@code ..\Packages},
+ * {@code \\files01\ssis\x.dtsConfig}) into paths of the file system the agent reads. On a Windows file system that
+ * is the path itself (drive letters, UNC shares, any case); elsewhere a drive letter maps through the configured drive
+ * roots, and backslashes become separators. Every path the fs-agent touches comes from this file system, never from
+ * the process's default one, so capture and restore run the same on Windows and on a Windows-configured in-memory
+ * file system in tests.
  */
 public final class HostPaths {
     private static final Pattern DRIVE = Pattern.compile("^([A-Za-z]):[\\\\/](.*)$");
-    private static final boolean WINDOWS =
-            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
+    private final FileSystem fileSystem;
+    private final boolean windows;
     private final Map<String, Path> driveRoots;
 
+    /** Paths of the process's own file system. */
     public HostPaths(Map<String, Path> driveRoots) {
+        this(FileSystems.getDefault(), driveRoots);
+    }
+
+    public HostPaths(FileSystem fileSystem, Map<String, Path> driveRoots) {
+        this.fileSystem = fileSystem;
+        this.windows = isWindows(fileSystem);
         this.driveRoots = new java.util.HashMap<>();
         driveRoots.forEach((k, v) -> this.driveRoots.put(k.replace(":", "").toUpperCase(Locale.ROOT), v));
+    }
+
+    /** Windows' file systems separate with a backslash; no other does. */
+    public static boolean isWindows(FileSystem fileSystem) {
+        return "\\".equals(fileSystem.getSeparator());
+    }
+
+    public FileSystem fileSystem() {
+        return fileSystem;
+    }
+
+    /** Whether paths here follow Windows' rules (drive letters and shares, names without case, reserved names). */
+    public boolean windows() {
+        return windows;
+    }
+
+    /** The first root of this file system ("/", or "C:\\"): the base of paths that are absolute anyway. */
+    public Path root() {
+        return fileSystem.getRootDirectories().iterator().next();
+    }
+
+    /** A path of this file system. */
+    public Path path(String first, String... more) {
+        return fileSystem.getPath(first, more);
     }
 
     /**
@@ -32,8 +68,14 @@ public final class HostPaths {
      */
     public String hostPathOf(Path local) {
         Path file = local.toAbsolutePath().normalize();
-        if (WINDOWS) {
-            return file.toString();
+        if (windows) {
+            // The name as the file system has it, not as a package wrote it (d:\ssis\CONFIG\prod.DTSCONFIG): one
+            // file is one logical path in every point, however it was referred to.
+            try {
+                return file.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS).toString();
+            } catch (java.io.IOException | SecurityException e) {
+                return file.toString();
+            }
         }
         String best = null;
         int bestDepth = -1;
@@ -54,8 +96,8 @@ public final class HostPaths {
     /** Resolves {@code written} against {@code base} when relative; empty when a drive has no mapping here. */
     public Optional<Path> resolve(String written, Path base) {
         String p = written.trim();
-        if (WINDOWS) {
-            Path path = Path.of(p);
+        if (windows) {
+            Path path = fileSystem.getPath(p);
             return Optional.of((path.isAbsolute() ? path : base.resolve(path)).normalize());
         }
         Matcher m = DRIVE.matcher(p);
@@ -70,7 +112,7 @@ public final class HostPaths {
             return Optional.empty(); // a UNC path (\\server\share\...) has no place here: never under "/"
         }
         String posix = p.replace('\\', '/');
-        Path path = Path.of(posix);
+        Path path = fileSystem.getPath(posix);
         return Optional.of((path.isAbsolute() ? path : base.resolve(path)).normalize());
     }
 }

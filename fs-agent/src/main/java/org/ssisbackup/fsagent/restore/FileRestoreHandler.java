@@ -21,6 +21,7 @@ import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.fsagent.capture.HostPaths;
+import org.ssisbackup.fsagent.protection.FileProtection;
 import org.ssisbackup.ssis.PackageXml;
 import org.ssisbackup.ssis.SecureXml;
 import org.ssisbackup.storage.Sha256;
@@ -33,6 +34,7 @@ import org.ssisbackup.storage.StoreException;
  * that would leave the target root (through {@code ..}, a drive, or a symbolic link) is refused and reported.
  */
 public final class FileRestoreHandler implements RestoreHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileRestoreHandler.class);
     private final HostPaths hostPaths;
     private final int parallelism;
     private final InPlaceRoots inPlace;
@@ -52,8 +54,9 @@ public final class FileRestoreHandler implements RestoreHandler {
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) throws InterruptedException {
         String targetPath = ctx.options().targetPath();
-        Path root =
-                targetPath == null ? null : Path.of(targetPath).toAbsolutePath().normalize();
+        Path root = targetPath == null
+                ? null
+                : hostPaths.path(targetPath).toAbsolutePath().normalize();
         // Downloads run in parallel (S3 latency bounds a restore of many small packages); decisions stay per item.
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "fs-agent-restore");
@@ -61,6 +64,14 @@ public final class FileRestoreHandler implements RestoreHandler {
             return t;
         });
         try {
+            if (root != null && !ctx.dryRun()) {
+                try {
+                    Files.createDirectories(root); // a new folder is what a target path usually is
+                } catch (IOException e) {
+                    ctx.failed(targetPath, "cannot create the target folder: " + e.getMessage());
+                    return;
+                }
+            }
             List<Future<?>> work = new ArrayList<>();
             List<Path> captured = root == null ? inPlace.folders() : List.of();
             for (Artifact a : items) {
@@ -70,7 +81,18 @@ public final class FileRestoreHandler implements RestoreHandler {
                     ctx.refused(a.logicalPath(), refusal.get());
                     continue;
                 }
-                Optional<Path> dest = destination(a.logicalPath(), logical, root);
+                Optional<String> reserved = hostPaths.windows() ? windowsRefusal(logical) : Optional.empty();
+                if (reserved.isPresent()) {
+                    ctx.refused(a.logicalPath(), reserved.get());
+                    continue;
+                }
+                Optional<Path> dest;
+                try {
+                    dest = destination(a.logicalPath(), logical, root);
+                } catch (java.nio.file.InvalidPathException e) {
+                    ctx.refused(a.logicalPath(), "not a valid path on this system: " + e.getMessage());
+                    continue;
+                }
                 if (dest.isEmpty()) {
                     ctx.refused(a.logicalPath(), "its drive or share is not mapped on this agent");
                     continue;
@@ -104,7 +126,7 @@ public final class FileRestoreHandler implements RestoreHandler {
     @Override
     public void drill(List<Artifact> items, RestoreContext ctx, DrillChecks checks) throws InterruptedException {
         restore(items, ctx);
-        Path root = Path.of(ctx.options().targetPath()).toAbsolutePath().normalize();
+        Path root = hostPaths.path(ctx.options().targetPath()).toAbsolutePath().normalize();
         Set<String> inPoint = new java.util.HashSet<>();
         items.forEach(a -> inPoint.add(samePath(a.logicalPath())));
         for (Artifact a : items) {
@@ -216,7 +238,7 @@ public final class FileRestoreHandler implements RestoreHandler {
                     ctx.refused(a.logicalPath(), "a symbolic link would take it out of " + root);
                     return;
                 }
-                write(a, target, ctx);
+                write(a, target, root == null, ctx);
             }
             ctx.written(target.toString(), a.size());
         } catch (IOException | StoreException e) {
@@ -230,6 +252,32 @@ public final class FileRestoreHandler implements RestoreHandler {
             at = at.getParent();
         }
         return at == null ? p.getRoot() : at;
+    }
+
+    private static final java.util.regex.Pattern RESERVED = java.util.regex.Pattern.compile(
+            "(?i)(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])(\\..*)?");
+
+    /**
+     * Why a path may not be written on Windows, if it may not: a name Windows takes for a device (CON, NUL, COM1,
+     * {@code nul.txt} too), or one ending in a dot or a space (Windows drops them: it would be another file). A point
+     * captured on another system may hold such names; writing one would open the device, not a file.
+     *
+     * @param logicalPath the item's path with {@code /} separators
+     */
+    public static Optional<String> windowsRefusal(String logicalPath) {
+        for (String name : logicalPath.split("/", -1)) {
+            if (name.isEmpty() || name.matches("[A-Za-z]:")) {
+                continue;
+            }
+            if (RESERVED.matcher(name).matches()) {
+                return Optional.of("'" + name + "' is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9):"
+                        + " restore it with a targetPath on another system, or rename it");
+            }
+            if (name.endsWith(".") || name.endsWith(" ")) {
+                return Optional.of("'" + name + "' ends in a dot or a space, which Windows drops from names");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why a manifest path may not be restored, if it may not. */
@@ -247,7 +295,7 @@ public final class FileRestoreHandler implements RestoreHandler {
 
     private Optional<Path> destination(String original, String logical, Path root) {
         if (root == null) {
-            return hostPaths.resolve(original, Path.of("/"));
+            return hostPaths.resolve(original, hostPaths.root());
         }
         // Re-rooted: C:/ETL/x.dtsConfig lands at <root>/C/ETL/x.dtsConfig, /srv/a at <root>/srv/a.
         String relative = logical.replaceFirst("^([A-Za-z]):/", "$1/").replaceFirst("^/+", "");
@@ -264,7 +312,7 @@ public final class FileRestoreHandler implements RestoreHandler {
     public void interrupted(org.ssisbackup.contracts.RestoreCommand command) {
         String targetPath = command.options().targetPath();
         List<Path> roots = targetPath != null
-                ? hostPaths.resolve(targetPath, Path.of("/")).map(List::of).orElse(List.of())
+                ? hostPaths.resolve(targetPath, hostPaths.root()).map(List::of).orElse(List.of())
                 : inPlace.folders();
         int removed = 0;
         for (Path root : roots) {
@@ -305,18 +353,54 @@ public final class FileRestoreHandler implements RestoreHandler {
         return removed[0];
     }
 
-    private void write(Artifact a, Path target, RestoreContext ctx) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".ssis-restore-", ".tmp");
+    /**
+     * The bytes to a temporary file beside the target (its owner alone reads it), checked, given the recorded
+     * permissions (and, in place, owner and group), renamed into place, then marked with the recorded DOS attributes.
+     */
+    private void write(Artifact a, Path target, boolean inPlace, RestoreContext ctx) throws IOException {
+        Path tmp = createPrivateTemp(target.getParent());
         try {
             ctx.download(a, tmp);
             String modified = a.metadata().get("lastModified");
             if (modified != null) {
                 Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));
             }
+            FileProtection.applyPermissions(tmp, a.metadata(), target, inPlace, note -> {
+                log.info("restore of {}: {}", target, note);
+                if (!ctx.options().drilling()) {
+                    ctx.skipped(target + " (protection)", "written, but " + note);
+                }
+            });
+            FileProtection.allowReplacing(target);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            FileProtection.applyDosAttributes(target, a.metadata());
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A temporary file only its owner reads: POSIX 600, or on NTFS an ACL of the owner alone, from the start. */
+    private static Path createPrivateTemp(Path folder) throws IOException {
+        java.util.Set<String> views = folder.getFileSystem().supportedFileAttributeViews();
+        if (views.contains("posix")) {
+            return Files.createTempFile(
+                    folder,
+                    ".ssis-restore-",
+                    ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Path tmp = Files.createTempFile(folder, ".ssis-restore-", ".tmp");
+        if (views.contains("acl")) {
+            java.nio.file.attribute.AclFileAttributeView acl =
+                    Files.getFileAttributeView(tmp, java.nio.file.attribute.AclFileAttributeView.class);
+            acl.setAcl(List.of(java.nio.file.attribute.AclEntry.newBuilder()
+                    .setType(java.nio.file.attribute.AclEntryType.ALLOW)
+                    .setPrincipal(acl.getOwner())
+                    .setPermissions(java.util.EnumSet.allOf(java.nio.file.attribute.AclEntryPermission.class))
+                    .build()));
+        }
+        return tmp;
     }
 
     private static boolean isAbsolute(String p) {

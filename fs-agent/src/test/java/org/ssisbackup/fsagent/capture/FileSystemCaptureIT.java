@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,15 +78,19 @@ class FileSystemCaptureIT {
         store.ensureBucket();
     }
 
-    private BackupReport backup(BlobStore target, Consumer<Path> beforeRead) {
+    private BackupReport backup(BlobStore target, FileSystemCapture.ReadHook beforeRead) {
         FileSystemCapture capture = new FileSystemCapture(properties(), new MsdbReferences("cap-host"), beforeRead);
         return backup(target, capture);
     }
 
     static AgentRepository repository(org.ssisbackup.storage.ObjectStore objects) {
+        return repository(objects, "cap-host");
+    }
+
+    static AgentRepository repository(org.ssisbackup.storage.ObjectStore objects, String host) {
         return new AgentRepository(
                 objects,
-                "cap-host",
+                host,
                 new AgentProperties.Repository(null, TestKeys.KEK, null, null, TestKeys.CATALOG_PUBLIC, null, null, 0));
     }
 
