@@ -85,7 +85,7 @@ class CliIT {
             assertThat(backup.exitCode()).as(backup.out() + backup.err()).isZero();
             assertThat(backup.out()).contains("following it", SystemStack.HOST + " FILESYSTEM  SUCCEEDED", "SUCCEEDED");
         }
-        assertThat(cli("backup", "list", "--host", SystemStack.HOST).out()).contains("SUCCEEDED", "api");
+        assertThat(cli("backup", "list", "--host", SystemStack.HOST).out()).contains("SUCCEEDED", "rest");
 
         // The catalog records the points as their events arrive.
         await().atMost(Duration.ofSeconds(60)).until(() -> {
