@@ -7,6 +7,7 @@ import org.ssisbackup.cli.output.Output;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A command that talks to the fleet's APIs: where (a context of the config file, the environment, or these flags) and
@@ -52,6 +53,39 @@ public abstract class ApiCommand implements Callable<Integer> {
     }
 
     protected abstract ExitCode run(ApiClient client, Output out);
+
+    /**
+     * {@code --wait}: says {@code announce}, follows the job at {@code path} until it ends (see {@link JobFollower}),
+     * prints it as {@code show} does, and exits with its outcome. With {@code -o json|yaml} only the end is printed.
+     */
+    protected ExitCode followToEnd(
+            ApiClient client,
+            Output out,
+            String announce,
+            String path,
+            java.util.function.Function<JsonNode, java.util.Map<String, String>> parts,
+            java.util.function.Function<JsonNode, JobFollower.Progress> progress,
+            String again,
+            java.util.function.Consumer<JsonNode> show) {
+        boolean table = out.format() == Output.Format.TABLE;
+        if (table) {
+            out.out().println(announce);
+        }
+        JsonNode done = new JobFollower(
+                        client,
+                        table ? out.out() : new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                        root().terminal(),
+                        root().pollInterval())
+                .follow(path, parts, progress, again);
+        out.print(done, show);
+        return ExitCode.ofJobState(Output.text(done, "state"));
+    }
+
+    /** {@code get}: one resource of the orchestrator, shown by {@code show} (or as the API's JSON or YAML). */
+    protected ExitCode showOne(ApiClient client, Output out, String path, java.util.function.Consumer<JsonNode> show) {
+        out.print(client.get(ApiClient.Service.ORCHESTRATOR, path), show);
+        return ExitCode.SUCCEEDED;
+    }
 
     /** The root command: its environment, clock and whether output goes to a terminal. */
     protected SsisBackupCli root() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.ssisbackup.cli.ApiCommand;
 import org.ssisbackup.cli.ExitCode;
+import org.ssisbackup.cli.JobFollower;
 import org.ssisbackup.cli.api.ApiClient;
 import org.ssisbackup.cli.output.Output;
 import org.ssisbackup.cli.output.Table;
@@ -99,27 +100,15 @@ public final class BackupCommand {
                 });
                 return ExitCode.SUCCEEDED;
             }
-            if (out.format() == Output.Format.TABLE) {
-                out.out().println("backup " + id + " of " + job.path("hosts").size() + " host(s); following it");
-            }
-            JsonNode done = follower(client, out)
-                    .follow(
-                            "/api/v1/backups/" + id,
-                            BackupCommand::parts,
-                            BackupCommand::progress,
-                            "ssis-backup backup get " + id);
-            out.print(done, j -> show(j, out));
-            return ExitCode.ofJobState(Output.text(done, "state"));
-        }
-
-        private JobFollower follower(ApiClient client, Output out) {
-            return new JobFollower(
+            return followToEnd(
                     client,
-                    out.format() == Output.Format.TABLE
-                            ? out.out()
-                            : new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                    root().terminal(),
-                    root().pollInterval());
+                    out,
+                    "backup " + id + " of " + job.path("hosts").size() + " host(s); following it",
+                    "/api/v1/backups/" + id,
+                    BackupCommand::parts,
+                    BackupCommand::progress,
+                    "ssis-backup backup get " + id,
+                    j -> show(j, out));
         }
     }
 
@@ -130,9 +119,7 @@ public final class BackupCommand {
 
         @Override
         protected ExitCode run(ApiClient client, Output out) {
-            JsonNode job = client.get(ApiClient.Service.ORCHESTRATOR, "/api/v1/backups/" + ApiClient.segment(id));
-            out.print(job, j -> show(j, out));
-            return ExitCode.SUCCEEDED;
+            return showOne(client, out, "/api/v1/backups/" + ApiClient.segment(id), j -> show(j, out));
         }
     }
 

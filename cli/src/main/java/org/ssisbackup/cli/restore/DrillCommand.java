@@ -1,14 +1,12 @@
 package org.ssisbackup.cli.restore;
 
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ssisbackup.cli.ApiCommand;
 import org.ssisbackup.cli.ExitCode;
+import org.ssisbackup.cli.JobFollower;
 import org.ssisbackup.cli.api.ApiClient;
-import org.ssisbackup.cli.backup.JobFollower;
 import org.ssisbackup.cli.output.Output;
 import org.ssisbackup.cli.output.Table;
 import picocli.CommandLine.ArgGroup;
@@ -69,21 +67,15 @@ public final class DrillCommand {
                                         "drill " + id + " of " + a.path("hosts").size() + " host(s)"));
                 return ExitCode.SUCCEEDED;
             }
-            if (out.format() == Output.Format.TABLE) {
-                out.out().println("drill " + id + "; following it");
-            }
-            JsonNode done = new JobFollower(
-                            client,
-                            out.format() == Output.Format.TABLE ? out.out() : new PrintWriter(Writer.nullWriter()),
-                            root().terminal(),
-                            root().pollInterval())
-                    .follow(
-                            "/api/v1/drills/" + ApiClient.segment(id),
-                            DrillCommand::parts,
-                            DrillCommand::progress,
-                            "ssis-backup drill get " + id);
-            out.print(done, d -> show(d, out));
-            return ExitCode.ofJobState(Output.text(done, "state"));
+            return followToEnd(
+                    client,
+                    out,
+                    "drill " + id + "; following it",
+                    "/api/v1/drills/" + ApiClient.segment(id),
+                    DrillCommand::parts,
+                    DrillCommand::progress,
+                    "ssis-backup drill get " + id,
+                    n -> show(n, out));
         }
     }
 
@@ -97,9 +89,7 @@ public final class DrillCommand {
 
         @Override
         protected ExitCode run(ApiClient client, Output out) {
-            JsonNode d = client.get(ApiClient.Service.ORCHESTRATOR, "/api/v1/drills/" + ApiClient.segment(id));
-            out.print(d, n -> show(n, out));
-            return ExitCode.SUCCEEDED;
+            return showOne(client, out, "/api/v1/drills/" + ApiClient.segment(id), n -> show(n, out));
         }
     }
 

@@ -1,15 +1,13 @@
 package org.ssisbackup.cli.restore;
 
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ssisbackup.cli.ApiCommand;
 import org.ssisbackup.cli.ExitCode;
+import org.ssisbackup.cli.JobFollower;
 import org.ssisbackup.cli.api.ApiClient;
-import org.ssisbackup.cli.backup.JobFollower;
 import org.ssisbackup.cli.output.Output;
 import org.ssisbackup.cli.output.Table;
 import picocli.CommandLine.Command;
@@ -110,21 +108,15 @@ public final class RestoreCommand {
                                         + " agent(s))" + (dryRun ? ", dry run" : "")));
                 return ExitCode.SUCCEEDED;
             }
-            if (out.format() == Output.Format.TABLE) {
-                out.out().println("restore " + id + (dryRun ? " (dry run)" : "") + "; following it");
-            }
-            JsonNode done = new JobFollower(
-                            client,
-                            out.format() == Output.Format.TABLE ? out.out() : new PrintWriter(Writer.nullWriter()),
-                            root().terminal(),
-                            root().pollInterval())
-                    .follow(
-                            "/api/v1/restores/" + ApiClient.segment(id),
-                            RestoreCommand::parts,
-                            RestoreCommand::progress,
-                            "ssis-backup restore get " + id);
-            out.print(done, r -> show(r, out));
-            return ExitCode.ofJobState(Output.text(done, "state"));
+            return followToEnd(
+                    client,
+                    out,
+                    "restore " + id + (dryRun ? " (dry run)" : "") + "; following it",
+                    "/api/v1/restores/" + ApiClient.segment(id),
+                    RestoreCommand::parts,
+                    RestoreCommand::progress,
+                    "ssis-backup restore get " + id,
+                    n -> show(n, out));
         }
 
         private static void putIf(ObjectNode body, String field, String value) {
@@ -153,9 +145,7 @@ public final class RestoreCommand {
 
         @Override
         protected ExitCode run(ApiClient client, Output out) {
-            JsonNode r = client.get(ApiClient.Service.ORCHESTRATOR, "/api/v1/restores/" + ApiClient.segment(id));
-            out.print(r, n -> show(n, out));
-            return ExitCode.SUCCEEDED;
+            return showOne(client, out, "/api/v1/restores/" + ApiClient.segment(id), n -> show(n, out));
         }
     }
 

@@ -1,11 +1,10 @@
-package org.ssisbackup.cli.backup;
+package org.ssisbackup.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.ssisbackup.cli.ExitCode;
 import org.ssisbackup.cli.api.ApiClient;
 import org.ssisbackup.cli.output.Output;
 import org.ssisbackup.cli.output.Table;
@@ -131,7 +130,7 @@ public final class JobFollower {
     }
 
     /** "1.2 MiB" of a count field summed over an array's elements. */
-    static long sum(JsonNode items, String field) {
+    public static long sum(JsonNode items, String field) {
         long total = 0;
         if (items != null) {
             for (JsonNode i : items) {
@@ -141,7 +140,7 @@ public final class JobFollower {
         return total;
     }
 
-    static String bytes(long n) {
+    public static String bytes(long n) {
         return Output.bytes(n);
     }
 }
