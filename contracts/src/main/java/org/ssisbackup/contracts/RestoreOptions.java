@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  *                     temporary folder, an msdb folder {@code \__drill\<point>}), checks what it restored there and
  *                     removes it; never production paths or folders. {@code targetPath} and {@code targetFolder} must
  *                     then be absent
+ * @param keepProtection files only: give restored files the owner, permissions (NTFS ACL or POSIX mode) and DOS
+ *                     attributes recorded at backup (default true); false: each file keeps the permissions of the file
+ *                     it replaces, or its owner's alone (never more readable than the original either way)
  */
 public record RestoreOptions(
         @OptionalField Set<BackupScope> scope,
@@ -28,7 +31,21 @@ public record RestoreOptions(
         @OptionalField Boolean dryRun,
         @OptionalField String targetFolder,
         @OptionalField Boolean restoreRoles,
-        @OptionalField java.util.UUID drill) {
+        @OptionalField java.util.UUID drill,
+        @OptionalField Boolean keepProtection) {
+
+    /** Options of a restore or drill, files' protection restored. */
+    public RestoreOptions(
+            Set<BackupScope> scope,
+            List<String> include,
+            String targetPath,
+            OverwritePolicy overwrite,
+            Boolean dryRun,
+            String targetFolder,
+            Boolean restoreRoles,
+            java.util.UUID drill) {
+        this(scope, include, targetPath, overwrite, dryRun, targetFolder, restoreRoles, drill, null);
+    }
 
     /** Options of a restore (not a drill). */
     public RestoreOptions(
@@ -60,6 +77,7 @@ public record RestoreOptions(
         overwrite = overwrite == null ? OverwritePolicy.NEVER : overwrite;
         dryRun = Boolean.TRUE.equals(dryRun);
         restoreRoles = Boolean.TRUE.equals(restoreRoles);
+        keepProtection = !Boolean.FALSE.equals(keepProtection);
         if (include.size() > MAX_INCLUDES) {
             throw new IllegalArgumentException("at most " + MAX_INCLUDES + " include globs, not " + include.size());
         }
@@ -110,6 +128,11 @@ public record RestoreOptions(
         return restoreRoles;
     }
 
+    /** Whether restored files get their recorded owner, permissions and attributes (named apart from JSON's). */
+    public boolean restoresProtection() {
+        return keepProtection;
+    }
+
     /** Whether this is a drill (named so that JSON does not take it for a property). */
     public boolean drilling() {
         return drill != null;
@@ -118,6 +141,14 @@ public record RestoreOptions(
     /** A drill's options as the agent runs them: into its scratch places, overwriting what a drill left there. */
     public RestoreOptions scratch(String scratchPath, String scratchFolder) {
         return new RestoreOptions(
-                scope, include, scratchPath, OverwritePolicy.ALWAYS, false, scratchFolder, restoreRoles, drill);
+                scope,
+                include,
+                scratchPath,
+                OverwritePolicy.ALWAYS,
+                false,
+                scratchFolder,
+                restoreRoles,
+                drill,
+                keepProtection);
     }
 }

@@ -24,6 +24,22 @@ class RestoreOptionsTest {
         assertThat(o.overwrite()).isEqualTo(OverwritePolicy.NEVER);
         assertThat(o.isDryRun()).isFalse();
         assertThat(o.covers(ArtifactKind.MSDB_PACKAGE)).isTrue();
+        assertThat(o.restoresProtection()).isTrue();
+    }
+
+    @Test
+    void filesProtectionIsRestoredUnlessAskedNotToAndTheChoiceTravels() {
+        RestoreOptions skip = new RestoreOptions(null, null, null, null, null, null, null, null, false);
+        assertThat(skip.restoresProtection()).isFalse();
+        RestoreOptions decoded = MessageCodec.decodeDocument(MessageCodec.encode(skip), RestoreOptions.class);
+        assertThat(decoded.restoresProtection()).isFalse();
+        assertThat(MessageCodec.decodeDocument(
+                                "{\"overwrite\":\"never\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                RestoreOptions.class)
+                        .restoresProtection())
+                .as("absent: restored (a command from before the field)")
+                .isTrue();
+        assertThat(skip.scratch("/tmp/x", "\\__drill\\p").restoresProtection()).isFalse();
     }
 
     @Test

@@ -68,6 +68,12 @@ public final class RestoreCommand {
         @Option(names = "--restore-roles", description = "msdb: set packages' read and write roles as they were")
         boolean restoreRoles;
 
+        @Option(
+                names = "--no-protection",
+                description = "files: do not give them the owner, ACL or mode and attributes recorded at backup (each"
+                        + " keeps what the file it replaces had, or its owner's alone)")
+        boolean noProtection;
+
         @Option(names = "--dry-run", description = "say what would be written; write nothing")
         boolean dryRun;
 
@@ -93,6 +99,9 @@ public final class RestoreCommand {
             body.put("overwrite", overwritePolicy(overwrite));
             body.put("dryRun", dryRun);
             body.put("restoreRoles", restoreRoles);
+            if (noProtection) {
+                body.put("keepProtection", false);
+            }
             if (allowUnknownHosts) {
                 body.put("allowUnknownHosts", true);
             }

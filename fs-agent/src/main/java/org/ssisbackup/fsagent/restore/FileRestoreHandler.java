@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -365,7 +366,9 @@ public final class FileRestoreHandler implements RestoreHandler {
             if (modified != null) {
                 Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));
             }
-            FileProtection.applyPermissions(tmp, a.metadata(), target, inPlace, note -> {
+            boolean protect = ctx.options().restoresProtection();
+            Map<String, String> recorded = protect ? a.metadata() : Map.of();
+            FileProtection.applyPermissions(tmp, recorded, target, inPlace && protect, note -> {
                 log.info("restore of {}: {}", target, note);
                 if (!ctx.options().drilling()) {
                     ctx.skipped(target + " (protection)", "written, but " + note);
@@ -373,7 +376,7 @@ public final class FileRestoreHandler implements RestoreHandler {
             });
             FileProtection.allowReplacing(target);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            FileProtection.applyDosAttributes(target, a.metadata());
+            FileProtection.applyDosAttributes(target, recorded);
         } finally {
             Files.deleteIfExists(tmp);
         }

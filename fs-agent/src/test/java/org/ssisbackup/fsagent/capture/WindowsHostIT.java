@@ -284,6 +284,27 @@ class WindowsHostIT {
                     .noneMatch(n -> n.startsWith(".ssis-restore-"));
         }
         replacement.close();
+
+        // Asked not to: the files land with their owner's (the agent's) access alone and no attributes.
+        FileSystem plain = windowsServer();
+        Files.createDirectories(plain.getPath(BINN));
+        Files.copy(server.getPath(BINN, "MsDtsSrvr.ini.xml"), plain.getPath(BINN, "MsDtsSrvr.ini.xml"));
+        RestoreFinished unprotected = restore(
+                agent(plain, f -> {}),
+                point,
+                new RestoreOptions(null, null, null, OverwritePolicy.ALWAYS, false, null, null, null, false));
+        assertThat(unprotected.outcome()).as("%s", unprotected).isEqualTo(Outcome.SUCCEEDED);
+        Path bare = plain.getPath("D:\\SSIS\\Config\\Prod.dtsConfig");
+        List<AclEntry> acl =
+                Files.getFileAttributeView(bare, AclFileAttributeView.class).getAcl();
+        assertThat(acl).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(AclEntryType.ALLOW);
+            assertThat(e.principal()).isEqualTo(Files.getOwner(bare));
+        });
+        assertThat(Files.getOwner(bare).getName()).isNotEqualTo("CORP\\svc-ssis");
+        assertThat(Files.readAttributes(bare, DosFileAttributes.class).isReadOnly())
+                .isFalse();
+        plain.close();
     }
 
     @Test
