@@ -2,15 +2,12 @@ package org.ssisbackup.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.beat;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.fingerprintOf;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.http;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.msdbVersion;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,13 +17,9 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.ssisbackup.contracts.AgentHeartbeat;
 import org.ssisbackup.contracts.AgentKind;
-import org.ssisbackup.contracts.MessageCodec;
-import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Topics;
 import org.ssisbackup.orchestrator.backup.BackupJobs;
-import org.ssisbackup.platform.messaging.MessageSignature;
 import org.ssisbackup.testkit.infra.TestDatabases;
 import org.ssisbackup.testkit.infra.TestKeys;
 import org.ssisbackup.testkit.kafka.TopicProbe;
@@ -49,7 +42,6 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
         })
 @EmbeddedKafka(partitions = 1)
 class AgentApprovalIT {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @DynamicPropertySource
     static void db(DynamicPropertyRegistry r) throws Exception {
@@ -68,39 +60,6 @@ class AgentApprovalIT {
     @LocalServerPort
     int port;
 
-    private static byte[] beat(String host, AgentKind agent, String version) {
-        return MessageCodec.encode(new AgentHeartbeat(
-                MessageMeta.create(UUID.randomUUID(), host),
-                agent,
-                version,
-                Set.of("MSDB", "RESTORE"),
-                Duration.ofMinutes(1),
-                null,
-                null));
-    }
-
-    private HttpResponse<String> http(String key, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-API-Key", key);
-        b = body == null
-                ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private String version(String host) {
-        return jdbc.sql("SELECT version FROM host_agent WHERE host_id = ? AND agent = 'MSDB'")
-                .param(host)
-                .query(String.class)
-                .optional()
-                .orElse(null);
-    }
-
-    private static String fingerprintOf(String privateKey) {
-        return MessageSignature.fingerprint(MessageSignature.publicKey(MessageSignature.publicKeyOf(privateKey)));
-    }
-
     @Test
     void aNewAgentIsHeardOnlyOnceAnAdminApprovesItsKey() throws Exception {
         String host = "approve-h1";
@@ -108,13 +67,14 @@ class AgentApprovalIT {
         try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.ENROLMENTS)) {
             probe.sendAsAgent(Topics.HEARTBEATS, host, beat(host, AgentKind.MSDB, "1.0"));
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> http("it-operator-key", "GET", "/api/v1/agents?hostId=" + host, null)
+                    .until(() -> http(port, "it-operator-key", "GET", "/api/v1/agents?hostId=" + host, null)
                             .body()
                             .contains("\"state\":\"PENDING\""));
-            assertThat(version(host)).isNull();
+            assertThat(msdbVersion(jdbc, host)).isNull();
             assertThat(probe.seen(Topics.ENROLMENTS)).isEmpty();
 
             assertThat(http(
+                                    port,
                                     "it-admin-key",
                                     "POST",
                                     "/api/v1/admin/agents/" + host + "/MSDB/approve",
@@ -124,7 +84,7 @@ class AgentApprovalIT {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> probe.seen(Topics.ENROLMENTS).size() == 1);
             probe.sendAsAgent(Topics.HEARTBEATS, host, beat(host, AgentKind.MSDB, "1.1"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "1.1".equals(version(host)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "1.1".equals(msdbVersion(jdbc, host)));
         }
     }
 }

@@ -2,10 +2,11 @@ package org.ssisbackup.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.beat;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.fingerprintOf;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.http;
+import static org.ssisbackup.orchestrator.AgentKeysTestSupport.msdbVersion;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.ssisbackup.contracts.AgentEnrolment;
-import org.ssisbackup.contracts.AgentHeartbeat;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.BackupCommand;
@@ -58,7 +58,6 @@ import org.ssisbackup.testkit.kafka.TopicProbe;
         })
 @EmbeddedKafka(partitions = 1)
 class AgentEnrolmentIT {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @DynamicPropertySource
     static void db(DynamicPropertyRegistry r) throws Exception {
@@ -77,44 +76,11 @@ class AgentEnrolmentIT {
     @LocalServerPort
     int port;
 
-    private static byte[] beat(String host, AgentKind agent, String version) {
-        return MessageCodec.encode(new AgentHeartbeat(
-                MessageMeta.create(UUID.randomUUID(), host),
-                agent,
-                version,
-                Set.of("MSDB", "RESTORE"),
-                Duration.ofMinutes(1),
-                null,
-                null));
-    }
-
-    private HttpResponse<String> http(String key, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-API-Key", key);
-        b = body == null
-                ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private String version(String host) {
-        return jdbc.sql("SELECT version FROM host_agent WHERE host_id = ? AND agent = 'MSDB'")
-                .param(host)
-                .query(String.class)
-                .optional()
-                .orElse(null);
-    }
-
     private String partState(UUID job) {
         return jdbc.sql("SELECT state FROM job_agent WHERE job_id = ?")
                 .param(job)
                 .query(String.class)
                 .single();
-    }
-
-    private static String fingerprintOf(String privateKey) {
-        return MessageSignature.fingerprint(MessageSignature.publicKey(MessageSignature.publicKeyOf(privateKey)));
     }
 
     @Test
@@ -127,7 +93,7 @@ class AgentEnrolmentIT {
             // First use: the agent's first key is enrolled, and the enrolment published with the orchestrator's
             // signature.
             probe.sendAsAgent(Topics.HEARTBEATS, host, beat(host, AgentKind.MSDB, "1.0"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "1.0".equals(version(host)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "1.0".equals(msdbVersion(jdbc, host)));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> !probe.seen(Topics.ENROLMENTS).isEmpty());
             TopicProbe.Seen published = probe.seen(Topics.ENROLMENTS).get(0);
@@ -141,7 +107,7 @@ class AgentEnrolmentIT {
             AgentEnrolment enrolment = MessageCodec.decode(published.value(), AgentEnrolment.class);
             assertThat(enrolment.state()).isEqualTo(AgentEnrolment.State.ENROLLED);
             assertThat(enrolment.fingerprint()).isEqualTo(fingerprintOf(own));
-            assertThat(http("it-operator-key", "GET", "/api/v1/agents?hostId=" + host, null)
+            assertThat(http(port, "it-operator-key", "GET", "/api/v1/agents?hostId=" + host, null)
                             .body())
                     .contains("\"state\":\"ENROLLED\"", fingerprintOf(own), "\"decidedBy\":\"first use\"");
 
@@ -149,10 +115,10 @@ class AgentEnrolmentIT {
             byte[] forgedBeat = beat(host, AgentKind.MSDB, "6.6.6");
             probe.send(Topics.HEARTBEATS, host, forgedBeat, TestKeys.signedByAgent(stranger, forgedBeat));
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> http("it-operator-key", "GET", "/api/v1/agents?state=pending", null)
+                    .until(() -> http(port, "it-operator-key", "GET", "/api/v1/agents?state=pending", null)
                             .body()
                             .contains(fingerprintOf(stranger)));
-            assertThat(version(host)).isEqualTo("1.0");
+            assertThat(msdbVersion(jdbc, host)).isEqualTo("1.0");
 
             // A job's part: a forged end changes nothing; unsigned and tampered ends are dead-lettered with the reason;
             // the agent's own ends it.
@@ -200,27 +166,28 @@ class AgentEnrolmentIT {
             byte[] other = beat("enrol-h2", AgentKind.MSDB, "1.0");
             probe.send(Topics.HEARTBEATS, "enrol-h2", other, TestKeys.signedByAgent(own, other));
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> http("it-operator-key", "GET", "/api/v1/agents?hostId=enrol-h2", null)
+                    .until(() -> http(port, "it-operator-key", "GET", "/api/v1/agents?hostId=enrol-h2", null)
                             .body()
                             .contains("\"state\":\"PENDING\""));
-            assertThat(version("enrol-h2")).isNull();
+            assertThat(msdbVersion(jdbc, "enrol-h2")).isNull();
 
             // Deciding on keys is an admin's: an operator is refused; a wrong fingerprint is 404, a malformed body 400.
             String approve = "/api/v1/admin/agents/" + host + "/msdb/approve";
             String body = "{\"fingerprint\":\"" + fingerprintOf(stranger) + "\"}";
-            assertThat(http("it-operator-key", "POST", approve, body).statusCode())
+            assertThat(http(port, "it-operator-key", "POST", approve, body).statusCode())
                     .isEqualTo(403);
-            assertThat(http("it-admin-key", "POST", approve, "{\"fingerprint\":\"SHA256:nope\"}")
+            assertThat(http(port, "it-admin-key", "POST", approve, "{\"fingerprint\":\"SHA256:nope\"}")
                             .statusCode())
                     .isEqualTo(404);
-            assertThat(http("it-admin-key", "POST", approve, "{}").statusCode()).isEqualTo(400);
-            assertThat(http("it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/toaster/approve", body)
+            assertThat(http(port, "it-admin-key", "POST", approve, "{}").statusCode())
+                    .isEqualTo(400);
+            assertThat(http(port, "it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/toaster/approve", body)
                             .statusCode())
                     .isEqualTo(400);
 
             // The admin approves the new key (a reinstalled agent): it is heard, the old one no more, and the catalog
             // is told.
-            HttpResponse<String> approved = http("it-admin-key", "POST", approve, body);
+            HttpResponse<String> approved = http(port, "it-admin-key", "POST", approve, body);
             assertThat(approved.statusCode()).isEqualTo(200);
             assertThat(approved.body()).contains("\"state\":\"ENROLLED\"", "\"decidedBy\":\"it-admin\"");
             await().atMost(Duration.ofSeconds(30))
@@ -229,14 +196,14 @@ class AgentEnrolmentIT {
                             .fingerprint())
                     .isEqualTo(fingerprintOf(stranger));
             probe.send(Topics.HEARTBEATS, host, forgedBeat, TestKeys.signedByAgent(stranger, forgedBeat));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "6.6.6".equals(version(host)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "6.6.6".equals(msdbVersion(jdbc, host)));
             probe.sendAsAgent(Topics.HEARTBEATS, host, beat(host, AgentKind.MSDB, "1.0"));
-            assertThat(http("it-operator-key", "GET", "/api/v1/agents?hostId=" + host + "&state=revoked", null)
+            assertThat(http(port, "it-operator-key", "GET", "/api/v1/agents?hostId=" + host + "&state=revoked", null)
                             .body())
                     .contains(fingerprintOf(own));
 
             // Revoked: nothing of the host's agent is heard until an admin approves a key again.
-            assertThat(http("it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/MSDB/revoke", null)
+            assertThat(http(port, "it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/MSDB/revoke", null)
                             .statusCode())
                     .isEqualTo(200);
             await().atMost(Duration.ofSeconds(30))
@@ -244,10 +211,10 @@ class AgentEnrolmentIT {
             assertThat(MessageCodec.decode(probe.seen(Topics.ENROLMENTS).get(2).value(), AgentEnrolment.class)
                             .state())
                     .isEqualTo(AgentEnrolment.State.REVOKED);
-            assertThat(http("it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/MSDB/revoke", null)
+            assertThat(http(port, "it-admin-key", "POST", "/api/v1/admin/agents/" + host + "/MSDB/revoke", null)
                             .statusCode())
                     .isEqualTo(404);
-            assertThat(http("it-operator-key", "GET", "/api/v1/agents?state=bogus", null)
+            assertThat(http(port, "it-operator-key", "GET", "/api/v1/agents?state=bogus", null)
                             .statusCode())
                     .isEqualTo(400);
         }
