@@ -133,17 +133,9 @@ class FaultInjectionIT {
         String point = agent(job, "FILESYSTEM").get("restorePointId").asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> catalogStatus(point) != null);
         java.nio.file.Path target = Files.createTempDirectory("killed-restore");
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
-                        .header("Content-Type", "application/json")
-                        .header("X-API-Key", SystemStack.API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"restorePointId\":\"" + point
-                                + "\",\"scope\":[\"FILESYSTEM\"],\"targetPath\":\""
-                                + target.toString().replace("\\", "\\\\") + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String restoreId = JSON.readTree(r.body()).get("restoreId").asString();
+        String restoreId = startRestore("{\"restorePointId\":\"" + point
+                + "\",\"scope\":[\"FILESYSTEM\"],\"targetPath\":\""
+                + target.toString().replace("\\", "\\\\") + "\"}");
         await().atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> get(stack.orchestrator + "/api/v1/restores/" + restoreId)
@@ -156,12 +148,7 @@ class FaultInjectionIT {
         stack.fsAgentProcess.restart();
         stack.fsAgentProcess.awaitHealthy(Duration.ofMinutes(2));
 
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(300))
-                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
-                        .get("finishedAt")
-                        .isNull());
-        JsonNode restore = get(stack.orchestrator + "/api/v1/restores/" + restoreId);
+        JsonNode restore = awaitRestoreFinished(restoreId, Duration.ofSeconds(90));
         // It may have finished before the kill landed; if not, it says why it ended.
         if (!restore.get("state").asString().equals("SUCCEEDED")) {
             assertThat(restore.toString()).contains("agent restarted");
@@ -329,26 +316,13 @@ class FaultInjectionIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETE".equals(catalogStatus(point)));
 
         java.nio.file.Path target = Files.createTempDirectory("orchestrator-killed-restore");
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
-                        .header("Content-Type", "application/json")
-                        .header("X-API-Key", SystemStack.API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"restorePointId\":\"" + point
-                                + "\",\"scope\":[\"FILESYSTEM\"],\"targetPath\":\""
-                                + target.toString().replace("\\", "\\\\") + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String restoreId = JSON.readTree(r.body()).get("restoreId").asString();
+        String restoreId = startRestore("{\"restorePointId\":\"" + point
+                + "\",\"scope\":[\"FILESYSTEM\"],\"targetPath\":\""
+                + target.toString().replace("\\", "\\\\") + "\"}");
         stack.orchestratorProcess.kill();
         stack.orchestratorProcess.restart();
         stack.orchestratorProcess.awaitHealthy(Duration.ofMinutes(2));
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(300))
-                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
-                        .get("finishedAt")
-                        .isNull());
-        JsonNode restore = get(stack.orchestrator + "/api/v1/restores/" + restoreId);
+        JsonNode restore = awaitRestoreFinished(restoreId, Duration.ofMinutes(3));
         assertThat(restore.get("state").asString()).as(restore.toString()).isEqualTo("SUCCEEDED");
         try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(target)) {
             assertThat(files.filter(Files::isRegularFile).count()).isPositive();
@@ -360,18 +334,8 @@ class FaultInjectionIT {
         JsonNode job = awaitFinished(backup("[\"MSDB\"]"), Duration.ofMinutes(2));
         String point = agent(job, "MSDB").get("restorePointId").asString();
         await().atMost(Duration.ofSeconds(60)).until(() -> catalogStatus(point) != null);
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
-                        .header("Content-Type", "application/json")
-                        .header("X-API-Key", SystemStack.API_KEY)
-                        .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        "{\"restorePointId\":\"" + point
-                                                + "\",\"scope\":[\"MSDB\"],\"targetFolder\":\"\\\\KilledRestore\",\"overwrite\":\"always\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String restoreId = JSON.readTree(r.body()).get("restoreId").asString();
+        String restoreId = startRestore("{\"restorePointId\":\"" + point
+                + "\",\"scope\":[\"MSDB\"],\"targetFolder\":\"\\\\KilledRestore\",\"overwrite\":\"always\"}");
         // The catalog is asked before dispatch only: killed now, it changes nothing of the running restore.
         stack.catalogProcess.kill();
         stack.msdbAgentProcess.kill();
@@ -379,17 +343,34 @@ class FaultInjectionIT {
         stack.catalogProcess.restart();
         stack.msdbAgentProcess.awaitHealthy(Duration.ofMinutes(2));
         stack.catalogProcess.awaitHealthy(Duration.ofMinutes(2));
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(300))
-                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
-                        .get("finishedAt")
-                        .isNull());
-        JsonNode restore = get(stack.orchestrator + "/api/v1/restores/" + restoreId);
+        JsonNode restore = awaitRestoreFinished(restoreId, Duration.ofSeconds(90));
         // It may have finished before the kill landed; if not, it says why it ended.
         if (!restore.get("state").asString().equals("SUCCEEDED")) {
             assertThat(restore.toString()).contains("agent restarted");
         }
         assertThat(catalogStatus(point)).isNotNull();
+    }
+
+    /** Starts a restore through the API (202 expected); its id. */
+    private static String startRestore(String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.orchestrator + "/api/v1/restores"))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", SystemStack.API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return JSON.readTree(r.body()).get("restoreId").asString();
+    }
+
+    private static JsonNode awaitRestoreFinished(String restoreId, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(stack.orchestrator + "/api/v1/restores/" + restoreId)
+                        .get("finishedAt")
+                        .isNull());
+        return get(stack.orchestrator + "/api/v1/restores/" + restoreId);
     }
 
     private static long accepted(TopicProbe probe, String jobId) {
