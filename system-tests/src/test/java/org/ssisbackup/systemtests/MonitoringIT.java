@@ -471,12 +471,15 @@ class MonitoringIT {
             assertThat(row.getText()).contains("FILESYSTEM", "MSDB", "env=system", "SUCCEEDED");
             assertThat(row.findElements(By.cssSelector("svg.history rect"))).isNotEmpty();
             // The drill of the setup proved the host: the page says when (refreshed from the catalog every second).
-            wait.until(b -> {
-                b.findElement(By.id("refresh")).click();
-                return b.findElement(By.cssSelector("tr.host[data-host='" + SystemStack.HOST + "'] td.proof .proven"))
-                        .getText()
-                        .endsWith("ago");
-            });
+            // A click reloads the rows: an element found before the reload is stale, so that is waited out too.
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(b -> {
+                        b.findElement(By.id("refresh")).click();
+                        return b.findElement(By.cssSelector(
+                                        "tr.host[data-host='" + SystemStack.HOST + "'] td.proof .proven"))
+                                .getText()
+                                .endsWith("ago");
+                    });
             assertThat(browser.findElements(By.cssSelector("td.proof .drill-failed")))
                     .isEmpty();
             assertThat(browser.findElement(By.id("summary")).getText()).contains("1 of 1 hosts", "1 proven restorable");
