@@ -7,23 +7,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.AclEntry;
-import java.nio.file.attribute.AclEntryPermission;
-import java.nio.file.attribute.AclEntryType;
-import java.nio.file.attribute.AclFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 import org.ssisbackup.contracts.Topics;
+import org.ssisbackup.platform.files.OwnerOnlyFiles;
 import org.ssisbackup.platform.messaging.MessageSignature;
 
 /**
@@ -77,9 +69,12 @@ public final class AgentSigningKey {
 
     private static void create(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temp = file.resolveSibling(FILE_NAME + "." + UUID.randomUUID() + ".tmp");
+        // Owner-only before the key is written into it: never readable by others, not even for a moment.
+        Path temp = OwnerOnlyFiles.create(file.resolveSibling(FILE_NAME + "." + UUID.randomUUID() + ".tmp"));
         Files.writeString(temp, MessageSignature.newKeyPair()[0], StandardCharsets.US_ASCII);
-        restrictToOwner(temp);
+        if (!OwnerOnlyFiles.supported(temp)) {
+            log.warn("cannot restrict {} to the agent's account on this file system; protect its folder", file);
+        }
         try {
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -90,26 +85,6 @@ public final class AgentSigningKey {
             Files.deleteIfExists(temp); // another start made it first: use that one
         }
         log.info("made this agent's signing key in {}; the orchestrator enrols it (see GET /api/v1/agents)", file);
-    }
-
-    /** Readable by the agent's account only: POSIX mode 600, or an NTFS ACL granting the owner alone. */
-    private static void restrictToOwner(Path file) throws IOException {
-        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (posix != null) {
-            posix.setPermissions(PosixFilePermissions.fromString("rw-------"));
-            return;
-        }
-        AclFileAttributeView acl = Files.getFileAttributeView(file, AclFileAttributeView.class);
-        if (acl != null) {
-            UserPrincipal owner = acl.getOwner();
-            acl.setAcl(List.of(AclEntry.newBuilder()
-                    .setType(AclEntryType.ALLOW)
-                    .setPrincipal(owner)
-                    .setPermissions(EnumSet.allOf(AclEntryPermission.class))
-                    .build()));
-            return;
-        }
-        log.warn("cannot restrict {} to the agent's account on this file system; protect its folder", file);
     }
 
     /** The message with this key's signature and public key in its headers. */

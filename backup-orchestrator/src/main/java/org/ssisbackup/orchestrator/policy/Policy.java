@@ -45,41 +45,6 @@ public record Policy(
         String drillSchedule,
         Instant nextDrillAt) {
 
-    /** A policy without scheduled drills. */
-    public Policy(
-            UUID id,
-            String name,
-            String selector,
-            List<String> scope,
-            String schedule,
-            String timeZone,
-            RetentionRule retention,
-            Integer concurrency,
-            Integer maxRetries,
-            Boolean enabled,
-            Instant nextRunAt,
-            Instant createdAt,
-            Instant updatedAt,
-            Integer drillEvery) {
-        this(
-                id,
-                name,
-                selector,
-                scope,
-                schedule,
-                timeZone,
-                retention,
-                concurrency,
-                maxRetries,
-                enabled,
-                nextRunAt,
-                createdAt,
-                updatedAt,
-                drillEvery,
-                null,
-                null);
-    }
-
     /** A policy without drills. */
     public Policy(
             UUID id,

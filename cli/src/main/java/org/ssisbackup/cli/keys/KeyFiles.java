@@ -6,14 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.AclEntry;
-import java.nio.file.attribute.AclEntryPermission;
-import java.nio.file.attribute.AclEntryType;
-import java.nio.file.attribute.AclFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.util.EnumSet;
-import java.util.List;
+import org.ssisbackup.platform.files.OwnerOnlyFiles;
 
 /**
  * Writes a key file only its owner can read: mode 600 where the file system has POSIX permissions, an ACL naming the
@@ -28,21 +21,7 @@ final class KeyFiles {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(file);
-                AclFileAttributeView acl = Files.getFileAttributeView(file, AclFileAttributeView.class);
-                if (acl != null) {
-                    UserPrincipal owner = Files.getOwner(file);
-                    acl.setAcl(List.of(AclEntry.newBuilder()
-                            .setType(AclEntryType.ALLOW)
-                            .setPrincipal(owner)
-                            .setPermissions(EnumSet.allOf(AclEntryPermission.class))
-                            .build()));
-                }
-            }
+            OwnerOnlyFiles.create(file);
             Files.writeString(file, line + System.lineSeparator(), StandardCharsets.US_ASCII);
         } catch (FileAlreadyExistsException e) {
             throw new IllegalArgumentException(file + " exists already: a key file is never overwritten", e);

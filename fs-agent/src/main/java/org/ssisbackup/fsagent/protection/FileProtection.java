@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.ssisbackup.platform.files.OwnerOnlyFiles;
 
 /**
  * Who may read a file and how it is marked: its owner and either its NTFS ACL (Windows) or its POSIX mode and group,
@@ -140,7 +141,7 @@ public final class FileProtection {
                         .getAcl();
             }
             if (entries == null) {
-                entries = List.of(ownerOnly(view.getOwner()));
+                entries = List.of(OwnerOnlyFiles.ownerEntry(view.getOwner()));
             }
             view.setAcl(entries);
         }
@@ -251,14 +252,6 @@ public final class FileProtection {
                     .build());
         }
         return entries;
-    }
-
-    private static AclEntry ownerOnly(UserPrincipal owner) {
-        return AclEntry.newBuilder()
-                .setType(AclEntryType.ALLOW)
-                .setPrincipal(owner)
-                .setPermissions(EnumSet.allOf(AclEntryPermission.class))
-                .build();
     }
 
     private static String reason(Exception e) {

@@ -23,6 +23,7 @@ import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.protection.FileProtection;
+import org.ssisbackup.platform.files.OwnerOnlyFiles;
 import org.ssisbackup.ssis.PackageXml;
 import org.ssisbackup.ssis.SecureXml;
 import org.ssisbackup.storage.Sha256;
@@ -359,7 +360,7 @@ public final class FileRestoreHandler implements RestoreHandler {
      * permissions (and, in place, owner and group), renamed into place, then marked with the recorded DOS attributes.
      */
     private void write(Artifact a, Path target, boolean inPlace, RestoreContext ctx) throws IOException {
-        Path tmp = createPrivateTemp(target.getParent());
+        Path tmp = OwnerOnlyFiles.createTemp(target.getParent(), ".ssis-restore-", ".tmp");
         try {
             ctx.download(a, tmp);
             String modified = a.metadata().get("lastModified");
@@ -380,30 +381,6 @@ public final class FileRestoreHandler implements RestoreHandler {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    /** A temporary file only its owner reads: POSIX 600, or on NTFS an ACL of the owner alone, from the start. */
-    private static Path createPrivateTemp(Path folder) throws IOException {
-        java.util.Set<String> views = folder.getFileSystem().supportedFileAttributeViews();
-        if (views.contains("posix")) {
-            return Files.createTempFile(
-                    folder,
-                    ".ssis-restore-",
-                    ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        }
-        Path tmp = Files.createTempFile(folder, ".ssis-restore-", ".tmp");
-        if (views.contains("acl")) {
-            java.nio.file.attribute.AclFileAttributeView acl =
-                    Files.getFileAttributeView(tmp, java.nio.file.attribute.AclFileAttributeView.class);
-            acl.setAcl(List.of(java.nio.file.attribute.AclEntry.newBuilder()
-                    .setType(java.nio.file.attribute.AclEntryType.ALLOW)
-                    .setPrincipal(acl.getOwner())
-                    .setPermissions(java.util.EnumSet.allOf(java.nio.file.attribute.AclEntryPermission.class))
-                    .build()));
-        }
-        return tmp;
     }
 
     private static boolean isAbsolute(String p) {
