@@ -160,20 +160,15 @@ public final class PointsCommand {
                     ApiClient.query("/api/v1/restore-points/diff", ApiClient.params("from", from, "to", to)));
             out.print(d, n -> {
                 Table t = new Table("CHANGE", "AGENT", "KIND", "PATH", "SIZE");
-                n.path("added")
-                        .forEach(a -> t.row(
-                                "added",
-                                Output.text(a, "agent"),
-                                Output.text(a, "kind"),
-                                Output.text(a, "logicalPath"),
-                                Output.bytes(a.path("size").asLong())));
-                n.path("removed")
-                        .forEach(a -> t.row(
-                                "removed",
-                                Output.text(a, "agent"),
-                                Output.text(a, "kind"),
-                                Output.text(a, "logicalPath"),
-                                Output.bytes(a.path("size").asLong())));
+                for (String change : new String[] {"added", "removed"}) {
+                    n.path(change)
+                            .forEach(a -> t.row(
+                                    change,
+                                    Output.text(a, "agent"),
+                                    Output.text(a, "kind"),
+                                    Output.text(a, "logicalPath"),
+                                    Output.bytes(a.path("size").asLong())));
+                }
                 n.path("changed")
                         .forEach(c -> t.row(
                                 "changed",
