@@ -31,18 +31,9 @@ public final class HostPaths {
 
     public HostPaths(FileSystem fileSystem, Map<String, Path> driveRoots) {
         this.fileSystem = fileSystem;
-        this.windows = isWindows(fileSystem);
+        this.windows = "\\".equals(fileSystem.getSeparator()); // Windows' file systems separate with a backslash
         this.driveRoots = new java.util.HashMap<>();
         driveRoots.forEach((k, v) -> this.driveRoots.put(k.replace(":", "").toUpperCase(Locale.ROOT), v));
-    }
-
-    /** Windows' file systems separate with a backslash; no other does. */
-    public static boolean isWindows(FileSystem fileSystem) {
-        return "\\".equals(fileSystem.getSeparator());
-    }
-
-    public FileSystem fileSystem() {
-        return fileSystem;
     }
 
     /** Whether paths here follow Windows' rules (drive letters and shares, names without case, reserved names). */
