@@ -1,16 +1,12 @@
 package org.ssisbackup.cli.api;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.ssisbackup.cli.ExitCode;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The client's configuration file, with named contexts like kubectl's (several fleets, one current):
@@ -134,19 +130,14 @@ public final class ClientConfig {
             if (Files.size(file) > MAX_BYTES) {
                 throw new ApiException(file + " is too large for a configuration file", ExitCode.USAGE);
             }
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(10); // no alias bombs
-            options.setAllowDuplicateKeys(false);
-            try (InputStream in = Files.newInputStream(file)) {
-                Object doc = new Yaml(new SafeConstructor(options)).load(in);
-                if (doc == null) {
-                    return Map.of();
-                }
-                if (!(doc instanceof Map<?, ?>)) {
-                    throw new ApiException(file + ": expected a map with 'contexts'", ExitCode.USAGE);
-                }
-                return new LinkedHashMap<>(asMap(doc));
+            Object doc = SafeYaml.load(Files.readString(file));
+            if (doc == null) {
+                return Map.of();
             }
+            if (!(doc instanceof Map<?, ?>)) {
+                throw new ApiException(file + ": expected a map with 'contexts'", ExitCode.USAGE);
+            }
+            return new LinkedHashMap<>(asMap(doc));
         } catch (IOException e) {
             throw new ApiException(file + " cannot be read: " + e.getMessage(), ExitCode.USAGE);
         } catch (org.yaml.snakeyaml.error.YAMLException e) {

@@ -10,11 +10,9 @@ import org.ssisbackup.cli.ApiCommand;
 import org.ssisbackup.cli.ExitCode;
 import org.ssisbackup.cli.api.ApiClient;
 import org.ssisbackup.cli.api.ApiException;
+import org.ssisbackup.cli.api.SafeYaml;
 import org.ssisbackup.cli.output.Output;
 import org.ssisbackup.cli.output.Table;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,11 +88,7 @@ public final class PolicyCommand {
             if (bytes.length > MAX_FILE_BYTES) {
                 throw new ApiException(file + " is larger than 1 MiB: not a policy file", ExitCode.USAGE);
             }
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(10);
-            options.setAllowDuplicateKeys(false);
-            doc = new Yaml(new SafeConstructor(options))
-                    .load(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            doc = SafeYaml.load(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ApiException(file + " cannot be read: " + e.getMessage(), ExitCode.USAGE);
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
