@@ -17,7 +17,12 @@ public enum ArtifactKind {
     /** An SSISDB environment and its variables, as JSON (sensitive values never kept). */
     SSISDB_ENVIRONMENT(BackupScope.SSISDB),
     /** Any other file kept beside packages (admins keep .bat and .xml there). */
-    FS_FILE(BackupScope.FILESYSTEM);
+    FS_FILE(BackupScope.FILESYSTEM),
+    /**
+     * A SQL Server Agent job that runs a package (logical path {@code job:<name>}): its definition as JSON with the
+     * T-SQL that recreates it (msdb holds jobs, so the msdb scope captures them).
+     */
+    SQL_AGENT_JOB(BackupScope.MSDB);
 
     private final BackupScope scope;
 

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param keepProtection files only: give restored files the owner, permissions (NTFS ACL or POSIX mode) and DOS
  *                     attributes recorded at backup (default true); false: each file keeps the permissions of the file
  *                     it replaces, or its owner's alone (never more readable than the original either way)
+ * @param enableJobs   SQL Server Agent jobs only: recreate them enabled as they were (default false: recreated jobs are
+ *                     disabled, so a restore never starts running packages on a server by itself)
  */
 public record RestoreOptions(
         @OptionalField Set<BackupScope> scope,
@@ -32,7 +34,22 @@ public record RestoreOptions(
         @OptionalField String targetFolder,
         @OptionalField Boolean restoreRoles,
         @OptionalField java.util.UUID drill,
-        @OptionalField Boolean keepProtection) {
+        @OptionalField Boolean keepProtection,
+        @OptionalField Boolean enableJobs) {
+
+    /** Options of a restore or drill, jobs recreated disabled. */
+    public RestoreOptions(
+            Set<BackupScope> scope,
+            List<String> include,
+            String targetPath,
+            OverwritePolicy overwrite,
+            Boolean dryRun,
+            String targetFolder,
+            Boolean restoreRoles,
+            java.util.UUID drill,
+            Boolean keepProtection) {
+        this(scope, include, targetPath, overwrite, dryRun, targetFolder, restoreRoles, drill, keepProtection, null);
+    }
 
     /** Options of a restore or drill, files' protection restored. */
     public RestoreOptions(
@@ -78,6 +95,7 @@ public record RestoreOptions(
         dryRun = Boolean.TRUE.equals(dryRun);
         restoreRoles = Boolean.TRUE.equals(restoreRoles);
         keepProtection = !Boolean.FALSE.equals(keepProtection);
+        enableJobs = Boolean.TRUE.equals(enableJobs);
         if (include.size() > MAX_INCLUDES) {
             throw new IllegalArgumentException("at most " + MAX_INCLUDES + " include globs, not " + include.size());
         }
@@ -133,6 +151,11 @@ public record RestoreOptions(
         return keepProtection;
     }
 
+    /** Whether recreated jobs keep their enabled flag (named apart from JSON's). */
+    public boolean enablesJobs() {
+        return enableJobs;
+    }
+
     /** Whether this is a drill (named so that JSON does not take it for a property). */
     public boolean drilling() {
         return drill != null;
@@ -149,6 +172,7 @@ public record RestoreOptions(
                 scratchFolder,
                 restoreRoles,
                 drill,
-                keepProtection);
+                keepProtection,
+                false);
     }
 }

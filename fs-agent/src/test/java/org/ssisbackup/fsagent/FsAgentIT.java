@@ -28,6 +28,7 @@ import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ArtifactsStored;
 import org.ssisbackup.contracts.BackupCommand;
 import org.ssisbackup.contracts.BackupScope;
+import org.ssisbackup.contracts.JobFileReference;
 import org.ssisbackup.contracts.MessageCodec;
 import org.ssisbackup.contracts.MessageMeta;
 import org.ssisbackup.contracts.Outcome;
@@ -263,6 +264,92 @@ class FsAgentIT {
             assertThat(done.warnings()).anySatisfy(w -> assertThat(w.reason()).contains("does not exist"));
             assertThat(done.warnings())
                     .anySatisfy(w -> assertThat(w.reason()).contains("relative path in an msdb package"));
+        }
+    }
+
+    @Test
+    void capturesTheFilesThatSqlAgentJobsRunOrLoadWhereverTheyAre() throws Exception {
+        // A package outside every folder MsDtsSrvr.ini.xml lists, its own configuration file, and a job's /CONFIGFILE.
+        Path stray = HOST.resolve("Jobs/Stray/Load.dtsx");
+        Path strayConfig = HOST.resolve("Jobs/Stray/Load.dtsConfig");
+        Path jobConfig = HOST.resolve("Jobs/Config/Prod.dtsConfig");
+        Files.createDirectories(stray.getParent());
+        Files.createDirectories(jobConfig.getParent());
+        Files.writeString(stray, """
+                <?xml version="1.0"?>
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ExecutableType="Microsoft.Package"
+                    DTS:ObjectName="Load" DTS:ProtectionLevel="0">
+                  <DTS:Configurations>
+                    <DTS:Configuration DTS:ConfigurationType="1" DTS:ConfigurationString="C:\\Jobs\\Stray\\Load.dtsConfig"
+                        DTS:ObjectName="Load config"/>
+                  </DTS:Configurations>
+                </DTS:Executable>
+                """);
+        Files.writeString(strayConfig, "<DTSConfiguration/>");
+        Files.writeString(jobConfig, "<DTSConfiguration/>");
+        try (TopicProbe probe = new TopicProbe(broker.getBrokersAsString(), Topics.EVENTS)) {
+            UUID job = UUID.randomUUID();
+            UUID point = UUID.randomUUID();
+            probe.sendSignedCommand(
+                    "sql01",
+                    MessageCodec.encode(new BackupCommand(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.FILESYSTEM,
+                            point,
+                            Set.of(AgentKind.FILESYSTEM, AgentKind.MSDB),
+                            Set.of(BackupScope.FILESYSTEM, BackupScope.MSDB))),
+                    Map.of());
+            JobFileReference.Kind pkg = JobFileReference.Kind.PACKAGE;
+            JobFileReference.Kind cfg = JobFileReference.Kind.CONFIG_FILE;
+            probe.send(
+                    Topics.EVENTS,
+                    "sql01",
+                    MessageCodec.encode(new org.ssisbackup.contracts.ConfigReferencesFound(
+                            MessageMeta.create(job, "sql01"),
+                            AgentKind.MSDB,
+                            point,
+                            List.of(),
+                            List.of(
+                                    new JobFileReference("Nightly", 1, "Load", pkg, "C:\\Jobs\\Stray\\Load.dtsx"),
+                                    new JobFileReference("Nightly", 1, "Load", cfg, "C:\\Jobs\\Config\\Prod.dtsConfig"),
+                                    new JobFileReference("Weekly", 2, "Load again", pkg, "C:\\Jobs\\Stray\\Load.dtsx"),
+                                    new JobFileReference("Nightly", 2, "Gone", pkg, "C:\\Jobs\\Gone.dtsx"),
+                                    new JobFileReference("Nightly", 3, "Relative", cfg, "Prod.dtsConfig")))),
+                    Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished(probe, job) != null);
+            AgentJobFinished done = finished(probe, job);
+            assertThat(done.outcome()).as("errors %s", done.errors()).isEqualTo(Outcome.SUCCEEDED);
+            List<Artifact> artifacts = events(probe).stream()
+                    .filter(e ->
+                            e instanceof ArtifactsStored s && s.meta().jobId().equals(job))
+                    .flatMap(e -> ((ArtifactsStored) e).artifacts().stream())
+                    .toList();
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().equalsIgnoreCase(hostPath(stray)))
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.kind()).isEqualTo(ArtifactKind.FS_PACKAGE);
+                        assertThat(a.metadata())
+                                .containsEntry(
+                                        "referencedBy", "job:Nightly step 1 (Load); job:Weekly step 2 (Load again)");
+                    });
+            // The job's package was read for its own configuration file, which came along too.
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().equals(hostPath(strayConfig)))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.kind()).isEqualTo(ArtifactKind.CONFIG_FILE));
+            assertThat(artifacts)
+                    .filteredOn(a -> a.logicalPath().equals(hostPath(jobConfig)))
+                    .singleElement()
+                    .satisfies(
+                            a -> assertThat(a.metadata()).containsEntry("referencedBy", "job:Nightly step 1 (Load)"));
+            assertThat(done.warnings())
+                    .anySatisfy(w -> assertThat(w.reason())
+                            .isEqualTo("package run by job:Nightly step 2 (Gone) does not exist"));
+            assertThat(done.warnings()).anySatisfy(w -> {
+                assertThat(w.path()).isEqualTo("job:Nightly step 3 (Relative)");
+                assertThat(w.reason()).contains("cannot be located on this agent (relative path");
+            });
         }
     }
 

@@ -12,6 +12,7 @@ import org.ssisbackup.contracts.BackupScope;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
+import org.ssisbackup.msdbagent.capture.SqlAgentJobExporter;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
@@ -19,6 +20,7 @@ import org.ssisbackup.msdbagent.msdb.MsdbMetrics;
 import org.ssisbackup.msdbagent.restore.ManualRestoreAdvice;
 import org.ssisbackup.msdbagent.restore.MsdbRestoreHandler;
 import org.ssisbackup.msdbagent.restore.NativeBackupRestoreHandler;
+import org.ssisbackup.msdbagent.restore.SqlAgentJobRestoreHandler;
 import org.ssisbackup.msdbagent.restore.SsisdbProjectRestoreHandler;
 import org.ssisbackup.storage.BlobStore;
 
@@ -55,6 +57,7 @@ class MsdbAgentConfiguration {
             MsdbMetrics metrics) {
         return new MsdbCapture(
                 new MsdbPackageExporter(connector, metrics),
+                new SqlAgentJobExporter(connector, metrics),
                 new SsisdbProjectExporter(connector, metrics),
                 new NativeMsdbBackup(identity.hostId(), connector, store, metrics, properties.nativeBackup()));
     }
@@ -79,6 +82,11 @@ class MsdbAgentConfiguration {
     @Bean
     SsisdbProjectRestoreHandler ssisdbProjectRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
         return new SsisdbProjectRestoreHandler(connector, metrics);
+    }
+
+    @Bean
+    SqlAgentJobRestoreHandler sqlAgentJobRestoreHandler(MsdbConnector connector, MsdbMetrics metrics) {
+        return new SqlAgentJobRestoreHandler(connector, metrics);
     }
 
     @Bean

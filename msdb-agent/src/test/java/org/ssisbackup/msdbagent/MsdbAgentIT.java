@@ -64,7 +64,7 @@ class MsdbAgentIT {
             MsdbModel model = new MsdbModel();
             DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("msdb-seed")), model);
             MSDB = new MsdbStandIn(model)
-                    .addAccount("ssis_backup", PASSWORD, "db_ssisadmin", "db_backupoperator")
+                    .addAccount("ssis_backup", PASSWORD, "db_ssisadmin", "db_backupoperator", "SQLAgentOperatorRole")
                     .start(0);
             S3 = EmbeddedS3.startInMemory("it-access", "it-secret-key");
         } catch (Exception e) {

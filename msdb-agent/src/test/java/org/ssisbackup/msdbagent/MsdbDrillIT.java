@@ -32,6 +32,7 @@ import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
+import org.ssisbackup.msdbagent.capture.SqlAgentJobExporter;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
@@ -73,7 +74,11 @@ class MsdbDrillIT {
     void productionWithPackages() throws Exception {
         production = standIn(productionBackups);
         production.createLogin(
-                MsdbNativeBackupIT.OPERATOR, MsdbNativeBackupIT.OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator");
+                MsdbNativeBackupIT.OPERATOR,
+                MsdbNativeBackupIT.OPERATOR_PASSWORD,
+                "db_ssisadmin",
+                "db_backupoperator",
+                "SQLAgentOperatorRole");
         store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "drill-" + UUID.randomUUID());
         store.ensureBucket();
         UUID etl = production.addFolder(new UUID(0, 0), "ETL");
@@ -122,6 +127,7 @@ class MsdbDrillIT {
                 registry,
                 new MsdbCapture(
                         new MsdbPackageExporter(connector, metrics),
+                        new SqlAgentJobExporter(connector, metrics),
                         new SsisdbProjectExporter(connector, metrics),
                         new NativeMsdbBackup(
                                 MsdbTestAgent.HOST,
@@ -194,7 +200,11 @@ class MsdbDrillIT {
     void withADrillInstanceProductionMsdbIsNeverWritten() throws Exception {
         drillInstance = standIn(drillBackups);
         drillInstance.createLogin(
-                MsdbNativeBackupIT.OPERATOR, MsdbNativeBackupIT.OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator");
+                MsdbNativeBackupIT.OPERATOR,
+                MsdbNativeBackupIT.OPERATOR_PASSWORD,
+                "db_ssisadmin",
+                "db_backupoperator",
+                "SQLAgentOperatorRole");
         CommandIntake agent = agent(connector(drillInstance), defaultFolders());
         UUID point = backup(agent);
         var prod = production.standIn().model();

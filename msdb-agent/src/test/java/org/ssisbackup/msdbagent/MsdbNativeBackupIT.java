@@ -33,6 +33,7 @@ import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
+import org.ssisbackup.msdbagent.capture.SqlAgentJobExporter;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
@@ -73,7 +74,7 @@ class MsdbNativeBackupIT {
     @BeforeEach
     void msdbWithAPackage() throws Exception {
         msdb = TestMsdb.start(false);
-        msdb.createLogin(OPERATOR, OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator");
+        msdb.createLogin(OPERATOR, OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator", "SQLAgentOperatorRole");
         store = BlobStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "native-" + UUID.randomUUID());
         store.ensureBucket();
         UUID folder = msdb.addFolder(
@@ -100,6 +101,7 @@ class MsdbNativeBackupIT {
                 registry,
                 new MsdbCapture(
                         new MsdbPackageExporter(connector, metrics),
+                        new SqlAgentJobExporter(connector, metrics),
                         new SsisdbProjectExporter(connector, metrics),
                         new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
                 connector,
@@ -316,7 +318,7 @@ class MsdbNativeBackupIT {
         assertThat(store.list("staging/")).isEmpty();
 
         try (TestMsdb old = TestMsdb.start(true)) {
-            old.createLogin(OPERATOR, OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator");
+            old.createLogin(OPERATOR, OPERATOR_PASSWORD, "db_ssisadmin", "db_backupoperator", "SQLAgentOperatorRole");
             TestMsdb current = msdb;
             msdb = old;
             try {

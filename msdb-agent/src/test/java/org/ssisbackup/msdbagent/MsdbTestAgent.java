@@ -92,6 +92,7 @@ final class MsdbTestAgent {
                         new MsdbRestoreHandler(connector, drillConnector, metrics),
                         new SsisdbProjectRestoreHandler(connector, metrics),
                         new NativeBackupRestoreHandler(drillConnector, drillFolders),
+                        new org.ssisbackup.msdbagent.restore.SqlAgentJobRestoreHandler(connector, metrics),
                         new ManualRestoreAdvice()),
                 new AgentMetrics(registry, HOST, "msdb"),
                 new org.ssisbackup.agent.command.JobJournal(stateDir()),

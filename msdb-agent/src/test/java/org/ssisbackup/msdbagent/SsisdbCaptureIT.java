@@ -40,6 +40,7 @@ import org.ssisbackup.contracts.VersionedMessage;
 import org.ssisbackup.msdbagent.capture.MsdbCapture;
 import org.ssisbackup.msdbagent.capture.MsdbPackageExporter;
 import org.ssisbackup.msdbagent.capture.NativeMsdbBackup;
+import org.ssisbackup.msdbagent.capture.SqlAgentJobExporter;
 import org.ssisbackup.msdbagent.capture.SsisdbProjectExporter;
 import org.ssisbackup.msdbagent.msdb.MsdbAgentProperties;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
@@ -121,6 +122,7 @@ class SsisdbCaptureIT {
                 registry,
                 new MsdbCapture(
                         new MsdbPackageExporter(connector, metrics),
+                        new SqlAgentJobExporter(connector, metrics),
                         new SsisdbProjectExporter(connector, metrics),
                         new NativeMsdbBackup("msdb-it", connector, store, metrics, properties.nativeBackup())),
                 connector,

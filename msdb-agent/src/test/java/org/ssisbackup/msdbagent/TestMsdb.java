@@ -45,11 +45,11 @@ final class TestMsdb implements AutoCloseable {
         if (!real.isEmpty() && !sqlServer2005) {
             TestMsdb t = new TestMsdb(
                     null, real, System.getProperty("mssql.user", "sa"), System.getProperty("mssql.password", ""));
-            t.createLogin(ADMIN, ADMIN_PASSWORD, "db_ssisadmin");
+            t.createLogin(ADMIN, ADMIN_PASSWORD, "db_ssisadmin", "SQLAgentOperatorRole");
             return t;
         }
         MsdbStandIn s = new MsdbStandIn(new MsdbModel(sqlServer2005))
-                .addAccount(ADMIN, ADMIN_PASSWORD, "db_ssisadmin")
+                .addAccount(ADMIN, ADMIN_PASSWORD, "db_ssisadmin", "SQLAgentOperatorRole")
                 .start(0);
         return new TestMsdb(s, s.jdbcUrl(), ADMIN, ADMIN_PASSWORD);
     }
@@ -240,6 +240,53 @@ final class TestMsdb implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(UUID.fromString(rs.getString(1))) : Optional.empty();
             }
+        }
+    }
+
+    static final String SYSADMIN = "ssis_sysadmin_it";
+    static final String SYSADMIN_PASSWORD = "Sysadmin-it-pw-1";
+
+    /**
+     * A connection as a sysadmin (SQL Server Agent's procedures that assign owners or create proxies need one): on the
+     * stand-in a login of its own, on a real server the root login.
+     */
+    Connection sysadmin() throws SQLException {
+        if (standIn == null) {
+            return admin();
+        }
+        standIn.addAccount(SYSADMIN, SYSADMIN_PASSWORD, "sysadmin", "SQLAgentOperatorRole", "db_ssisadmin");
+        return DriverManager.getConnection(url, SYSADMIN, SYSADMIN_PASSWORD);
+    }
+
+    /** Runs a statement as a sysadmin, parameters bound in order. */
+    void exec(String sql, Object... args) throws SQLException {
+        try (Connection c = sysadmin();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.execute();
+        }
+    }
+
+    /** The rows of a query run as a sysadmin, columns by lower-case name. */
+    java.util.List<Map<String, Object>> rows(String sql, Object... args) throws SQLException {
+        try (Connection c = sysadmin();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
         }
     }
 

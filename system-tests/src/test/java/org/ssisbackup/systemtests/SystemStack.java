@@ -141,7 +141,7 @@ final class SystemStack implements AutoCloseable {
         MsdbModel model = new MsdbModel();
         DtsxSeed.load(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed")), model);
         msdb = new MsdbStandIn(model)
-                .addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin")
+                .addAccount("ssis_backup", MSDB_PASSWORD, "db_ssisadmin", "SQLAgentOperatorRole")
                 .start(0);
         hostRoot = host != null ? host : SampleHost.copyHostTo(Files.createTempDirectory("host"));
         logs = Files.createDirectories(Path.of(System.getProperty("ssisbackup.logs", "target/service-logs"))

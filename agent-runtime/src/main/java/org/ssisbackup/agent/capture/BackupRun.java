@@ -87,8 +87,8 @@ public final class BackupRun {
                         batch.stream()
                                 .map(org.ssisbackup.contracts.Artifact::withoutChunks)
                                 .toList())),
-                refs -> publisher.accept(new ConfigReferencesFound(
-                        MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), refs)));
+                (refs, jobFiles) -> publisher.accept(new ConfigReferencesFound(
+                        MessageMeta.create(jobId, hostId), identity.kind(), command.restorePointId(), refs, jobFiles)));
         String manifestKey = null;
         Outcome outcome;
         Repository.Stats stats = null;

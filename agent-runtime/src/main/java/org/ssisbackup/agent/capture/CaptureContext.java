@@ -2,11 +2,13 @@ package org.ssisbackup.agent.capture;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.ssisbackup.contracts.AgentError;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.ConfigReference;
+import org.ssisbackup.contracts.JobFileReference;
 import org.ssisbackup.storage.repository.Repository;
 
 /**
@@ -17,7 +19,7 @@ public final class CaptureContext {
     public static final int BATCH_SIZE = 200;
 
     private final Consumer<List<Artifact>> batchSink;
-    private final Consumer<List<ConfigReference>> referenceSink;
+    private final BiConsumer<List<ConfigReference>, List<JobFileReference>> referenceSink;
     private final List<Artifact> artifacts = new ArrayList<>();
     private final List<AgentError> errors = new ArrayList<>();
     private final List<AgentError> warnings = new ArrayList<>();
@@ -28,7 +30,9 @@ public final class CaptureContext {
     private long artifactsUploaded;
     private Repository.Session session;
 
-    public CaptureContext(Consumer<List<Artifact>> batchSink, Consumer<List<ConfigReference>> referenceSink) {
+    public CaptureContext(
+            Consumer<List<Artifact>> batchSink,
+            BiConsumer<List<ConfigReference>, List<JobFileReference>> referenceSink) {
         this.batchSink = batchSink;
         this.referenceSink = referenceSink;
     }
@@ -71,7 +75,15 @@ public final class CaptureContext {
 
     /** Configuration files the host's other agent should capture in the same job. */
     public void configReferencesFound(List<ConfigReference> references) {
-        referenceSink.accept(List.copyOf(references));
+        referencesFound(references, List.of());
+    }
+
+    /**
+     * Configuration files of packages and files that SQL Server Agent jobs run or load, which the host's other agent
+     * should capture in the same job. Sent once per job: the other agent waits for it.
+     */
+    public void referencesFound(List<ConfigReference> references, List<JobFileReference> jobFiles) {
+        referenceSink.accept(List.copyOf(references), List.copyOf(jobFiles));
     }
 
     /** An item whose bytes are in the bucket. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.ssisbackup.agent.capture.CaptureContext;
 import org.ssisbackup.contracts.ConfigReference;
+import org.ssisbackup.contracts.JobFileReference;
 import org.ssisbackup.ssis.PackageXml;
 
 /**
@@ -62,6 +63,35 @@ public final class ConfigurationFiles {
         add(reference, null, ctx);
     }
 
+    /**
+     * A file a SQL Server Agent job step names ({@code /FILE}, {@code /CONFIGFILE}, {@code /COMMANDFILE}): where it is
+     * on this host, or empty (and warned about) when the path is relative (to SQL Server Agent's working folder, which
+     * this agent cannot know) or on an unmapped drive.
+     */
+    public Optional<Path> locateJobFile(JobFileReference ref, CaptureContext ctx) {
+        String written = unquoted(ref.path().trim());
+        Optional<Path> path = isAbsolute(written) ? hostPaths.resolve(written, hostPaths.root()) : Optional.empty();
+        if (path.isEmpty()) {
+            ctx.warn(
+                    ref.user(),
+                    ref.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + written
+                            + "' cannot be located on this agent (relative path, or unmapped drive)");
+        }
+        return path;
+    }
+
+    /** A configuration file a job step loads with /CONFIGFILE: captured with the packages' configuration files. */
+    public synchronized void addJobConfiguration(Path file, JobFileReference ref) {
+        files.computeIfAbsent(file, p -> new LinkedHashSet<>()).add(ref.user());
+    }
+
+    private static String unquoted(String written) {
+        if (written.startsWith("\"") && written.endsWith("\"") && written.length() > 1) {
+            return written.substring(1, written.length() - 1);
+        }
+        return written;
+    }
+
     private synchronized void add(ConfigReference ref, Path base, CaptureContext ctx) {
         String written;
         if (ref.configurationType() == 1) {
@@ -78,10 +108,7 @@ public final class ConfigurationFiles {
         } else {
             return;
         }
-        written = written.trim();
-        if (written.startsWith("\"") && written.endsWith("\"") && written.length() > 1) {
-            written = written.substring(1, written.length() - 1);
-        }
+        written = unquoted(written.trim());
         Optional<Path> path = base == null && !isAbsolute(written)
                 ? Optional.empty()
                 : hostPaths.resolve(written, base == null ? hostPaths.root() : base);

@@ -27,6 +27,7 @@ import org.ssisbackup.contracts.AgentKind;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
 import org.ssisbackup.contracts.BackupCommand;
+import org.ssisbackup.contracts.JobFileReference;
 import org.ssisbackup.fsagent.protection.FileProtection;
 import org.ssisbackup.ssis.ServiceConfiguration;
 import org.ssisbackup.storage.ContentChangedException;
@@ -125,7 +126,10 @@ public final class FileSystemCapture implements Capture {
             msdbReferences
                     .await(command.meta().jobId(), properties.msdbReferencesTimeout())
                     .ifPresentOrElse(
-                            refs -> refs.forEach(r -> configs.addMsdbReference(r, ctx)),
+                            found -> {
+                                found.references().forEach(r -> configs.addMsdbReference(r, ctx));
+                                captureJobFiles(found.jobFiles(), seen, configs, ctx);
+                            },
                             () -> ctx.warn(
                                     "(msdb)",
                                     "the msdb agent reported no configuration references for this job;"
@@ -148,6 +152,48 @@ public final class FileSystemCapture implements Capture {
                                     + " does not exist");
                 }
             }
+        });
+    }
+
+    /**
+     * The files SQL Server Agent jobs run or load, wherever they are: packages (read for their own configuration
+     * files), configuration files (captured with the others) and dtexec command files. Each records the job steps
+     * that use it; one that is missing is a warning.
+     */
+    private void captureJobFiles(
+            List<JobFileReference> jobFiles, Set<Path> seen, ConfigurationFiles configs, CaptureContext ctx) {
+        Map<Path, List<JobFileReference>> byFile = new LinkedHashMap<>();
+        for (JobFileReference ref : jobFiles) {
+            configs.locateJobFile(ref, ctx).ifPresent(p -> {
+                if (ref.kind() == JobFileReference.Kind.CONFIG_FILE) {
+                    configs.addJobConfiguration(p, ref);
+                } else {
+                    byFile.computeIfAbsent(p, k -> new ArrayList<>()).add(ref);
+                }
+            });
+        }
+        byFile.forEach((file, refs) -> {
+            String users = String.join(
+                    "; ", refs.stream().map(JobFileReference::user).distinct().toList());
+            boolean isPackage = refs.get(0).kind() == JobFileReference.Kind.PACKAGE;
+            if (!seen.add(file)) {
+                return; // already captured from a package folder
+            }
+            if (!Files.isRegularFile(file)) {
+                ctx.warn(
+                        file.toString(),
+                        (isPackage ? "package" : "dtexec command file") + " run by " + users + " does not exist");
+                return;
+            }
+            store(
+                            file,
+                            isPackage ? ArtifactKind.FS_PACKAGE : ArtifactKind.FS_FILE,
+                            "job",
+                            null,
+                            Map.of("referencedBy", users),
+                            ctx)
+                    .filter(a -> isPackage)
+                    .ifPresent(a -> configs.readPackage(file, a.sha256(), ctx));
         });
     }
 

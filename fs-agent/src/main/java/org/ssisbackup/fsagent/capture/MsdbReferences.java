@@ -2,7 +2,6 @@ package org.ssisbackup.fsagent.capture;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import org.ssisbackup.contracts.AgentEvent;
 import org.ssisbackup.contracts.AgentJobFinished;
 import org.ssisbackup.contracts.AgentKind;
-import org.ssisbackup.contracts.ConfigReference;
 import org.ssisbackup.contracts.ConfigReferencesFound;
 
 /**
@@ -25,9 +23,9 @@ public final class MsdbReferences {
     private static final int REMEMBERED_JOBS = 1_000;
 
     private final String hostId;
-    private final Map<UUID, CompletableFuture<List<ConfigReference>>> byJob = new LinkedHashMap<>() {
+    private final Map<UUID, CompletableFuture<ConfigReferencesFound>> byJob = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, CompletableFuture<List<ConfigReference>>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<UUID, CompletableFuture<ConfigReferencesFound>> eldest) {
             return size() > REMEMBERED_JOBS;
         }
     };
@@ -42,7 +40,7 @@ public final class MsdbReferences {
             return;
         }
         if (event instanceof ConfigReferencesFound found) {
-            future(found.meta().jobId()).complete(found.references());
+            future(found.meta().jobId()).complete(found);
         } else if (event instanceof AgentJobFinished finished) {
             future(finished.meta().jobId()).complete(null); // no-op when the references came first
         }
@@ -52,8 +50,8 @@ public final class MsdbReferences {
      * Waits for the msdb agent's references of a job. Empty when the msdb agent ended without reporting any
      * (it failed) or did not answer in time; the caller warns.
      */
-    public Optional<List<ConfigReference>> await(UUID jobId, Duration timeout) throws InterruptedException {
-        CompletableFuture<List<ConfigReference>> f = future(jobId);
+    public Optional<ConfigReferencesFound> await(UUID jobId, Duration timeout) throws InterruptedException {
+        CompletableFuture<ConfigReferencesFound> f = future(jobId);
         try {
             return Optional.ofNullable(f.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException | ExecutionException e) {
@@ -65,7 +63,7 @@ public final class MsdbReferences {
         }
     }
 
-    private CompletableFuture<List<ConfigReference>> future(UUID jobId) {
+    private CompletableFuture<ConfigReferencesFound> future(UUID jobId) {
         synchronized (byJob) {
             return byJob.computeIfAbsent(jobId, k -> new CompletableFuture<>());
         }

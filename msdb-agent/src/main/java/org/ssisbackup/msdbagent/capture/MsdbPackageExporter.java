@@ -61,8 +61,14 @@ public final class MsdbPackageExporter implements Capture {
         return "SELECT " + PACKAGE_COLUMNS + " FROM " + dialect.packagesTable() + " ORDER BY folderid, name";
     }
 
+    /** Exports the package store and tells the host's fs-agent of the packages' configuration files. */
     @Override
     public void capture(BackupCommand command, CaptureContext ctx) throws MsdbException, IOException {
+        ctx.configReferencesFound(export(ctx));
+    }
+
+    /** Exports the package store; returns the configurations its packages use. */
+    public List<ConfigReference> export(CaptureContext ctx) throws MsdbException, IOException {
         List<ConfigReference> references = new ArrayList<>();
         List<ConfigurationTableExporter.Use> tableUses = new ArrayList<>();
         int timeout = connector.queryTimeoutSeconds();
@@ -101,7 +107,7 @@ public final class MsdbPackageExporter implements Capture {
             metrics.failure(failure.reason());
             throw failure;
         }
-        ctx.configReferencesFound(references);
+        return references;
     }
 
     /** Role sid (hex) to name, so a restore can set roles by name on another server where the sids differ. */

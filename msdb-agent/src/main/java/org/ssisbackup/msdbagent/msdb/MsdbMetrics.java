@@ -42,6 +42,14 @@ public final class MsdbMetrics {
         }
     }
 
+    public void jobCaptured() {
+        counter("ssis.msdb.jobs.captured", "jobs").increment();
+    }
+
+    public void jobRestored() {
+        counter("ssis.msdb.jobs.restored", "jobs").increment();
+    }
+
     public void packageRestored(long bytes) {
         counter("ssis.msdb.packages.restored", "packages").increment();
         counter("ssis.msdb.restored", "bytes").increment((double) bytes);

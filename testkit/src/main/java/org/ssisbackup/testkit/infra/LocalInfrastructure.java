@@ -53,7 +53,13 @@ public final class LocalInfrastructure {
         long project = ssisdb.deployProject("Samples", "Warehouse", sampleIspac());
         ssisdb.setObjectParameterValue(project, 20, "Warehouse", "BatchSize", "Int32", false, "5000", null);
         MsdbStandIn msdb = new MsdbStandIn(model)
-                .addAccount(msdbUser, msdbPassword, "db_ssisadmin", "db_backupoperator", "ssis_admin")
+                .addAccount(
+                        msdbUser,
+                        msdbPassword,
+                        "db_ssisadmin",
+                        "db_backupoperator",
+                        "ssis_admin",
+                        "SQLAgentOperatorRole")
                 .start(msdbPort);
         running.add(msdb);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -71,6 +71,9 @@ public final class MsdbModel {
     private final List<Map<String, Object>> folders = new ArrayList<>();
     private final List<Map<String, Object>> packages = new ArrayList<>();
     private final List<Map<String, Object>> principals = new ArrayList<>();
+    private final SqlAgent sqlAgent = new SqlAgent();
+    /** Server logins: lower-case name to sid (SUSER_SNAME, SUSER_SID, job owners). */
+    private final Map<String, byte[]> logins = new LinkedHashMap<>();
     /** Tables of user databases (an [SSIS Configurations] table), by their unqualified lower-case name. */
     private final Map<String, Map<String, SqlType>> userTableColumns = new LinkedHashMap<>();
 
@@ -91,6 +94,45 @@ public final class MsdbModel {
         for (String role : List.of("db_ssisadmin", "db_ssisltduser", "db_ssisoperator")) {
             addRole(role);
         }
+        logins.put("sa", SA_SID);
+    }
+
+    /** A server login (the stand-in adds one per account). */
+    public synchronized void addLogin(String name, byte[] sid) {
+        logins.put(name.toLowerCase(Locale.ROOT), sid.clone());
+    }
+
+    /** SUSER_SNAME(sid): the login's name, or null. */
+    public synchronized String loginName(byte[] sid) {
+        if (sid == null) {
+            return null;
+        }
+        return logins.entrySet().stream()
+                .filter(e -> java.util.Arrays.equals(e.getValue(), sid))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** SUSER_SID(name): the login's sid, or null. */
+    public synchronized byte[] loginSid(String name) {
+        byte[] sid = name == null ? null : logins.get(name.toLowerCase(Locale.ROOT));
+        return sid == null ? null : sid.clone();
+    }
+
+    /** sp_add_proxy, for tests that need a proxy to exist (its credential is not modelled). */
+    public synchronized int addProxy(String name) {
+        return sqlAgent.addProxy(name);
+    }
+
+    /** How many SQL Server Agent jobs exist. */
+    public synchronized int jobCount() {
+        return sqlAgent.jobCount();
+    }
+
+    /** SQL Server Agent's tables and procedures (callers hold this model's lock). */
+    SqlAgent sqlAgent() {
+        return sqlAgent;
     }
 
     /** A database role in msdb, with a sid derived from its name (so two stand-ins agree, as two servers would not). */
@@ -198,6 +240,7 @@ public final class MsdbModel {
         if (t.equals(foldersTable())) return FOLDER_COLUMNS;
         if (t.equals("database_principals")) return PRINCIPAL_COLUMNS;
         if (t.equals("databases")) return DATABASE_COLUMNS;
+        if (SqlAgent.TABLES.contains(t)) return SqlAgent.COLUMNS.get(t);
         if (SsisdbCatalog.VIEWS.contains(t)) {
             ssisdb(table);
             return SsisdbCatalog.COLUMNS.get(t);
@@ -212,6 +255,7 @@ public final class MsdbModel {
         if (t.equals(foldersTable())) return folders;
         if (t.equals("database_principals")) return principals;
         if (t.equals("databases")) return databases();
+        if (SqlAgent.TABLES.contains(t)) return sqlAgent.rowsOf(t);
         if (SsisdbCatalog.VIEWS.contains(t)) return ssisdb(table).rowsOf(t);
         if (userTableRows.containsKey(t)) return userTableRows.get(t);
         throw new StandInSqlException(208, "Invalid object name '" + table + "'.");

@@ -136,7 +136,199 @@ final class MsdbProcedures {
                 model.deletePackage(a.string("name"), a.uuid("folderid"));
                 return StandInSql.Result.status(0);
             }
+            case "sp_add_job",
+                    "sp_add_jobstep",
+                    "sp_add_schedule",
+                    "sp_attach_schedule",
+                    "sp_add_jobserver",
+                    "sp_delete_job",
+                    "sp_add_proxy" -> {
+                requireAgentRole(proc);
+                synchronized (model) {
+                    return sqlAgent(op, positional, named);
+                }
+            }
             default -> throw new StandInSqlException(2812, "Could not find stored procedure '" + proc + "'.");
+        }
+    }
+
+    /** SQL Server Agent's procedures, with SQL Server's parameter order. */
+    private StandInSql.Result sqlAgent(String op, List<Object> positional, Map<String, Object> named) {
+        SqlAgent agent = model.sqlAgent();
+        Args a;
+        switch (op) {
+            case "sp_add_job" -> {
+                a = new Args(
+                        positional,
+                        named,
+                        "job_name",
+                        "enabled",
+                        "description",
+                        "start_step_id",
+                        "category_name",
+                        "category_id",
+                        "owner_login_name",
+                        "notify_level_eventlog",
+                        "notify_level_email",
+                        "notify_level_netsend",
+                        "notify_level_page",
+                        "notify_email_operator_name",
+                        "notify_netsend_operator_name",
+                        "notify_page_operator_name",
+                        "delete_level",
+                        "job_id");
+                byte[] owner = session.callerSid();
+                String ownerName = a.optionalString("owner_login_name");
+                if (ownerName != null && !ownerName.equalsIgnoreCase(session.user())) {
+                    if (!session.isRoleMember("sysadmin")) {
+                        throw new StandInSqlException(
+                                14515,
+                                "Only a member of the sysadmin server role can add a job for a different owner ("
+                                        + ownerName + ").");
+                    }
+                    owner = model.loginSid(ownerName);
+                    if (owner == null) {
+                        throw new StandInSqlException(
+                                14262, "The specified @owner_login_name ('" + ownerName + "') does not exist.");
+                    }
+                }
+                agent.addJob(
+                        a.string("job_name"),
+                        a.integer("enabled", 1) != 0,
+                        a.optionalString("description"),
+                        a.integer("start_step_id", 1),
+                        a.optionalString("category_name"),
+                        owner,
+                        a.uuid("job_id"));
+                return StandInSql.Result.status(0);
+            }
+            case "sp_add_jobstep" -> {
+                a = new Args(
+                        positional,
+                        named,
+                        "job_id",
+                        "job_name",
+                        "step_id",
+                        "step_name",
+                        "subsystem",
+                        "command",
+                        "additional_parameters",
+                        "cmdexec_success_code",
+                        "on_success_action",
+                        "on_success_step_id",
+                        "on_fail_action",
+                        "on_fail_step_id",
+                        "server",
+                        "database_name",
+                        "database_user_name",
+                        "retry_attempts",
+                        "retry_interval",
+                        "os_run_priority",
+                        "output_file_name",
+                        "flags",
+                        "proxy_id",
+                        "proxy_name",
+                        "step_uid");
+                UUID job = agent.jobId(a.uuid("job_id"), a.optionalString("job_name"));
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (String column : SqlAgent.COLUMNS.get("sysjobsteps").keySet()) {
+                    if (a.has(column) && a.raw(column) != null) {
+                        values.put(
+                                column,
+                                SqlValues.convert(
+                                        a.raw(column),
+                                        SqlAgent.COLUMNS.get("sysjobsteps").get(column)));
+                    }
+                }
+                a.string("step_name");
+                agent.addJobStep(job, values, a.optionalString("proxy_name"));
+                return StandInSql.Result.status(0);
+            }
+            case "sp_add_schedule" -> {
+                a = new Args(
+                        positional,
+                        named,
+                        "schedule_name",
+                        "enabled",
+                        "freq_type",
+                        "freq_interval",
+                        "freq_subday_type",
+                        "freq_subday_interval",
+                        "freq_relative_interval",
+                        "freq_recurrence_factor",
+                        "active_start_date",
+                        "active_end_date",
+                        "active_start_time",
+                        "active_end_time",
+                        "owner_login_name",
+                        "schedule_uid",
+                        "schedule_id",
+                        "originating_server");
+                Map<String, Object> values = new LinkedHashMap<>();
+                values.put("name", a.string("schedule_name"));
+                for (String column : SqlAgent.COLUMNS.get("sysschedules").keySet()) {
+                    if (a.has(column) && a.raw(column) != null && !column.startsWith("schedule_")) {
+                        values.put(column, a.integer(column, 0));
+                    }
+                }
+                agent.addSchedule(values, session.callerSid());
+                return StandInSql.Result.status(0);
+            }
+            case "sp_attach_schedule" -> {
+                a = new Args(positional, named, "job_id", "job_name", "schedule_id", "schedule_name", "automatic_post");
+                UUID job = agent.jobId(a.uuid("job_id"), a.optionalString("job_name"));
+                agent.attachSchedule(
+                        job,
+                        a.raw("schedule_id") == null ? null : a.integer("schedule_id", 0),
+                        a.optionalString("schedule_name"));
+                return StandInSql.Result.status(0);
+            }
+            case "sp_add_jobserver" -> {
+                a = new Args(positional, named, "job_id", "job_name", "server_name", "automatic_post");
+                agent.addJobServer(
+                        agent.jobId(a.uuid("job_id"), a.optionalString("job_name")), a.optionalString("server_name"));
+                return StandInSql.Result.status(0);
+            }
+            case "sp_delete_job" -> {
+                a = new Args(
+                        positional,
+                        named,
+                        "job_id",
+                        "job_name",
+                        "originating_server",
+                        "delete_history",
+                        "delete_unused_schedule");
+                agent.deleteJob(
+                        agent.jobId(a.uuid("job_id"), a.optionalString("job_name")),
+                        a.integer("delete_unused_schedule", 1) != 0);
+                return StandInSql.Result.status(0);
+            }
+            case "sp_add_proxy" -> {
+                if (!session.isRoleMember("sysadmin")) {
+                    throw new StandInSqlException(
+                            229,
+                            14,
+                            "The EXECUTE permission was denied on the object 'sp_add_proxy', database"
+                                    + " 'msdb', schema 'dbo'.");
+                }
+                a = new Args(positional, named, "proxy_name", "enabled", "description", "credential_name");
+                agent.addProxy(a.string("proxy_name"));
+                return StandInSql.Result.status(0);
+            }
+            default -> throw new IllegalStateException(op);
+        }
+    }
+
+    /** Agent's procedures are granted to its roles in msdb (and sysadmin has everything). */
+    private void requireAgentRole(String proc) {
+        if (!session.isRoleMember("sysadmin")
+                && !session.isRoleMember("SQLAgentUserRole")
+                && !session.isRoleMember("SQLAgentReaderRole")
+                && !session.isRoleMember("SQLAgentOperatorRole")) {
+            throw new StandInSqlException(
+                    229,
+                    14,
+                    "The EXECUTE permission was denied on the object '" + proc + "', database 'msdb', schema 'dbo'.");
         }
     }
 
@@ -193,6 +385,24 @@ final class MsdbProcedures {
         String optionalString(String name) {
             Object v = values.get(name);
             return v == null ? null : v.toString();
+        }
+
+        int integer(String name, int absent) {
+            Object v = values.get(name);
+            if (v == null) {
+                return absent;
+            }
+            if (v instanceof Boolean b) {
+                return b ? 1 : 0;
+            }
+            if (v instanceof Number n) {
+                return n.intValue();
+            }
+            try {
+                return Integer.parseInt(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new StandInSqlException(8114, "Error converting data type nvarchar to int.");
+            }
         }
 
         UUID uuid(String name) {

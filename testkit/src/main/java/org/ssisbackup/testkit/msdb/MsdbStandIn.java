@@ -74,6 +74,7 @@ public final class MsdbStandIn implements AutoCloseable {
 
     public MsdbStandIn addAccount(String user, String password, String... roles) {
         accounts.put(user.toLowerCase(Locale.ROOT), new Account(user, password, Set.of(roles), sidOf(user)));
+        model.addLogin(user, sidOf(user));
         return this;
     }
 
@@ -239,7 +240,7 @@ public final class MsdbStandIn implements AutoCloseable {
             log.info("msdb stand-in: seeded {} packages from {}", n, seed);
         }
         MsdbStandIn server = new MsdbStandIn(model)
-                .addAccount(user, password, "db_ssisadmin", "db_backupoperator")
+                .addAccount(user, password, "db_ssisadmin", "db_backupoperator", "SQLAgentOperatorRole")
                 .start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

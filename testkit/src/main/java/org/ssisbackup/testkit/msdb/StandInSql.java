@@ -124,6 +124,13 @@ final class StandInSql {
         String table = null;
         if (c.acceptKeyword("FROM")) {
             table = simpleName(c.identifier());
+            if (SqlAgent.TABLES.contains(table.toLowerCase(Locale.ROOT)) && !mayReadSqlAgent()) {
+                throw new StandInSqlException(
+                        229,
+                        14,
+                        "The SELECT permission was denied on the object '" + table
+                                + "', database 'msdb', schema 'dbo'.");
+            }
             if (!c.atEnd() && c.peek().isWord() && !SqlParser.isKeyword(c.peek().text())) {
                 c.next(); // table alias
             }
@@ -257,8 +264,18 @@ final class StandInSql {
                     return constant("", SqlType.nvarchar(128), "msdb");
                 }
                 case "SUSER_SNAME" -> {
+                    if (c.accept(")")) {
+                        return constant("", SqlType.nvarchar(128), session.user());
+                    }
+                    ItemSource sid = expression(c);
                     c.expect(")");
-                    return constant("", SqlType.nvarchar(128), session.user());
+                    return cols -> {
+                        Item i = sid.bind(cols);
+                        return new Item(
+                                "",
+                                SqlType.nvarchar(128),
+                                row -> i.value().apply(row) instanceof byte[] b ? model.loginName(b) : null);
+                    };
                 }
                 case "IS_ROLEMEMBER", "IS_MEMBER" -> {
                     String role = c.next().text();
@@ -288,6 +305,16 @@ final class StandInSql {
             };
         }
         throw syntax(t);
+    }
+
+    /**
+     * SELECT on SQL Server Agent's tables. On SQL Server an admin grants SELECT on them (or the login is sysadmin);
+     * the stand-in takes membership of an Agent role or sysadmin for that grant.
+     */
+    private boolean mayReadSqlAgent() {
+        return session.isRoleMember("sysadmin")
+                || session.isRoleMember("SQLAgentReaderRole")
+                || session.isRoleMember("SQLAgentOperatorRole");
     }
 
     private static ItemSource constant(String name, SqlType type, Object value) {
