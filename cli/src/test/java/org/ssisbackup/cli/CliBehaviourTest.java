@@ -114,6 +114,7 @@ class CliBehaviourTest {
                                 "D:\\Restored",
                                 "--overwrite",
                                 "if-changed",
+                                "--enable-jobs",
                                 "--dry-run")
                         .exitCode())
                 .isZero();
@@ -135,7 +136,8 @@ class CliBehaviourTest {
                                 .contains("\"include\":[\"**/Finance/*\"]")
                                 .contains("\"targetPath\":\"D:\\\\Restored\"")
                                 .contains("\"overwrite\":\"ifChanged\"")
-                                .contains("\"dryRun\":true"),
+                                .contains("\"dryRun\":true")
+                                .contains("\"enableJobs\":true"),
                         points -> {
                             assertThat(points.uri())
                                     .startsWith("/api/v1/restore-points?host=sql+01%26x&from=2026-12-02T00%3A00%3A00Z");

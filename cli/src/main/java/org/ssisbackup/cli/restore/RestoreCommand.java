@@ -74,6 +74,12 @@ public final class RestoreCommand {
                         + " keeps what the file it replaces had, or its owner's alone)")
         boolean noProtection;
 
+        @Option(
+                names = "--enable-jobs",
+                description = "SQL Server Agent jobs: recreate them enabled as they were (default: disabled, so a"
+                        + " restore never starts packages by itself)")
+        boolean enableJobs;
+
         @Option(names = "--dry-run", description = "say what would be written; write nothing")
         boolean dryRun;
 
@@ -101,6 +107,9 @@ public final class RestoreCommand {
             body.put("restoreRoles", restoreRoles);
             if (noProtection) {
                 body.put("keepProtection", false);
+            }
+            if (enableJobs) {
+                body.put("enableJobs", true);
             }
             if (allowUnknownHosts) {
                 body.put("allowUnknownHosts", true);
