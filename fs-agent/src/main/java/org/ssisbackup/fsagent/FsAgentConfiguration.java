@@ -1,5 +1,7 @@
 package org.ssisbackup.fsagent;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +17,7 @@ import org.ssisbackup.fsagent.capture.FileSystemCapture;
 import org.ssisbackup.fsagent.capture.FsAgentProperties;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.capture.MsdbReferences;
+import org.ssisbackup.fsagent.capture.StrayPackageScan;
 import org.ssisbackup.fsagent.restore.FileRestoreHandler;
 import org.ssisbackup.storage.BlobStore;
 
@@ -43,8 +46,22 @@ class FsAgentConfiguration {
     }
 
     @Bean
-    Capture fileSystemCapture(FsAgentProperties properties, MsdbReferences references) {
-        return new FileSystemCapture(properties, references);
+    StrayPackageScan strayPackageScan(FsAgentProperties properties, AgentIdentity identity, MeterRegistry registry) {
+        StrayPackageScan scan = new StrayPackageScan(properties.discoveryRoots());
+        Gauge.builder(
+                        "ssis.fs.packages.outside.captured",
+                        scan.lastFound(),
+                        java.util.concurrent.atomic.AtomicLong::get)
+                .description("packages and configuration files the last discovery found outside every captured folder")
+                .baseUnit("files")
+                .tag("host", identity.hostId())
+                .register(registry);
+        return scan;
+    }
+
+    @Bean
+    Capture fileSystemCapture(FsAgentProperties properties, MsdbReferences references, StrayPackageScan strays) {
+        return new FileSystemCapture(properties, references, strays);
     }
 
     @Bean

@@ -41,7 +41,6 @@ import org.ssisbackup.storage.repository.Repository;
  * changed while read) is recorded against that file and the others go on.
  */
 public final class FileSystemCapture implements Capture {
-    /** Files up to this size are read once into memory and hashed and uploaded from there; larger ones stream twice. */
     private final FsAgentProperties properties;
 
     private final HostPaths hostPaths;
@@ -50,6 +49,7 @@ public final class FileSystemCapture implements Capture {
     private final PackageInfoCache packageInfos;
     private final ReadHook beforeRead;
     private final FileSelection selection;
+    private final StrayPackageScan strays;
 
     /** Called after a file's attributes are read and before its bytes are: where tests inject faults. */
     @FunctionalInterface
@@ -58,7 +58,12 @@ public final class FileSystemCapture implements Capture {
     }
 
     public FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences) {
-        this(properties, msdbReferences, new HostPaths(properties.driveRoots()), path -> {});
+        this(properties, msdbReferences, new StrayPackageScan(properties.discoveryRoots()));
+    }
+
+    /** @param strays the search for packages nothing captures, whose count a gauge shows */
+    public FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences, StrayPackageScan strays) {
+        this(properties, msdbReferences, new HostPaths(properties.driveRoots()), path -> {}, strays);
     }
 
     FileSystemCapture(FsAgentProperties properties, MsdbReferences msdbReferences, ReadHook beforeRead) {
@@ -71,6 +76,16 @@ public final class FileSystemCapture implements Capture {
      */
     FileSystemCapture(
             FsAgentProperties properties, MsdbReferences msdbReferences, HostPaths hostPaths, ReadHook beforeRead) {
+        this(properties, msdbReferences, hostPaths, beforeRead, new StrayPackageScan(properties.discoveryRoots()));
+    }
+
+    private FileSystemCapture(
+            FsAgentProperties properties,
+            MsdbReferences msdbReferences,
+            HostPaths hostPaths,
+            ReadHook beforeRead,
+            StrayPackageScan strays) {
+        this.strays = strays;
         this.properties = properties;
         this.hostPaths = hostPaths;
         this.msdbReferences = msdbReferences;
@@ -153,6 +168,9 @@ public final class FileSystemCapture implements Capture {
                 }
             }
         });
+        if (strays.configured()) {
+            strays.scan(seen, hostPaths, ctx);
+        }
     }
 
     /**

@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  *                      relative to its package folder with '/' separators, and a glob without '/' also against the
  *                      file name
  * @param exclude       globs of files never captured (matched like {@code include}), e.g. {@code *.tmp}, {@code archive/**}
+ * @param discoveryRoots folders (whole drives, such as {@code D:\}) searched after each capture for {@code *.dtsx} and
+ *                      {@code *.dtsConfig} files that nothing captured, reported as warnings and a gauge (empty: no
+ *                      search)
  */
 @Validated
 @ConfigurationProperties("ssisbackup.fs")
@@ -33,8 +36,10 @@ public record FsAgentProperties(
         java.time.Duration msdbReferencesTimeout,
         Integer uploadParallelism,
         List<String> include,
-        List<String> exclude) {
+        List<String> exclude,
+        List<Path> discoveryRoots) {
     public FsAgentProperties {
+        discoveryRoots = discoveryRoots == null ? List.of() : List.copyOf(discoveryRoots);
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
         extraFolders = extraFolders == null ? List.of() : List.copyOf(extraFolders);

@@ -122,11 +122,71 @@ class FileSystemCaptureIT {
                 Duration.ofSeconds(1),
                 2,
                 List.of(),
-                List.of("*.tmp"));
+                List.of("*.tmp"),
+                List.of());
     }
 
     private static List<String> reasons(BackupReport report) {
         return report.errors().stream().map(e -> e.path() + ": " + e.reason()).toList();
+    }
+
+    @Test
+    void discoveryWarnsOfPackagesAndConfigurationsOutsideEveryCapturedFolder() throws IOException {
+        Path old = Files.createDirectories(host.resolve("Old/ETL"));
+        Path stray = Files.writeString(old.resolve("Forgotten.DTSX"), "<x/>");
+        Path strayConfig = Files.writeString(old.resolve("Forgotten.dtsConfig"), "<DTSConfiguration/>");
+        Files.writeString(old.resolve("readme.txt"), "not a package");
+        FsAgentProperties p = properties();
+        FsAgentProperties withDiscovery = new FsAgentProperties(
+                p.serviceConfig(),
+                p.extraFolders(),
+                p.driveRoots(),
+                p.environment(),
+                p.msdbReferencesTimeout(),
+                p.uploadParallelism(),
+                p.include(),
+                p.exclude(),
+                List.of(host));
+        StrayPackageScan scan = new StrayPackageScan(withDiscovery.discoveryRoots());
+        List<org.ssisbackup.contracts.AgentError> warnings =
+                warningsOf(new FileSystemCapture(withDiscovery, new MsdbReferences("cap-host"), scan));
+        // The captured packages (Packages\A.dtsx, ...) are not warned of; the two strays are, the text file is not.
+        assertThat(warnings)
+                .extracting(w -> w.path() + ": " + w.reason())
+                .containsExactlyInAnyOrder(
+                        stray + ": package outside any captured folder: not backed up (add its folder to"
+                                + " MsDtsSrvr.ini.xml or ssisbackup.fs.extra-folders)",
+                        strayConfig + ": configuration file outside any captured folder: not backed up (add its"
+                                + " folder to MsDtsSrvr.ini.xml or ssisbackup.fs.extra-folders)");
+        assertThat(scan.lastFound()).hasValue(2);
+
+        // A scan is bounded: a huge drive stops it with a warning, not a backup that runs for hours.
+        StrayPackageScan bounded = new StrayPackageScan(List.of(host), 3);
+        assertThat(warningsOf(new FileSystemCapture(withDiscovery, new MsdbReferences("cap-host"), bounded)))
+                .extracting(org.ssisbackup.contracts.AgentError::reason)
+                .contains("discovery stopped after 3 entries: narrow ssisbackup.fs.discovery-roots");
+    }
+
+    /** The warnings a backup with this capture ends with. */
+    private List<org.ssisbackup.contracts.AgentError> warningsOf(FileSystemCapture capture) {
+        List<org.ssisbackup.contracts.VersionedMessage> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupRun runner = new BackupRun(
+                new AgentIdentity(AgentKind.FILESYSTEM, "cap-host", "test", Set.of(BackupScope.FILESYSTEM)),
+                repository(store.objects()),
+                events::add,
+                capture);
+        UUID job = UUID.randomUUID();
+        BackupReport report = runner.run(new BackupCommand(
+                MessageMeta.create(job, "cap-host"),
+                AgentKind.FILESYSTEM,
+                job,
+                Set.of(AgentKind.FILESYSTEM),
+                Set.of(BackupScope.FILESYSTEM)));
+        assertThat(report.outcome()).as("errors %s", report.errors()).isEqualTo(Outcome.SUCCEEDED);
+        return events.stream()
+                .filter(e -> e instanceof org.ssisbackup.contracts.AgentJobFinished)
+                .flatMap(e -> ((org.ssisbackup.contracts.AgentJobFinished) e).warnings().stream())
+                .toList();
     }
 
     @Test

@@ -169,7 +169,15 @@ class WindowsHostIT {
     private CommandIntake agent(FileSystem fs, Path serviceConfig, FileSystemCapture.ReadHook hook) throws IOException {
         HostPaths paths = new HostPaths(fs, Map.of());
         FsAgentProperties properties = new FsAgentProperties(
-                serviceConfig, List.of(), Map.of(), Map.of(), Duration.ofSeconds(1), 2, List.of(), List.of());
+                serviceConfig,
+                List.of(),
+                Map.of(),
+                Map.of(),
+                Duration.ofSeconds(1),
+                2,
+                List.of(),
+                List.of(),
+                List.of());
         return new CommandIntake(
                 new AgentIdentity(AgentKind.FILESYSTEM, HOST, "test", Set.of(BackupScope.FILESYSTEM)),
                 FileSystemCaptureIT.repository(store.objects(), HOST),
