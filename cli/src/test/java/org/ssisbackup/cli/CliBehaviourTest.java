@@ -115,6 +115,8 @@ class CliBehaviourTest {
                                 "--overwrite",
                                 "if-changed",
                                 "--enable-jobs",
+                                "--copy-to",
+                                "SQL;\\Imported",
                                 "--dry-run")
                         .exitCode())
                 .isZero();
@@ -137,7 +139,8 @@ class CliBehaviourTest {
                                 .contains("\"targetPath\":\"D:\\\\Restored\"")
                                 .contains("\"overwrite\":\"ifChanged\"")
                                 .contains("\"dryRun\":true")
-                                .contains("\"enableJobs\":true"),
+                                .contains("\"enableJobs\":true")
+                                .contains("\"copyTo\":\"SQL;\\\\Imported\""),
                         points -> {
                             assertThat(points.uri())
                                     .startsWith("/api/v1/restore-points?host=sql+01%26x&from=2026-12-02T00%3A00%3A00Z");

@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  *                     it replaces, or its owner's alone (never more readable than the original either way)
  * @param enableJobs   SQL Server Agent jobs only: recreate them enabled as they were (default false: recreated jobs are
  *                     disabled, so a restore never starts running packages on a server by itself)
+ * @param copyTo       a cross-store copy, as {@code dtutil /COPY} names its destination: {@code FILE;D:\Restored} writes
+ *                     the point's msdb packages as {@code .dtsx} files under that folder (their msdb folders as
+ *                     subfolders; the host's fs-agent writes them), {@code SQL;\Imported} writes its file-system
+ *                     packages into that msdb folder (their subfolders as msdb folders; the msdb agent writes them
+ *                     with {@code sp_ssis_putpackage}). Only packages are copied; {@code scope}, {@code targetPath} and
+ *                     {@code targetFolder} do not apply
  */
 public record RestoreOptions(
         @OptionalField Set<BackupScope> scope,
@@ -35,7 +41,60 @@ public record RestoreOptions(
         @OptionalField Boolean restoreRoles,
         @OptionalField java.util.UUID drill,
         @OptionalField Boolean keepProtection,
-        @OptionalField Boolean enableJobs) {
+        @OptionalField Boolean enableJobs,
+        @OptionalField String copyTo) {
+
+    /** Where a cross-store copy writes: files under a folder, or packages into an msdb folder. */
+    public record CopyTarget(Store store, String destination) {
+        /** dtutil's names of the two package stores. */
+        public enum Store {
+            /** .dtsx files in a folder of the host (written by its fs-agent, read from the msdb agent's manifest). */
+            FILE,
+            /** msdb's package store (written by the msdb agent, read from the fs-agent's manifest). */
+            SQL
+        }
+
+        /** The agent that writes the copy. */
+        public AgentKind writer() {
+            return store == Store.FILE ? AgentKind.FILESYSTEM : AgentKind.MSDB;
+        }
+
+        /** The agent whose manifest the copy reads: the other store's. */
+        public AgentKind source() {
+            return store == Store.FILE ? AgentKind.MSDB : AgentKind.FILESYSTEM;
+        }
+
+        /** The kind of item copied: the other store's packages. */
+        public ArtifactKind copies() {
+            return store == Store.FILE ? ArtifactKind.MSDB_PACKAGE : ArtifactKind.FS_PACKAGE;
+        }
+    }
+
+    /** Options of a restore or drill, no cross-store copy. */
+    public RestoreOptions(
+            Set<BackupScope> scope,
+            List<String> include,
+            String targetPath,
+            OverwritePolicy overwrite,
+            Boolean dryRun,
+            String targetFolder,
+            Boolean restoreRoles,
+            java.util.UUID drill,
+            Boolean keepProtection,
+            Boolean enableJobs) {
+        this(
+                scope,
+                include,
+                targetPath,
+                overwrite,
+                dryRun,
+                targetFolder,
+                restoreRoles,
+                drill,
+                keepProtection,
+                enableJobs,
+                null);
+    }
 
     /** Options of a restore or drill, jobs recreated disabled. */
     public RestoreOptions(
@@ -114,6 +173,42 @@ public record RestoreOptions(
         if (targetFolder != null) {
             requirePrintable("targetFolder", targetFolder);
         }
+        if (copyTo != null) {
+            requirePrintable("copyTo", copyTo);
+            CopyTarget copy = parseCopy(copyTo);
+            if (targetPath != null || targetFolder != null || drill != null || !scope.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "copyTo names its own destination and copies packages only: no targetPath, targetFolder or"
+                                + " scope with it");
+            }
+            if (copy.store() == CopyTarget.Store.FILE
+                    && !ABSOLUTE.matcher(copy.destination()).matches()) {
+                throw new IllegalArgumentException("copyTo FILE;<folder> needs an absolute folder (FILE;D:\\Restored)");
+            }
+            if (java.util.Arrays.stream(copy.destination().split("[\\\\/]"))
+                    .anyMatch(s -> s.equals("..") || s.equals("."))) {
+                throw new IllegalArgumentException("copyTo's destination must not have a '.' or '..' segment");
+            }
+        }
+    }
+
+    private static CopyTarget parseCopy(String copyTo) {
+        int semicolon = copyTo.indexOf(';');
+        String store =
+                semicolon < 0 ? "" : copyTo.substring(0, semicolon).trim().toUpperCase(java.util.Locale.ROOT);
+        String destination =
+                semicolon < 0 ? "" : copyTo.substring(semicolon + 1).trim();
+        if ((!store.equals("FILE") && !store.equals("SQL")) || destination.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "copyTo is FILE;<folder> (msdb packages as .dtsx files) or SQL;<msdb folder> (file-system packages"
+                            + " into msdb), as dtutil /COPY names them");
+        }
+        return new CopyTarget(CopyTarget.Store.valueOf(store), destination);
+    }
+
+    /** The cross-store copy this restore is, if it is one (named apart from JSON's properties). */
+    public java.util.Optional<CopyTarget> copyTarget() {
+        return copyTo == null ? java.util.Optional.empty() : java.util.Optional.of(parseCopy(copyTo));
     }
 
     private static void requirePrintable(String name, String value) {
@@ -133,8 +228,11 @@ public record RestoreOptions(
         return new RestoreOptions(null, null, null, null, null, null, null);
     }
 
-    /** Whether an item of this kind is in the restore's scope. */
+    /** Whether an item of this kind is in the restore's scope (in a cross-store copy: the packages it copies). */
     public boolean covers(ArtifactKind kind) {
+        if (copyTo != null) {
+            return parseCopy(copyTo).copies() == kind;
+        }
         return scope.isEmpty() || scope.contains(kind.scope());
     }
 
@@ -173,6 +271,7 @@ public record RestoreOptions(
                 restoreRoles,
                 drill,
                 keepProtection,
-                false);
+                false,
+                null);
     }
 }

@@ -27,6 +27,41 @@ class RestoreOptionsTest {
         assertThat(o.restoresProtection()).isTrue();
     }
 
+    static RestoreOptions copy(String copyTo) {
+        return new RestoreOptions(null, null, null, null, null, null, null, null, null, null, copyTo);
+    }
+
+    @Test
+    void aCrossStoreCopyIsNamedAsDtutilNamesItAndCopiesTheOtherStoresPackagesOnly() {
+        RestoreOptions toFiles = copy("file;D:\\Restored");
+        assertThat(toFiles.copyTarget()).hasValueSatisfying(c -> {
+            assertThat(c.store()).isEqualTo(RestoreOptions.CopyTarget.Store.FILE);
+            assertThat(c.destination()).isEqualTo("D:\\Restored");
+            assertThat(c.writer()).isEqualTo(AgentKind.FILESYSTEM);
+            assertThat(c.source()).isEqualTo(AgentKind.MSDB);
+        });
+        assertThat(toFiles.covers(ArtifactKind.MSDB_PACKAGE)).isTrue();
+        assertThat(toFiles.covers(ArtifactKind.MSDB_FOLDER)).isFalse();
+        assertThat(toFiles.covers(ArtifactKind.FS_PACKAGE)).isFalse();
+        RestoreOptions toMsdb = copy("SQL;\\Imported");
+        assertThat(toMsdb.copyTarget().orElseThrow().writer()).isEqualTo(AgentKind.MSDB);
+        assertThat(toMsdb.covers(ArtifactKind.FS_PACKAGE)).isTrue();
+        assertThat(toMsdb.covers(ArtifactKind.CONFIG_FILE)).isFalse();
+        assertThat(MessageCodec.decodeDocument(MessageCodec.encode(toMsdb), RestoreOptions.class)
+                        .copyTarget())
+                .isEqualTo(toMsdb.copyTarget());
+        assertThat(RestoreOptions.defaults().copyTarget()).isEmpty();
+
+        assertThatThrownBy(() -> copy("DTS;\\File System\\x")).hasMessageContaining("FILE;<folder>");
+        assertThatThrownBy(() -> copy("FILE;")).hasMessageContaining("FILE;<folder>");
+        assertThatThrownBy(() -> copy("FILE;relative\\x")).hasMessageContaining("absolute folder");
+        assertThatThrownBy(() -> copy("FILE;D:\\a\\..\\b")).hasMessageContaining("'..'");
+        assertThatThrownBy(() -> copy("SQL;\\a\u0000b")).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> new RestoreOptions(
+                        null, null, "D:\\x", null, null, null, null, null, null, null, "SQL;\\Imported"))
+                .hasMessageContaining("no targetPath, targetFolder or scope");
+    }
+
     @Test
     void filesProtectionIsRestoredUnlessAskedNotToAndTheChoiceTravels() {
         RestoreOptions skip = new RestoreOptions(null, null, null, null, null, null, null, null, false);

@@ -42,13 +42,65 @@ public final class PackageXml {
     public record ConnectionTarget(String name, String server, String database) {}
 
     /**
+     * The package's own description of itself (the root element's DTS attributes, or its DTS:Property children in the
+     * 2005/2008 form): what msdb's {@code sysssispackages} columns hold when dtutil copies a file into msdb. Values
+     * are as written (null when absent); numbers are -1 when absent or not numbers.
+     *
+     * @param executableType {@code Microsoft.Package} (2016 and later), {@code SSIS.Package.3} (2012),
+     *                       {@code SSIS.Package.2} (2008), {@code MSDTS.Package.1} (2005)
+     * @param formatVersion the PackageFormatVersion property: 2 (2005), 3 (2008), 6 (2012), 8 (2016 and later)
+     */
+    public record Header(
+            String objectName,
+            String dtsId,
+            String versionGuid,
+            int versionMajor,
+            int versionMinor,
+            int versionBuild,
+            String versionComments,
+            String description,
+            String creationDate,
+            int packageType,
+            String executableType,
+            int formatVersion) {
+        static final Header NONE = new Header(null, null, null, -1, -1, -1, null, null, null, -1, null, -1);
+
+        static Header of(Map<String, String> p) {
+            return new Header(
+                    p.get("ObjectName"),
+                    p.get("DTSID"),
+                    p.get("VersionGUID"),
+                    parseInt(p.get("VersionMajor"), -1),
+                    parseInt(p.get("VersionMinor"), -1),
+                    parseInt(p.get("VersionBuild"), -1),
+                    p.get("VersionComments"),
+                    p.get("Description"),
+                    p.get("CreationDate"),
+                    parseInt(p.get("PackageType"), -1),
+                    p.get("ExecutableType"),
+                    parseInt(p.get("PackageFormatVersion"), -1));
+        }
+
+        /** msdb's packageformat: 2 for a SQL Server 2005 package, 3 for 2008 and later. */
+        public int msdbPackageFormat() {
+            if (formatVersion >= 0) {
+                return formatVersion <= 2 ? 2 : 3;
+            }
+            return "MSDTS.Package.1".equalsIgnoreCase(executableType) ? 2 : 3;
+        }
+    }
+
+    /**
      * What a package says about its protection and its configurations.
      *
      * @param protectionLevel DTS:ProtectionLevel, or -1 when the package does not say */
     public record PackageInfo(
-            int protectionLevel, List<Configuration> configurations, List<ConnectionTarget> connections) {
+            int protectionLevel,
+            List<Configuration> configurations,
+            List<ConnectionTarget> connections,
+            Header header) {
         public PackageInfo(int protectionLevel, List<Configuration> configurations) {
-            this(protectionLevel, configurations, List.of());
+            this(protectionLevel, configurations, List.of(), Header.NONE);
         }
 
         /** Levels 3 and 4 encrypt the whole package. */
@@ -105,6 +157,7 @@ public final class PackageXml {
         boolean rootSeen = false;
         List<Configuration> configs = new ArrayList<>();
         List<ConnectionTarget> connections = new ArrayList<>();
+        Header header = Header.NONE;
         while (x.hasNext()) {
             int event = x.next();
             if (event == XMLStreamConstants.START_ELEMENT) {
@@ -184,13 +237,14 @@ public final class PackageXml {
                     }
                 } else if ("Executable".equals(f.kind)) {
                     level = parseInt(f.property("ProtectionLevel"), -1);
+                    header = Header.of(f.properties);
                 }
             }
         }
         if (!rootSeen) {
             throw new IOException("malformed package XML: no root element");
         }
-        return new PackageInfo(level, List.copyOf(configs), List.copyOf(connections));
+        return new PackageInfo(level, List.copyOf(configs), List.copyOf(connections), header);
     }
 
     /** One value of an OLE DB / ADO.NET connection string, by any of its key names; null when absent. */

@@ -6,11 +6,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PackageXmlTest {
     private static PackageXml.PackageInfo read(String xml) throws IOException {
         return PackageXml.read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsThePackagesHeaderInBothForms() throws IOException {
+        PackageXml.Header h2012 = read("""
+                <?xml version="1.0"?>
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ExecutableType="Microsoft.Package"
+                  DTS:ObjectName="Load" DTS:DTSID="{0B8F5A2E-31C7-4D0E-A5B2-6A1C9E4F7D21}" DTS:VersionMajor="2"
+                  DTS:VersionMinor="1" DTS:VersionBuild="42" DTS:VersionGUID="{11111111-2222-3333-4444-555555555555}"
+                  DTS:VersionComments="nightly" DTS:Description="Loads" DTS:CreationDate="3/4/2021 5:06:07 AM"
+                  DTS:PackageType="5" DTS:ProtectionLevel="0"><DTS:Property DTS:Name="PackageFormatVersion">8</DTS:Property>
+                </DTS:Executable>""").header();
+        assertThat(h2012.objectName()).isEqualTo("Load");
+        assertThat(h2012.dtsId()).isEqualTo("{0B8F5A2E-31C7-4D0E-A5B2-6A1C9E4F7D21}");
+        assertThat(h2012.versionGuid()).isEqualTo("{11111111-2222-3333-4444-555555555555}");
+        assertThat(List.of(h2012.versionMajor(), h2012.versionMinor(), h2012.versionBuild(), h2012.packageType()))
+                .containsExactly(2, 1, 42, 5);
+        assertThat(h2012.versionComments()).isEqualTo("nightly");
+        assertThat(h2012.description()).isEqualTo("Loads");
+        assertThat(h2012.creationDate()).isEqualTo("3/4/2021 5:06:07 AM");
+        assertThat(h2012.formatVersion()).isEqualTo(8);
+        assertThat(h2012.msdbPackageFormat()).isEqualTo(3);
+
+        PackageXml.Header h2005 = read("""
+                <?xml version="1.0"?>
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ExecutableType="MSDTS.Package.1">
+                  <DTS:Property DTS:Name="PackageFormatVersion">2</DTS:Property>
+                  <DTS:Property DTS:Name="ObjectName">Old</DTS:Property>
+                  <DTS:Property DTS:Name="VersionBuild">7</DTS:Property>
+                  <DTS:Executable DTS:ExecutableType="STOCK:SEQUENCE"><DTS:Property DTS:Name="VersionBuild">99</DTS:Property></DTS:Executable>
+                </DTS:Executable>""").header();
+        assertThat(h2005.objectName()).isEqualTo("Old");
+        assertThat(h2005.versionBuild()).isEqualTo(7);
+        assertThat(h2005.versionMajor()).isEqualTo(-1);
+        assertThat(h2005.msdbPackageFormat()).isEqualTo(2);
+        // 2008 kept the 2005 form with ExecutableType SSIS.Package.2 and format version 3: msdb calls that 3.
+        PackageXml.Header h2008 = read("""
+                <?xml version="1.0"?>
+                <DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts" DTS:ExecutableType="SSIS.Package.2">
+                  <DTS:Property DTS:Name="PackageFormatVersion">3</DTS:Property>
+                </DTS:Executable>""").header();
+        assertThat(h2008.msdbPackageFormat()).isEqualTo(3);
     }
 
     @Test

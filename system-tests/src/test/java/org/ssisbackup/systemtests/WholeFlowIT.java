@@ -333,6 +333,75 @@ class WholeFlowIT {
     }
 
     @Test
+    void aCrossStoreCopyWritesMsdbPackagesAsFilesAndFilePackagesIntoMsdb() throws Exception {
+        HttpResponse<String> created = post(
+                orchestrator + "/api/v1/backups", "{\"hosts\":[\"" + HOST + "\"],\"scope\":[\"FILESYSTEM\",\"MSDB\"]}");
+        assertThat(created.statusCode()).isEqualTo(202);
+        String jobId = JSON.readTree(created.body()).get("jobId").asString();
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !get(orchestrator + "/api/v1/backups/" + jobId)
+                        .get("finishedAt")
+                        .isNull());
+        String point = get(orchestrator + "/api/v1/backups/" + jobId)
+                .get("agents")
+                .get(0)
+                .get("restorePointId")
+                .asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sendGet(catalog + "/api/v1/restore-points/" + point) == 200);
+
+        // msdb -> files (dtutil /COPY FILE): the host's fs-agent writes the msdb packages under the folder, their msdb
+        // folders as subfolders. A package msdb encrypted, or protected by msdb's roles, cannot be a file.
+        JsonNode toFiles = restoreAndWait("{\"restorePointId\":\"" + point + "\",\"copyTo\":\"FILE;C:\\\\Copied\"}");
+        assertThat(toFiles.get("agents"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("agent").asString()).isEqualTo("FILESYSTEM"));
+        JsonNode filesResult = toFiles.get("agents").get(0).get("result");
+        assertThat(toFiles.get("state").asString()).as(toFiles.toString()).isEqualTo("PARTIALLY_FAILED");
+        Path stageOrders = hostRoot.resolve("Copied/ETL/Staging/StageOrders.dtsx");
+        assertThat(stageOrders).exists();
+        assertThat(Files.readAllBytes(stageOrders))
+                .isEqualTo(Files.readAllBytes(SampleHost.copyMsdbSeedTo(Files.createTempDirectory("seed"))
+                        .resolve("ETL/Staging/StageOrders.dtsx")));
+        assertThat(hostRoot.resolve("Copied/Cleanup.dtsx")).exists();
+        assertThat(filesResult.get("refused").toString())
+                .contains("\\\\ETL\\\\NightlyLoad")
+                .contains("ServerStorage")
+                .contains("\\\\Reports\\\\BuildCube")
+                .contains("encrypted by msdb");
+        assertThat(hostRoot.resolve("Copied/ETL/NightlyLoad.dtsx")).doesNotExist();
+
+        // files -> msdb (dtutil /COPY SQL): the msdb agent puts the file-system packages into an msdb folder, their
+        // subfolders as msdb folders, id and version fields from the package XML.
+        // A dry run lists what the copy would put and puts nothing.
+        JsonNode planned = restoreAndWait(
+                "{\"restorePointId\":\"" + point + "\",\"copyTo\":\"SQL;\\\\FromFiles\",\"dryRun\":true}");
+        assertThat(planned.get("agents").get(0).get("result").get("written").toString())
+                .contains("\\\\FromFiles\\\\Finance\\\\MonthEnd");
+        assertThat(msdb.model().getFolder(org.ssisbackup.testkit.msdb.MsdbModel.ROOT_FOLDER, "FromFiles"))
+                .isNull();
+        JsonNode toMsdb = restoreAndWait("{\"restorePointId\":\"" + point + "\",\"copyTo\":\"SQL;\\\\FromFiles\"}");
+        assertThat(toMsdb.get("state").asString()).as(toMsdb.toString()).isEqualTo("SUCCEEDED");
+        assertThat(toMsdb.get("agents").get(0).get("agent").asString()).isEqualTo("MSDB");
+        var model = msdb.model();
+        java.util.UUID fromFiles = model.getFolder(org.ssisbackup.testkit.msdb.MsdbModel.ROOT_FOLDER, "FromFiles");
+        assertThat(fromFiles).isNotNull();
+        java.util.UUID finance = model.getFolder(fromFiles, "Finance");
+        Map<String, Object> monthEnd = model.findPackage("MonthEnd", finance);
+        Path monthEndFile =
+                hostRoot.resolve("Program Files/Microsoft SQL Server/160/DTS/Packages/Finance/MonthEnd.dtsx");
+        assertThat((byte[]) monthEnd.get("packagedata")).isEqualTo(Files.readAllBytes(monthEndFile));
+        assertThat(monthEnd.get("packageformat")).isEqualTo(3);
+        assertThat(model.findPackage("LoadCustomers", fromFiles)).isNotNull();
+        assertThat(model.findPackage("LoadFacts", model.getFolder(fromFiles, "Warehouse")))
+                .isNotNull();
+        // The same copy again: never overwrites, says so.
+        JsonNode again = restoreAndWait("{\"restorePointId\":\"" + point + "\",\"copyTo\":\"SQL;\\\\FromFiles\"}");
+        assertThat(again.get("agents").get(0).get("result").get("skipped").toString())
+                .contains("exists; overwrite is NEVER");
+    }
+
+    @Test
     void badRequestsAreRefusedWithAReason() throws Exception {
         HttpResponse<String> r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"../etc\"]}");
         assertThat(r.statusCode()).isEqualTo(400);

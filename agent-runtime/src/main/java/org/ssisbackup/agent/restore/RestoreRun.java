@@ -250,8 +250,12 @@ public final class RestoreRun {
      * the upgrade), format 1: a plaintext manifest put in the bucket in place of an encrypted one is never read.
      */
     private Manifest manifest(Repository scope, RestoreCommand command) {
-        String encrypted =
-                ObjectKeys.encryptedManifest(command.sourceHostId(), command.restorePointId(), identity.kind());
+        // A cross-store copy reads the other agent's manifest of the point (its msdb or its file-system packages).
+        org.ssisbackup.contracts.AgentKind kind = command.options()
+                .copyTarget()
+                .map(org.ssisbackup.contracts.RestoreOptions.CopyTarget::source)
+                .orElse(identity.kind());
+        String encrypted = ObjectKeys.encryptedManifest(command.sourceHostId(), command.restorePointId(), kind);
         if (store.exists(encrypted)) {
             try {
                 return scope.readManifest(encrypted);
@@ -268,8 +272,7 @@ public final class RestoreRun {
                     + ": the encrypted manifest of this restore point is not in the bucket (a plaintext manifest is"
                     + " read only for points the catalog recorded as format 1)");
         }
-        return store.readManifest(
-                ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), identity.kind()));
+        return store.readManifest(ObjectKeys.manifest(command.sourceHostId(), command.restorePointId(), kind));
     }
 
     /**

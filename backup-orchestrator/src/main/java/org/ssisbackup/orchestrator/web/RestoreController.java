@@ -117,6 +117,23 @@ class RestoreController {
         String target = r.targetHost() == null ? point.hostId() : r.targetHost();
         Set<AgentKind> agents = EnumSet.noneOf(AgentKind.class);
         point.artifacts().forEach(a -> agents.add(AgentKind.valueOf(a.agent())));
+        java.util.Optional<RestoreOptions.CopyTarget> copy = options.copyTarget();
+        if (copy.isPresent()) {
+            // A cross-store copy: the target's agent of the other store reads this store's manifest and writes.
+            RestoreOptions.CopyTarget c = copy.get();
+            if (!agents.contains(c.source())) {
+                throw new IllegalArgumentException("the restore point holds no " + c.copies() + " items to copy");
+            }
+            UUID id = restores.start(new RestoreJobs.RestoreSpec(
+                    point.id(),
+                    point.hostId(),
+                    target,
+                    EnumSet.of(c.writer()),
+                    options,
+                    java.util.Map.of(c.writer(), point.manifestFormat(c.source().name()))));
+            return ResponseEntity.accepted()
+                    .body(new RestoreAccepted(id, point.hostId(), target, EnumSet.of(c.writer())));
+        }
         if (!options.scope().isEmpty()) {
             Set<AgentKind> asked = EnumSet.noneOf(AgentKind.class);
             options.scope().stream().map(BackupScope::agent).forEach(asked::add);

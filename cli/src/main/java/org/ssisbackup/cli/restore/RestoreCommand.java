@@ -75,6 +75,13 @@ public final class RestoreCommand {
         boolean noProtection;
 
         @Option(
+                names = "--copy-to",
+                paramLabel = "STORE;DEST",
+                description = "a cross-store copy, as dtutil /COPY: FILE;D:\\Copied writes the point's msdb packages as"
+                        + " .dtsx files there, SQL;\\Imported its file-system packages into that msdb folder")
+        String copyTo;
+
+        @Option(
                 names = "--enable-jobs",
                 description = "SQL Server Agent jobs: recreate them enabled as they were (default: disabled, so a"
                         + " restore never starts packages by itself)")
@@ -102,6 +109,7 @@ public final class RestoreCommand {
             }
             putIf(body, "targetPath", targetPath);
             putIf(body, "targetFolder", targetFolder);
+            putIf(body, "copyTo", copyTo);
             body.put("overwrite", overwritePolicy(overwrite));
             body.put("dryRun", dryRun);
             body.put("restoreRoles", restoreRoles);

@@ -21,6 +21,7 @@ import org.ssisbackup.agent.restore.RestoreContext;
 import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.fsagent.capture.HostPaths;
 import org.ssisbackup.fsagent.protection.FileProtection;
 import org.ssisbackup.platform.files.OwnerOnlyFiles;
@@ -47,18 +48,37 @@ public final class FileRestoreHandler implements RestoreHandler {
         this.inPlace = inPlace;
     }
 
+    /** The host's files; msdb packages only in a cross-store copy to files ({@code copyTo FILE;folder}). */
     @Override
     public Set<ArtifactKind> kinds() {
         return Set.of(
-                ArtifactKind.FS_PACKAGE, ArtifactKind.CONFIG_FILE, ArtifactKind.SERVICE_CONFIG, ArtifactKind.FS_FILE);
+                ArtifactKind.FS_PACKAGE,
+                ArtifactKind.CONFIG_FILE,
+                ArtifactKind.SERVICE_CONFIG,
+                ArtifactKind.FS_FILE,
+                ArtifactKind.MSDB_PACKAGE);
     }
 
+    /**
+     * Writes the items to their paths, or under the target path; in a cross-store copy ({@code dtutil /COPY FILE}) the
+     * msdb packages of the point as {@code <folder>\<msdb folders>\<name>.dtsx}, with the same checks.
+     */
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) throws InterruptedException {
-        String targetPath = ctx.options().targetPath();
-        Path root = targetPath == null
-                ? null
-                : hostPaths.path(targetPath).toAbsolutePath().normalize();
+        Optional<RestoreOptions.CopyTarget> copy = ctx.options().copyTarget();
+        String targetPath = copy.map(RestoreOptions.CopyTarget::destination)
+                .orElse(ctx.options().targetPath());
+        Path targetRoot = null;
+        if (targetPath != null) {
+            // A Windows path (C:\Copied) maps through the drive roots as every other path of the host does.
+            Optional<Path> resolved = hostPaths.resolve(targetPath, hostPaths.root());
+            if (resolved.isEmpty()) {
+                ctx.failed(targetPath, "the target folder's drive or share is not mapped on this host");
+                return;
+            }
+            targetRoot = resolved.get().toAbsolutePath().normalize();
+        }
+        Path root = targetRoot;
         // Downloads run in parallel (S3 latency bounds a restore of many small packages); decisions stay per item.
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "fs-agent-restore");
@@ -77,7 +97,17 @@ public final class FileRestoreHandler implements RestoreHandler {
             List<Future<?>> work = new ArrayList<>();
             List<Path> captured = root == null ? inPlace.folders() : List.of();
             for (Artifact a : items) {
-                String logical = a.logicalPath().replace('\\', '/');
+                if (copy.isPresent() != (a.kind() == ArtifactKind.MSDB_PACKAGE)) {
+                    continue; // msdb packages come only as a copy; a copy writes nothing else
+                }
+                Optional<String> notCopied = copy.isPresent() ? notCopiable(a) : Optional.empty();
+                if (notCopied.isPresent()) {
+                    ctx.refused(a.logicalPath(), notCopied.get());
+                    continue;
+                }
+                String logical = copy.isPresent()
+                        ? a.logicalPath().replace('\\', '/').replaceFirst("^/+", "") + ".dtsx"
+                        : a.logicalPath().replace('\\', '/');
                 Optional<String> refusal = refusal(logical, root);
                 if (refusal.isPresent()) {
                     ctx.refused(a.logicalPath(), refusal.get());
@@ -282,6 +312,21 @@ public final class FileRestoreHandler implements RestoreHandler {
         return Optional.empty();
     }
 
+    /**
+     * Why an msdb package may not become a file: msdb encrypted it (isencrypted) or it is protected by msdb's roles
+     * (ServerStorage, level 5): a file of it could not be opened, as dtutil refuses too.
+     */
+    static Optional<String> notCopiable(Artifact a) {
+        if ("true".equals(a.metadata().get("isencrypted"))) {
+            return Optional.of("encrypted by msdb: a file of it could not be opened (copy it with dtutil /DECRYPT)");
+        }
+        if ("5".equals(a.metadata().get("protectionLevel"))) {
+            return Optional.of("protection level ServerStorage exists only in msdb: change the package's protection"
+                    + " level before copying it to a file");
+        }
+        return Optional.empty();
+    }
+
     /** Why a manifest path may not be restored, if it may not. */
     static Optional<String> refusal(String logical, Path root) {
         for (String segment : logical.split("/", -1)) {
@@ -312,7 +357,10 @@ public final class FileRestoreHandler implements RestoreHandler {
      */
     @Override
     public void interrupted(org.ssisbackup.contracts.RestoreCommand command) {
-        String targetPath = command.options().targetPath();
+        String targetPath = command.options()
+                .copyTarget()
+                .map(RestoreOptions.CopyTarget::destination)
+                .orElse(command.options().targetPath());
         List<Path> roots = targetPath != null
                 ? hostPaths.resolve(targetPath, hostPaths.root()).map(List::of).orElse(List.of())
                 : inPlace.folders();
@@ -367,7 +415,8 @@ public final class FileRestoreHandler implements RestoreHandler {
             if (modified != null) {
                 Files.setLastModifiedTime(tmp, FileTime.from(Instant.parse(modified)));
             }
-            boolean protect = ctx.options().restoresProtection();
+            // An msdb package copied to a file has no file protection recorded: it is written owner-only.
+            boolean protect = ctx.options().restoresProtection() && a.kind() != ArtifactKind.MSDB_PACKAGE;
             Map<String, String> recorded = protect ? a.metadata() : Map.of();
             FileProtection.applyPermissions(tmp, recorded, target, inPlace && protect, note -> {
                 log.info("restore of {}: {}", target, note);

@@ -28,6 +28,7 @@ import org.ssisbackup.agent.restore.RestoreContext;
 import org.ssisbackup.agent.restore.RestoreHandler;
 import org.ssisbackup.contracts.Artifact;
 import org.ssisbackup.contracts.ArtifactKind;
+import org.ssisbackup.contracts.RestoreOptions;
 import org.ssisbackup.msdbagent.msdb.FolderTree;
 import org.ssisbackup.msdbagent.msdb.MsdbConnector;
 import org.ssisbackup.msdbagent.msdb.MsdbDialect;
@@ -73,13 +74,19 @@ public final class MsdbRestoreHandler implements RestoreHandler {
             RestoreContext ctx,
             boolean reRooted) {}
 
+    /** msdb's own items; file-system packages only in a cross-store copy into msdb ({@code copyTo SQL;folder}). */
     @Override
     public Set<ArtifactKind> kinds() {
-        return Set.of(ArtifactKind.MSDB_FOLDER, ArtifactKind.MSDB_PACKAGE);
+        return Set.of(ArtifactKind.MSDB_FOLDER, ArtifactKind.MSDB_PACKAGE, ArtifactKind.FS_PACKAGE);
     }
 
     @Override
     public void restore(List<Artifact> items, RestoreContext ctx) throws MsdbException {
+        Optional<RestoreOptions.CopyTarget> copy = ctx.options().copyTarget();
+        if (copy.isPresent()) {
+            copyIntoMsdb(items, targetFolder(copy.get().destination()), ctx);
+            return;
+        }
         String target = targetFolder(ctx.options().targetFolder());
         List<Artifact> packages = items.stream()
                 .filter(a -> a.kind() == ArtifactKind.MSDB_PACKAGE)
@@ -318,6 +325,140 @@ public final class MsdbRestoreHandler implements RestoreHandler {
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    /**
+     * A cross-store copy, as {@code dtutil /COPY SQL} does: each file-system package of the point written into msdb
+     * under {@code target} (its subfolders under its package folder become msdb folders, its file name without
+     * {@code .dtsx} its name), with {@code sp_ssis_putpackage} and the id, version fields, version id, description,
+     * creation date, type and format the package's XML states. The bytes are downloaded and their SHA-256 checked
+     * first; overwrite and dry-run rules are a restore's.
+     */
+    private void copyIntoMsdb(List<Artifact> items, String target, RestoreContext ctx) throws MsdbException {
+        int timeout = connector.queryTimeoutSeconds();
+        try (Connection conn = connector.connect()) {
+            MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
+            Session s = new Session(conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, true);
+            try {
+                for (Artifact a : items) {
+                    if (a.kind() == ArtifactKind.FS_PACKAGE) {
+                        copyPackage(s, a, target);
+                    }
+                }
+            } catch (SQLException e) {
+                MsdbException failure = MsdbException.of("copy stopped", e);
+                metrics.failure(failure.reason());
+                ctx.failed("(msdb)", failure.getMessage());
+            }
+        } catch (MsdbException e) {
+            metrics.failure(e.reason());
+            throw e;
+        } catch (SQLException e) {
+            MsdbException failure = MsdbException.of("copy stopped", e);
+            metrics.failure(failure.reason());
+            throw failure;
+        }
+    }
+
+    private void copyPackage(Session s, Artifact a, String target) throws SQLException {
+        List<String> segments = new ArrayList<>(List.of(a.metadata()
+                .getOrDefault("relativePath", fileName(a.logicalPath()))
+                .split("[\\\\/]", -1)));
+        String file = segments.remove(segments.size() - 1);
+        if (!file.toLowerCase(Locale.ROOT).endsWith(".dtsx") || file.length() <= ".dtsx".length()) {
+            s.ctx().refused(a.logicalPath(), "not a .dtsx file: only packages are copied into msdb");
+            return;
+        }
+        String name = file.substring(0, file.length() - ".dtsx".length());
+        String folderPath = target + (segments.isEmpty() ? "" : "\\" + String.join("\\", segments));
+        String dest = folderPath + "\\" + name;
+        Optional<String> refusal = refusal(dest);
+        if (refusal.isPresent()) {
+            s.ctx().refused(a.logicalPath(), refusal.get());
+            return;
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile("msdb-copy", ".dtsx");
+            s.ctx().download(a, temp);
+            org.ssisbackup.ssis.PackageXml.Header header;
+            try (InputStream in = Files.newInputStream(temp)) {
+                header = org.ssisbackup.ssis.PackageXml.read(in).header();
+            } catch (IOException e) {
+                s.ctx().failed(dest, "not a package msdb would take: " + e.getMessage());
+                return;
+            }
+            UUID folderId = folder(s, folderPath.isEmpty() ? "\\" : folderPath, null);
+            Optional<String> existing =
+                    s.plannedFolders().contains(folderId) ? Optional.empty() : existingSha256(s, name, folderId);
+            if (!s.ctx().mayWrite(dest, existing.isPresent(), existing::get, a.sha256())) {
+                return;
+            }
+            long size = Files.size(temp);
+            if (!s.ctx().dryRun()) {
+                putPackage(s, name, folderId, columnsOf(header), temp, size);
+                metrics.packageRestored(size);
+            }
+            s.ctx().written(dest, size);
+        } catch (SQLException e) {
+            lostConnection(e);
+            MsdbException failure = MsdbException.of("cannot write package", e);
+            metrics.failure(failure.reason());
+            s.ctx().failed(dest, failure.getMessage());
+        } catch (IOException | StoreException e) {
+            s.ctx().failed(dest, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** sysssispackages' columns as dtutil fills them from a package file's XML (what it lacks: new ids, now, 0). */
+    static Map<String, String> columnsOf(org.ssisbackup.ssis.PackageXml.Header h) {
+        Map<String, String> m = new java.util.HashMap<>();
+        m.put("id", guid(h.dtsId()));
+        m.put("verid", guid(h.versionGuid()));
+        m.put("description", h.description() == null ? "" : h.description());
+        m.put("createdate", creationDate(h.creationDate()).toString());
+        m.put("packageformat", String.valueOf(h.msdbPackageFormat()));
+        m.put("packagetype", String.valueOf(Math.max(0, h.packageType())));
+        m.put("vermajor", String.valueOf(Math.max(0, h.versionMajor())));
+        m.put("verminor", String.valueOf(Math.max(0, h.versionMinor())));
+        m.put("verbuild", String.valueOf(Math.max(0, h.versionBuild())));
+        m.put("vercomments", h.versionComments() == null ? "" : h.versionComments());
+        return m;
+    }
+
+    /** A package's {@code {GUID}} as msdb stores it; a new one when absent or malformed. */
+    private static String guid(String braced) {
+        if (braced != null) {
+            String g = braced.trim().replaceAll("^\\{|}$", "");
+            try {
+                return UUID.fromString(g).toString();
+            } catch (IllegalArgumentException e) {
+                // falls through to a new id
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /** DTS:CreationDate as the designer writes it (US format); now when absent or unreadable. */
+    private static LocalDateTime creationDate(String written) {
+        if (written != null) {
+            for (String pattern : List.of("M/d/yyyy h:mm:ss a", "M/d/yyyy H:mm:ss", "yyyy-MM-dd'T'HH:mm:ss")) {
+                try {
+                    return LocalDateTime.parse(
+                            written.trim(), java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.US));
+                } catch (java.time.format.DateTimeParseException e) {
+                    // the next form
+                }
+            }
+        }
+        return LocalDateTime.now(ZoneId.systemDefault()).withNano(0);
+    }
+
+    private static String fileName(String path) {
+        String[] parts = path.split("[\\\\/]", -1);
+        return parts[parts.length - 1];
     }
 
     private static void deleteQuietly(Path temp) {
