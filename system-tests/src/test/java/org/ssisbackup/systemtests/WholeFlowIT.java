@@ -407,6 +407,15 @@ class WholeFlowIT {
         assertThat(r.statusCode()).isEqualTo(400);
         r = post(orchestrator + "/api/v1/backups", "{\"hosts\":[\"sql01\"],\"scope\":[\"TAPE\"]}");
         assertThat(r.statusCode()).isEqualTo(400);
+        // A cross-store copy names a store dtutil knows and a folder that stays where it says.
+        String point = java.util.UUID.randomUUID().toString();
+        for (String copyTo : List.of("TAPE;D:\\\\x", "FILE;relative", "FILE;D:\\\\a\\\\..\\\\..\\\\Windows", "SQL;")) {
+            r = post(
+                    orchestrator + "/api/v1/restores",
+                    "{\"restorePointId\":\"" + point + "\",\"copyTo\":\"" + copyTo + "\"}");
+            assertThat(r.statusCode()).as(copyTo).isEqualTo(400);
+            assertThat(r.body()).contains("copyTo");
+        }
         assertThat(HTTP.send(
                                 HttpRequest.newBuilder(URI.create(
                                                 orchestrator + "/api/v1/backups/" + java.util.UUID.randomUUID()))
