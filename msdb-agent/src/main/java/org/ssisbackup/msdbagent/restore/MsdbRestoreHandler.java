@@ -98,34 +98,46 @@ public final class MsdbRestoreHandler implements RestoreHandler {
                 .sorted(Comparator.comparingInt(
                         a -> FolderTree.segments(a.logicalPath()).size()))
                 .toList();
+        inSession(ctx, !target.isEmpty(), "restore stopped", s -> {
+            for (Artifact f : folders) {
+                Optional<String> refusal = refusal(f.logicalPath());
+                if (refusal.isPresent()) {
+                    ctx.refused(f.logicalPath(), refusal.get());
+                    continue;
+                }
+                String path = target + f.logicalPath();
+                try {
+                    folder(s, path, uuid(f.metadata().get("folderid")));
+                } catch (SQLException e) {
+                    lostConnection(e);
+                    MsdbException failure = MsdbException.of("cannot create folder", e);
+                    metrics.failure(failure.reason());
+                    ctx.failed(path, failure.getMessage());
+                }
+            }
+            for (Artifact p : packages) {
+                restorePackage(s, p, target);
+            }
+        });
+    }
+
+    /** Work on one msdb connection; a lost connection stops it, keeps what was written and reports the rest. */
+    private interface SessionWork {
+        void run(Session s) throws SQLException;
+    }
+
+    private void inSession(RestoreContext ctx, boolean reRooted, String stopped, SessionWork work)
+            throws MsdbException {
         int timeout = connector.queryTimeoutSeconds();
         try (Connection conn = connector.connect()) {
             MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
-            Session s = new Session(
-                    conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, !target.isEmpty());
+            Session s =
+                    new Session(conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, reRooted);
             try {
-                for (Artifact f : folders) {
-                    Optional<String> refusal = refusal(f.logicalPath());
-                    if (refusal.isPresent()) {
-                        ctx.refused(f.logicalPath(), refusal.get());
-                        continue;
-                    }
-                    String path = target + f.logicalPath();
-                    try {
-                        folder(s, path, uuid(f.metadata().get("folderid")));
-                    } catch (SQLException e) {
-                        lostConnection(e);
-                        MsdbException failure = MsdbException.of("cannot create folder", e);
-                        metrics.failure(failure.reason());
-                        ctx.failed(path, failure.getMessage());
-                    }
-                }
-                for (Artifact p : packages) {
-                    restorePackage(s, p, target);
-                }
+                work.run(s);
             } catch (SQLException e) {
                 // The connection is gone: what was written stays written and is reported; the rest is not tried.
-                MsdbException failure = MsdbException.of("restore stopped", e);
+                MsdbException failure = MsdbException.of(stopped, e);
                 metrics.failure(failure.reason());
                 ctx.failed("(msdb)", failure.getMessage());
             }
@@ -133,7 +145,7 @@ public final class MsdbRestoreHandler implements RestoreHandler {
             metrics.failure(e.reason());
             throw e;
         } catch (SQLException e) {
-            MsdbException failure = MsdbException.of("restore stopped", e);
+            MsdbException failure = MsdbException.of(stopped, e);
             metrics.failure(failure.reason());
             throw failure;
         }
@@ -335,29 +347,13 @@ public final class MsdbRestoreHandler implements RestoreHandler {
      * first; overwrite and dry-run rules are a restore's.
      */
     private void copyIntoMsdb(List<Artifact> items, String target, RestoreContext ctx) throws MsdbException {
-        int timeout = connector.queryTimeoutSeconds();
-        try (Connection conn = connector.connect()) {
-            MsdbDialect dialect = MsdbDialect.detect(conn, timeout);
-            Session s = new Session(conn, dialect, FolderTree.load(conn, dialect, timeout), new HashSet<>(), ctx, true);
-            try {
-                for (Artifact a : items) {
-                    if (a.kind() == ArtifactKind.FS_PACKAGE) {
-                        copyPackage(s, a, target);
-                    }
+        inSession(ctx, true, "copy stopped", s -> {
+            for (Artifact a : items) {
+                if (a.kind() == ArtifactKind.FS_PACKAGE) {
+                    copyPackage(s, a, target);
                 }
-            } catch (SQLException e) {
-                MsdbException failure = MsdbException.of("copy stopped", e);
-                metrics.failure(failure.reason());
-                ctx.failed("(msdb)", failure.getMessage());
             }
-        } catch (MsdbException e) {
-            metrics.failure(e.reason());
-            throw e;
-        } catch (SQLException e) {
-            MsdbException failure = MsdbException.of("copy stopped", e);
-            metrics.failure(failure.reason());
-            throw failure;
-        }
+        });
     }
 
     private void copyPackage(Session s, Artifact a, String target) throws SQLException {
