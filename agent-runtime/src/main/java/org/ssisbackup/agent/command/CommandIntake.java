@@ -129,6 +129,9 @@ public final class CommandIntake implements AutoCloseable {
             } finally {
                 journal.finished(jobId);
                 open.remove(jobId);
+                if (open.isEmpty()) {
+                    listener.idle();
+                }
             }
         };
     }

@@ -8,4 +8,7 @@ public interface JobListener {
     void backupFinished(BackupReport report);
 
     void restoreFinished(RestoreRun.RestoreReport report);
+
+    /** The last job taken has ended and none is queued: the agent idles until the next command. */
+    default void idle() {}
 }

@@ -75,7 +75,7 @@ public class AgentRuntimeConfiguration {
                 OutboundMessages.publisher(bridge::send, EVENTS_BINDING, signingKey::sign),
                 capture,
                 restoreHandlers,
-                new AgentMetrics(registry, identity.hostId(), identity.label()),
+                new IdleMemoryRelease(new AgentMetrics(registry, identity.hostId(), identity.label())),
                 new org.ssisbackup.agent.command.JobJournal(properties.stateDirOf(identity.label())),
                 properties.commandKey(),
                 properties.commandMaxAge());
@@ -97,11 +97,7 @@ public class AgentRuntimeConfiguration {
     @Bean
     org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent>
             startupHeapReturned() {
-        return event -> {
-            for (int i = 0; i < 4; i++) {
-                System.gc(); // deliberate, once at start: see above
-            }
-        };
+        return event -> IdleMemoryRelease.release();
     }
 
     /** The commands topic: every host's commands arrive; the intake keeps this host's, of this agent's kind. */
