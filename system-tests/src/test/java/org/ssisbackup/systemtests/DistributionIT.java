@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
@@ -103,6 +104,16 @@ class DistributionIT {
         assertThat(unit.getProperty("ExecStart")).endsWith("-jar /opt/ssis-backup/" + agent + ".jar");
         assertThat(unit.getProperty("Environment")).isNotNull();
         assertThat(systemd).contains("Environment=MALLOC_ARENA_MAX=2", "UMask=0077", "Restart=on-failure");
+        // The service and the unit run the agent as the local stack and bench/footprint.sh do.
+        List<String> options =
+                FootprintBenchmark.jvmOptions(Path.of("..", "agent-runtime", "src", "dist", "jvm.options"));
+        assertThat(options).contains("-XX:+UseSerialGC");
+        assertThat(List.of(service.getElementsByTagName("arguments")
+                        .item(0)
+                        .getTextContent()
+                        .split(" ", -1)))
+                .containsAll(options);
+        assertThat(List.of(unit.getProperty("ExecStart").split(" ", -1))).containsAll(options);
     }
 
     @org.junit.jupiter.api.Test
