@@ -1,9 +1,6 @@
 package org.ssisbackup.systemtests;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the agents cost a server: resident memory and CPU of the fs-agent and the msdb-agent, each a process started
@@ -33,8 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  * leaves the JVM's native memory summary of each agent in the work folder.
  */
 public final class FootprintBenchmark {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** USER_HZ: the unit of /proc/pid/stat's times on every Linux. */
     private static final double TICKS_PER_SECOND = 100.0;
 
@@ -240,16 +234,6 @@ public final class FootprintBenchmark {
     }
 
     private static JsonNode send(String method, String url, String body) throws Exception {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(java.net.URI.create(url)).header("X-API-Key", SystemStack.API_KEY);
-        b = body == null
-                ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
+        return RepositoryBenchmark.Api.send(method, url, SystemStack.API_KEY, body);
     }
 }

@@ -319,7 +319,7 @@ public final class RepositoryBenchmark {
             }
         }
 
-        private static JsonNode send(String method, String url, String key, String body) throws Exception {
+        static JsonNode send(String method, String url, String key, String body) throws Exception {
             HttpRequest.Builder b =
                     HttpRequest.newBuilder(java.net.URI.create(url)).header("X-API-Key", key);
             b = body == null
